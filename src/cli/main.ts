@@ -1,0 +1,32 @@
+// `npx rakkan <command>`: the command line over the studio's own engine and catalog.
+import { runAssets } from './assets';
+import { runStylize } from './stylize';
+
+const USAGE = `Usage:
+  rakkan assets                         download and verify every catalog file into the cache
+  rakkan stylize --content IN --style ID|FILE --model ID [--strength 0..1] [--max-side N]
+                 [--working-side N] --out OUT.png`;
+
+/** Runs a command and returns the exit code; errors are printed as one readable line. */
+export async function main(argv: string[]): Promise<number> {
+	const [command, ...rest] = argv;
+	try {
+		switch (command) {
+			case 'assets':
+				return await runAssets();
+			case 'stylize':
+				return await runStylize(rest);
+			case undefined:
+			case '--help':
+			case '-h':
+				console.log(USAGE);
+				return command ? 0 : 2;
+			default:
+				console.error(`rakkan: unknown command "${command}"\n${USAGE}`);
+				return 2;
+		}
+	} catch (error) {
+		console.error(`rakkan ${command}: ${(error as Error).message}`);
+		return 1;
+	}
+}

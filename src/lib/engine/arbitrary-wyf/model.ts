@@ -1,0 +1,80 @@
+// Arbitrary style transfer from whatsyourface: a style network (image -> 100-d vector) and a
+// transfer network (photo + vector -> painting), both tfjs graph models working in 0..255 RGB.
+import type * as tf from '@tensorflow/tfjs';
+import type { ModelCard } from '../../assets/catalog';
+import { readGraphArtifacts, type StyleModel, type StyleParams } from '../model';
+import { type AssetReader, EngineError } from '../types';
+
+export const STYLE_VECTOR_SIZE = 100;
+/** The photo's own style is read at this size; it only feeds the strength interpolation. */
+const CONTENT_STYLE_SIDE = 256;
+
+export class ArbitraryWyfModel implements StyleModel {
+	readonly needsStyleImage = true;
+	private styleNet: tf.GraphModel | null = null;
+	private transferNet: tf.GraphModel | null = null;
+
+	constructor(
+		readonly card: ModelCard,
+		private readonly tf: typeof import('@tensorflow/tfjs')
+	) {}
+
+	async load(read: AssetReader): Promise<void> {
+		const [style, transfer] = await Promise.all([
+			readGraphArtifacts(this.card, 'style/', read),
+			readGraphArtifacts(this.card, 'transfer/', read)
+		]);
+		this.styleNet = await this.tf.loadGraphModel(this.tf.io.fromMemory(style));
+		this.transferNet = await this.tf.loadGraphModel(this.tf.io.fromMemory(transfer));
+		const inputs = this.transferNet.inputs.map((i) => i.name).sort();
+		if (this.styleNet.inputs[0]?.name !== 'x1' || inputs.join() !== 'Placeholder,Placeholder_1') {
+			this.dispose();
+			throw new EngineError(`${this.card.id}: these weights are not the whatsyourface style/transfer pair`);
+		}
+	}
+
+	warmUp(): void {
+		this.tf.tidy(() => {
+			const zeros = this.tf.zeros([64, 64, 3]) as tf.Tensor3D;
+			this.stylize(zeros, { style: zeros, strength: 0.5 }).dataSync();
+		});
+	}
+
+	/** The 100-d style vector of an HxWx3 0..255 image. */
+	styleVector(image: tf.Tensor3D): tf.Tensor2D {
+		return this.nets().style.execute(image.expandDims(0)) as tf.Tensor2D;
+	}
+
+	stylize(content: tf.Tensor3D, { style, strength }: StyleParams): tf.Tensor3D {
+		if (!style) throw new EngineError(`${this.card.id} needs a style image`);
+		const { transfer } = this.nets();
+		return this.tf.tidy(() => {
+			let vector = this.styleVector(style);
+			if (strength < 1) {
+				const small = this.tf.image.resizeBilinear(content, fitSquare(content.shape, CONTENT_STYLE_SIDE), true);
+				const own = this.styleVector(small);
+				vector = vector.mul(strength).add(own.mul(1 - strength));
+			}
+			const out = transfer.execute({ Placeholder: content.expandDims(0), Placeholder_1: vector }) as tf.Tensor4D;
+			return out.squeeze([0]).clipByValue(0, 255) as tf.Tensor3D;
+		});
+	}
+
+	dispose(): void {
+		this.styleNet?.dispose();
+		this.transferNet?.dispose();
+		this.styleNet = null;
+		this.transferNet = null;
+	}
+
+	private nets(): { style: tf.GraphModel; transfer: tf.GraphModel } {
+		if (!this.styleNet || !this.transferNet) throw new EngineError(`${this.card.id} is not loaded`);
+		return { style: this.styleNet, transfer: this.transferNet };
+	}
+}
+
+function fitSquare(shape: number[], side: number): [number, number] {
+	const [h = 1, w = 1] = shape;
+	const scale = Math.min(1, side / Math.max(h, w));
+	return [Math.max(1, Math.round(h * scale)), Math.max(1, Math.round(w * scale))];
+}

@@ -1,0 +1,75 @@
+// One interface for every model family, and the one factory that makes them (tfjs-models style).
+import type * as tf from '@tensorflow/tfjs';
+import type { ModelCard } from '../assets/catalog';
+import { ArbitraryWyfModel } from './arbitrary-wyf/model';
+import { type AssetReader, EngineError } from './types';
+
+export interface StyleParams {
+	/** The style reference, HxWx3 float 0..255, already at the analysis size; absent for fixed-style models. */
+	style?: tf.Tensor3D;
+	strength: number;
+}
+
+export interface StyleModel {
+	readonly card: ModelCard;
+	/** Whether `stylize` needs a style reference image. */
+	readonly needsStyleImage: boolean;
+	load(read: AssetReader): Promise<void>;
+	/** One run on zeros so the first real request does not pay for kernel compilation. */
+	warmUp(): void;
+	/** Synchronous tensor work: content HxWx3 float 0..255 in, the painting HxWx3 float 0..255 out. */
+	stylize(content: tf.Tensor3D, params: StyleParams): tf.Tensor3D;
+	dispose(): void;
+}
+
+export function createModel(card: ModelCard, tfjs: typeof tf): StyleModel {
+	switch (card.family) {
+		case 'arbitrary-wyf':
+			return new ArbitraryWyfModel(card, tfjs);
+		default:
+			throw new EngineError(`"${String(card.family)}" is not a supported model family`);
+	}
+}
+
+/** tfjs graph-model artifacts from a catalog card's `<prefix>model.json` and its weight shards. */
+export async function readGraphArtifacts(
+	card: ModelCard,
+	prefix: string,
+	read: AssetReader
+): Promise<tf.io.ModelArtifacts> {
+	const file = (role: string) => {
+		const found = card.files.find((f) => f.role === role);
+		if (!found) throw new EngineError(`${card.id}: the catalog card has no file "${role}"`);
+		return found;
+	};
+	let json: {
+		modelTopology?: unknown;
+		weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+		format?: string;
+		userDefinedMetadata?: Record<string, unknown>;
+	};
+	try {
+		json = JSON.parse(new TextDecoder().decode(await read(file(`${prefix}model.json`)))) as typeof json;
+	} catch (cause) {
+		throw new EngineError(`${card.id}: ${prefix}model.json is not a graph model (${(cause as Error).message})`);
+	}
+	if (json.format !== 'graph-model' || !json.modelTopology || !json.weightsManifest) {
+		throw new EngineError(`${card.id}: ${prefix}model.json is not a tfjs graph model`);
+	}
+	const groups = json.weightsManifest;
+	const shards = await Promise.all(groups.flatMap((g) => g.paths).map((p) => read(file(prefix + p))));
+	const total = shards.reduce((sum, s) => sum + s.byteLength, 0);
+	const weightData = new Uint8Array(total);
+	let offset = 0;
+	for (const shard of shards) {
+		weightData.set(shard, offset);
+		offset += shard.byteLength;
+	}
+	return {
+		format: json.format,
+		modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
+		weightSpecs: groups.flatMap((g) => g.weights),
+		weightData: weightData.buffer,
+		userDefinedMetadata: json.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata']
+	};
+}

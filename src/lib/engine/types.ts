@@ -1,0 +1,59 @@
+// Shapes shared by the engine, the worker channel, the studio and the CLI.
+import type { AssetFile } from '../assets/catalog';
+
+/** RGBA pixels, row-major, 4 bytes a pixel: what ImageData holds, in the browser and in Node. */
+export interface Pixels {
+	width: number;
+	height: number;
+	data: Uint8ClampedArray;
+}
+
+/** Reads one verified catalog file; the browser fetches it from the studio, Node from the cache. */
+export type AssetReader = (file: AssetFile) => Promise<Uint8Array>;
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export interface StylizeSettings {
+	modelId: string;
+	/** 0 keeps the photo's own style, 1 takes the reference's fully. */
+	strength: number;
+	/** Long side the network paints at; the result is resized to the output size. */
+	workingSide: number;
+	/** Long side the style reference is analysed at. */
+	styleSide: number;
+	output: { width: number; height: number };
+}
+
+export const STAGES = ['loading-model', 'analysing-style', 'painting', 'finishing'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface Progress {
+	stage: Stage;
+	/** 0..1 over the whole job. */
+	fraction: number;
+}
+
+export const DEFAULT_SETTINGS = {
+	strength: 1,
+	workingSide: 768,
+	styleSide: 256
+} as const;
+
+export class EngineError extends Error {
+	override name = 'EngineError';
+}
+
+/** Thrown when a job is superseded or cancelled: an outcome, not a failure. */
+export class CanceledError extends Error {
+	override name = 'CanceledError';
+	constructor() {
+		super('canceled');
+	}
+}
+
+export function validateStrength(strength: number): number {
+	if (!Number.isFinite(strength) || strength < 0 || strength > 1) {
+		throw new EngineError(`strength must be a number from 0 to 1, got ${String(strength)}`);
+	}
+	return strength;
+}

@@ -1,0 +1,96 @@
+// The page's side of the engine channel: one worker, request ids, newest request wins, and
+// cancellation through an AbortSignal. Whoever creates the client disposes it (and the worker).
+import type { BackendPreference } from '../backend';
+import type { StylizeJob } from '../engine';
+import { type BackendName, CanceledError, EngineError, type Pixels, type Progress } from '../types';
+import type { EngineRequest, EngineResponse } from './protocol';
+
+interface Pending {
+	resolve(result: Pixels): void;
+	reject(error: Error): void;
+	onProgress?: (progress: Progress) => void;
+}
+
+export interface BackendInfo {
+	backend: BackendName;
+	reason: string;
+}
+
+export class EngineClient {
+	private nextId = 1;
+	private readonly pending = new Map<number, Pending>();
+	private ready: Promise<BackendInfo> | null = null;
+	private readyWaiter: { resolve(info: BackendInfo): void; reject(error: Error): void } | null = null;
+
+	constructor(private readonly worker: Worker) {
+		worker.onmessage = (event: MessageEvent<EngineResponse>) => this.receive(event.data);
+		worker.onerror = (event) => this.failAll(new EngineError(event.message || 'The engine worker crashed.'));
+	}
+
+	/** Starts (or restarts) the engine on the preferred backend; resolves with the active one. */
+	init(preference: BackendPreference = 'auto'): Promise<BackendInfo> {
+		this.failAll(new CanceledError());
+		this.ready = new Promise<BackendInfo>((resolve, reject) => (this.readyWaiter = { resolve, reject }));
+		this.send({ type: 'init', preference });
+		return this.ready;
+	}
+
+	async stylize(job: StylizeJob, options: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {}): Promise<Pixels> {
+		await (this.ready ?? this.init());
+		// Newest request wins: older ones settle as canceled right away.
+		for (const [id, older] of this.pending) {
+			this.pending.delete(id);
+			older.reject(new CanceledError());
+		}
+		if (options.signal?.aborted) throw new CanceledError();
+		const id = this.nextId++;
+		return new Promise<Pixels>((resolve, reject) => {
+			this.pending.set(id, { resolve, reject, onProgress: options.onProgress });
+			options.signal?.addEventListener(
+				'abort',
+				() => {
+					if (!this.pending.delete(id)) return;
+					this.send({ type: 'cancel', id });
+					reject(new CanceledError());
+				},
+				{ once: true }
+			);
+			this.send({ type: 'stylize', id, job }, [job.content.data.buffer as ArrayBuffer]);
+		});
+	}
+
+	dispose(): void {
+		this.failAll(new CanceledError());
+		this.worker.terminate();
+	}
+
+	private send(request: EngineRequest, transfer: Transferable[] = []): void {
+		this.worker.postMessage(request, transfer);
+	}
+
+	private receive(message: EngineResponse): void {
+		switch (message.type) {
+			case 'ready':
+				this.readyWaiter?.resolve({ backend: message.backend, reason: message.reason });
+				return;
+			case 'init-failed':
+				this.readyWaiter?.reject(new EngineError(message.message));
+				return;
+		}
+		const pending = this.pending.get(message.id);
+		if (!pending) return; // a superseded or canceled request: its late messages are dropped
+		if (message.type === 'progress') {
+			pending.onProgress?.(message.progress);
+			return;
+		}
+		this.pending.delete(message.id);
+		if (message.type === 'done') pending.resolve(message.result);
+		else if (message.type === 'canceled') pending.reject(new CanceledError());
+		else pending.reject(new EngineError(message.message));
+	}
+
+	private failAll(error: Error): void {
+		for (const pending of this.pending.values()) pending.reject(error);
+		this.pending.clear();
+	}
+}

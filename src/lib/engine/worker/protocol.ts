@@ -1,0 +1,17 @@
+// The typed message channel between the studio page and the engine worker.
+import type { BackendPreference } from '../backend';
+import type { StylizeJob } from '../engine';
+import type { BackendName, Pixels, Progress } from '../types';
+
+export type EngineRequest =
+	| { type: 'init'; preference: BackendPreference }
+	| { type: 'stylize'; id: number; job: StylizeJob }
+	| { type: 'cancel'; id: number };
+
+export type EngineResponse =
+	| { type: 'ready'; backend: BackendName; reason: string }
+	| { type: 'init-failed'; message: string }
+	| { type: 'progress'; id: number; progress: Progress }
+	| { type: 'done'; id: number; result: Pixels }
+	| { type: 'canceled'; id: number }
+	| { type: 'error'; id: number; message: string };

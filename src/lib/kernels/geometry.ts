@@ -1,0 +1,104 @@
+/** Pure size and view-transform arithmetic (no DOM, no Konva). */
+
+export interface Size {
+	width: number;
+	height: number;
+}
+
+export interface Point {
+	x: number;
+	y: number;
+}
+
+/** A stage transform: screen = content * scale + (x, y). */
+export interface ViewTransform {
+	scale: number;
+	x: number;
+	y: number;
+}
+
+export interface ZoomLimits {
+	min: number;
+	max: number;
+}
+
+export const DEFAULT_ZOOM_LIMITS: ZoomLimits = { min: 0.02, max: 32 };
+
+function assertPositive(name: string, value: number): void {
+	if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive finite number`);
+}
+
+/**
+ * Scales (width, height) down, never up, so that the long side is at most `maxSide`, keeping the aspect ratio.
+ * Sides are rounded to whole pixels and are at least 1 px.
+ */
+export function fitWithin(width: number, height: number, maxSide: number): Size {
+	assertPositive('width', width);
+	assertPositive('height', height);
+	assertPositive('maxSide', maxSide);
+	const limit = Math.max(1, Math.floor(maxSide));
+	const scale = Math.min(1, limit / Math.max(width, height));
+	return {
+		width: Math.min(limit, Math.max(1, Math.round(width * scale))),
+		height: Math.min(limit, Math.max(1, Math.round(height * scale)))
+	};
+}
+
+/** Displayed size for an EXIF orientation: width and height swap for orientations 5..8. */
+export function orientedSize(width: number, height: number, orientation: number): Size {
+	return orientation >= 5 && orientation <= 8 ? { width: height, height: width } : { width, height };
+}
+
+/**
+ * Scale and offset that fit `content` inside `view` minus `padding` on every side, centred.
+ * The scale may exceed 1 (small content is enlarged to fill the view); the padded area is at least 1 px.
+ */
+export function fitToView(content: Size, view: Size, padding = 0): ViewTransform {
+	assertPositive('content.width', content.width);
+	assertPositive('content.height', content.height);
+	const pad = Number.isFinite(padding) ? Math.max(0, padding) : 0;
+	const availWidth = Math.max(1, view.width - 2 * pad);
+	const availHeight = Math.max(1, view.height - 2 * pad);
+	const scale = Math.min(availWidth / content.width, availHeight / content.height);
+	return {
+		scale,
+		x: (view.width - content.width * scale) / 2,
+		y: (view.height - content.height * scale) / 2
+	};
+}
+
+/**
+ * Multiplies the view scale by `factor` (clamped to `limits`) while keeping the content point under `pointer`
+ * fixed on screen. A non-finite or non-positive factor leaves the view unchanged.
+ */
+export function zoomAboutPoint(
+	view: ViewTransform,
+	pointer: Point,
+	factor: number,
+	limits: ZoomLimits = DEFAULT_ZOOM_LIMITS
+): ViewTransform {
+	if (!Number.isFinite(factor) || factor <= 0) return { ...view };
+	const scale = Math.min(limits.max, Math.max(limits.min, view.scale * factor));
+	// Content coordinates of the point currently under the pointer.
+	const contentX = (pointer.x - view.x) / view.scale;
+	const contentY = (pointer.y - view.y) / view.scale;
+	return { scale, x: pointer.x - contentX * scale, y: pointer.y - contentY * scale };
+}
+
+/**
+ * Like {@link fitWithin}, but both sides are multiples of 4 (at least 4) and at most `maxWorkingSide`
+ * rounded down to a multiple of 4.
+ *
+ * Why 4: the style network downsamples twice by stride 2 and upsamples twice by 2. Sides that are not
+ * divisible by 4 come back a few pixels off, which breaks the shape match of the output (and the
+ * residual/instance-norm layers in between) with the input.
+ */
+export function workingSize(width: number, height: number, maxWorkingSide: number): Size {
+	assertPositive('maxWorkingSide', maxWorkingSide);
+	const limit = Math.floor(maxWorkingSide / 4) * 4;
+	if (limit < 4) throw new RangeError('maxWorkingSide must be at least 4');
+	const fitted = fitWithin(width, height, limit);
+	// Rounding to the nearest multiple of 4 cannot exceed `limit`, which is itself a multiple of 4.
+	const to4 = (v: number): number => Math.max(4, Math.round(v / 4) * 4);
+	return { width: to4(fitted.width), height: to4(fitted.height) };
+}

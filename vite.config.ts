@@ -1,0 +1,39 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [sveltekit()],
+	worker: { format: 'es' },
+	optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
+	test: {
+		projects: [
+			{
+				extends: true,
+				test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' }
+			},
+			{
+				// Real weights on the wasm backend: slower, so they get their own project and timeout.
+				extends: true,
+				test: {
+					name: 'engine',
+					include: ['tests/engine/**/*.test.ts', 'tests/cli/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 120_000,
+					hookTimeout: 120_000
+				}
+			},
+			{
+				// Real Chromium against the production build (npm run build first).
+				extends: true,
+				test: {
+					name: 'e2e',
+					include: ['tests/e2e/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 180_000,
+					hookTimeout: 180_000,
+					fileParallelism: false
+				}
+			}
+		]
+	}
+});
