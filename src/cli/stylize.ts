@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findModel, findStyle } from '../lib/assets/catalog';
 import { DEFAULT_SETTINGS, EngineError, validateStrength } from '../lib/engine/types';
@@ -8,10 +9,12 @@ import { loadProjectCatalog, PROJECT_ROOT } from '../lib/server/catalog-fs';
 import { decodeImage, readImageFile, writePng } from '../lib/server/image-io';
 import { createNodeEngine } from '../lib/server/node-engine';
 
-function positiveInt(value: string | undefined, flag: string): number | undefined {
+function positiveInt(value: string | undefined, flag: string, min = 1): number | undefined {
 	if (value === undefined) return undefined;
 	const n = Number(value);
-	if (!Number.isInteger(n) || n < 1) throw new EngineError(`${flag} must be a whole number of pixels, got "${value}"`);
+	if (!Number.isInteger(n) || n < min) {
+		throw new EngineError(`${flag} must be a whole number of pixels, at least ${min}, got "${value}"`);
+	}
 	return n;
 }
 
@@ -35,7 +38,12 @@ export async function runStylize(argv: string[]): Promise<number> {
 	if (!values.out.toLowerCase().endsWith('.png')) throw new EngineError('--out must name a .png file');
 	const strength = validateStrength(Number(values.strength));
 	const maxSide = positiveInt(values['max-side'], '--max-side');
-	const workingSide = positiveInt(values['working-side'], '--working-side') ?? DEFAULT_SETTINGS.workingSide;
+	// The network paints at sides that are multiples of 4 (see workingSize), so 4 is the least.
+	const workingSide =
+		positiveInt(values['working-side'], '--working-side', 4) ?? DEFAULT_SETTINGS.workingSide;
+	// Checked before the painting, not after it: the atomic write would fail on its temporary name.
+	const outDir = path.dirname(path.resolve(values.out));
+	if (!existsSync(outDir)) throw new EngineError(`--out: the folder ${outDir} does not exist`);
 
 	const catalog = await loadProjectCatalog();
 	const model = findModel(catalog, values.model);
@@ -53,7 +61,9 @@ export async function runStylize(argv: string[]): Promise<number> {
 		: await readImageFile(values.style).catch((error: Error) => {
 				throw new EngineError(`${values.style}: ${error.message}`);
 			});
-	const output = maxSide ? fitWithin(content.width, content.height, maxSide) : { width: content.width, height: content.height };
+	const output = maxSide
+		? fitWithin(content.width, content.height, maxSide)
+		: { width: content.width, height: content.height };
 
 	const engine = await createNodeEngine(catalog);
 	try {
@@ -64,7 +74,9 @@ export async function runStylize(argv: string[]): Promise<number> {
 		});
 		const bytes = await writePng(result, values.out);
 		const seconds = ((performance.now() - started) / 1000).toFixed(2);
-		const styleName = styleCard ? `"${styleCard.title}" (${styleCard.artist}, ${styleCard.date})` : values.style;
+		const styleName = styleCard
+			? `"${styleCard.title}" (${styleCard.artist}, ${styleCard.date})`
+			: values.style;
 		console.log(
 			`Stylized ${values.content} (${content.width}x${content.height}) after ${styleName} with ${model.id} ` +
 				`(${model.license.name}), strength ${strength}, working side ${workingSide}, on wasm, in ${seconds} s ` +

@@ -54,7 +54,12 @@ export const modelCardSchema = z.object({
 	})
 });
 
-export const styleRightsStatus = z.enum(['public-domain', 'public-domain-in-most-countries', 'licensed', 'unknown']);
+export const styleRightsStatus = z.enum([
+	'public-domain',
+	'public-domain-in-most-countries',
+	'licensed',
+	'unknown'
+]);
 
 export const styleCardSchema = z.object({
 	...common,

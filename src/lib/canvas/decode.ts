@@ -12,19 +12,27 @@ export interface DecodedImage {
 
 export const UNDECODABLE = 'The image could not be decoded: it is truncated or corrupt.';
 
-export async function decodeImageFile(file: Blob & { name?: string }, pixelLimit = DEFAULT_PIXEL_LIMIT): Promise<DecodedImage> {
+export async function decodeImageFile(
+	file: Blob & { name?: string },
+	pixelLimit = DEFAULT_PIXEL_LIMIT
+): Promise<DecodedImage> {
 	const bytes = new Uint8Array(await file.arrayBuffer());
 	const header = readImageHeader(bytes, pixelLimit);
 	let bitmap: ImageBitmap;
 	try {
-		bitmap = await createImageBitmap(new Blob([bytes]), { imageOrientation: 'from-image', colorSpaceConversion: 'default' });
+		bitmap = await createImageBitmap(new Blob([bytes]), {
+			imageOrientation: 'from-image',
+			colorSpaceConversion: 'default'
+		});
 	} catch {
 		throw new ImageInputError(UNDECODABLE);
 	}
 	if (bitmap.width !== header.orientedWidth || bitmap.height !== header.orientedHeight) {
 		const size = `${bitmap.width}x${bitmap.height}`;
 		bitmap.close();
-		throw new ImageInputError(`The image decoded at ${size}, not the size its header declares: it is corrupt.`);
+		throw new ImageInputError(
+			`The image decoded at ${size}, not the size its header declares: it is corrupt.`
+		);
 	}
 	return { name: file.name ?? 'image', bitmap, width: bitmap.width, height: bitmap.height };
 }

@@ -11,7 +11,11 @@ export class StageController {
 	private readonly image = new Konva.Image({ image: undefined, listening: false });
 	private readonly observer: ResizeObserver;
 
-	constructor(private readonly container: HTMLDivElement) {
+	constructor(
+		private readonly container: HTMLDivElement,
+		/** Told the view transform after every fit, zoom and pan (the page shows the zoom level). */
+		private readonly onView: (view: { scale: number; x: number; y: number }) => void = () => {}
+	) {
 		this.stage = new Konva.Stage({
 			container,
 			width: container.clientWidth,
@@ -21,6 +25,7 @@ export class StageController {
 		this.layer.add(this.image);
 		this.stage.add(this.layer);
 		this.stage.on('wheel', (event) => this.onWheel(event));
+		this.stage.on('dragend', () => this.reportView());
 		this.observer = new ResizeObserver(() => this.resize());
 		this.observer.observe(container);
 	}
@@ -40,10 +45,7 @@ export class StageController {
 		this.stage.scale({ x: scale, y: scale });
 		this.stage.position({ x, y });
 		this.layer.batchDraw();
-	}
-
-	get scale(): number {
-		return this.stage.scaleX();
+		this.reportView();
 	}
 
 	destroy(): void {
@@ -61,9 +63,18 @@ export class StageController {
 		const pointer = this.stage.getPointerPosition();
 		if (!pointer) return;
 		const factor = event.evt.deltaY < 0 ? WHEEL_ZOOM_STEP : 1 / WHEEL_ZOOM_STEP;
-		const next = zoomAboutPoint({ scale: this.stage.scaleX(), x: this.stage.x(), y: this.stage.y() }, pointer, factor);
+		const next = zoomAboutPoint(
+			{ scale: this.stage.scaleX(), x: this.stage.x(), y: this.stage.y() },
+			pointer,
+			factor
+		);
 		this.stage.scale({ x: next.scale, y: next.scale });
 		this.stage.position({ x: next.x, y: next.y });
 		this.layer.batchDraw();
+		this.reportView();
+	}
+
+	private reportView(): void {
+		this.onView({ scale: this.stage.scaleX(), x: this.stage.x(), y: this.stage.y() });
 	}
 }

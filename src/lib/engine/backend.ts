@@ -30,14 +30,26 @@ export function chooseBackend(probe: DeviceProbe, preference: BackendPreference 
 		};
 	}
 	const webgpuHardware =
-		probe.webgpu.available && !probe.webgpu.isFallbackAdapter && !isSoftwareRenderer(probe.webgpu.adapterDescription);
+		probe.webgpu.available &&
+		!probe.webgpu.isFallbackAdapter &&
+		!isSoftwareRenderer(probe.webgpu.adapterDescription);
 	const webglHardware = probe.webgl.available && !isSoftwareRenderer(probe.webgl.renderer);
 	if (webgpuHardware) {
-		return { order: ['webgpu', ...(webglHardware ? ['webgl' as const] : []), ...fallback], reason: 'a GPU with WebGPU' };
+		return {
+			order: ['webgpu', ...(webglHardware ? ['webgl' as const] : []), ...fallback],
+			reason: 'a GPU with WebGPU'
+		};
 	}
-	if (webglHardware) return { order: ['webgl', ...fallback], reason: `a GPU with WebGL (${probe.webgl.renderer ?? 'unknown renderer'})` };
+	if (webglHardware)
+		return {
+			order: ['webgl', ...fallback],
+			reason: `a GPU with WebGL (${probe.webgl.renderer ?? 'unknown renderer'})`
+		};
 	if (probe.webgl.available) {
-		return { order: fallback, reason: `WebGL renders in software (${probe.webgl.renderer ?? 'unknown'}), wasm is faster` };
+		return {
+			order: fallback,
+			reason: `WebGL renders in software (${probe.webgl.renderer ?? 'unknown'}), wasm is faster`
+		};
 	}
 	return { order: fallback, reason: 'no WebGL or WebGPU on this device' };
 }

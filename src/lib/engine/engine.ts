@@ -85,7 +85,7 @@ export class StyleEngine {
 				const input = tf.image.resizeBilinear(content, [work.height, work.width], true);
 				const out = model.stylize(input, { style, strength: settings.strength });
 				const { width, height } = settings.output;
-				return tf.image.resizeBilinear(out, [height, width], true).clipByValue(0, 255).round();
+				return tf.image.resizeBilinear(out, [height, width], true).clipByValue(0, 255).round() as tf.Tensor3D;
 			});
 			step('finishing');
 			const pixels = await toPixels(painted);
@@ -98,7 +98,11 @@ export class StyleEngine {
 	}
 
 	dispose(): void {
-		for (const pending of this.models.values()) void pending.then((m) => m.dispose(), () => undefined);
+		for (const pending of this.models.values())
+			void pending.then(
+				(m) => m.dispose(),
+				() => undefined
+			);
 		this.models.clear();
 	}
 }
@@ -107,7 +111,9 @@ export class StyleEngine {
 export function toTensor(tf: typeof import('@tensorflow/tfjs'), pixels: Pixels): tf.Tensor3D {
 	// fromPixels wants a Uint8Array; a view over the same bytes avoids a copy.
 	const data = new Uint8Array(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength);
-	return tf.tidy(() => tf.browser.fromPixels({ data, width: pixels.width, height: pixels.height }, 3).toFloat());
+	return tf.tidy(() =>
+		tf.browser.fromPixels({ data, width: pixels.width, height: pixels.height }, 3).toFloat()
+	);
 }
 
 /** An HxWx3 tensor in 0..255 to opaque RGBA pixels. */

@@ -48,10 +48,14 @@ export async function readGraphArtifacts(
 		format?: string;
 		userDefinedMetadata?: Record<string, unknown>;
 	};
+	// Read outside the try: an integrity or I/O error from the reader must reach the caller as it is.
+	const bytes = await read(file(`${prefix}model.json`));
 	try {
-		json = JSON.parse(new TextDecoder().decode(await read(file(`${prefix}model.json`)))) as typeof json;
+		json = JSON.parse(new TextDecoder().decode(bytes)) as typeof json;
 	} catch (cause) {
-		throw new EngineError(`${card.id}: ${prefix}model.json is not a graph model (${(cause as Error).message})`);
+		throw new EngineError(
+			`${card.id}: ${prefix}model.json is not a graph model (${(cause as Error).message})`
+		);
 	}
 	if (json.format !== 'graph-model' || !json.modelTopology || !json.weightsManifest) {
 		throw new EngineError(`${card.id}: ${prefix}model.json is not a tfjs graph model`);
@@ -72,4 +76,25 @@ export async function readGraphArtifacts(
 		weightData: weightData.buffer,
 		userDefinedMetadata: json.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata']
 	};
+}
+
+/** The bytes of weight data a manifest describes; null when that needs decoding (string weights). */
+export function manifestBytes(specs: tf.io.WeightsManifestEntry[]): number | null {
+	let total = 0;
+	for (const spec of specs) {
+		if (spec.dtype === 'string') return null;
+		const count = spec.shape.reduce((a, b) => a * b, 1);
+		const stored = spec.quantization?.dtype;
+		const size = stored
+			? stored === 'uint8'
+				? 1
+				: 2
+			: spec.dtype === 'bool'
+				? 1
+				: spec.dtype === 'complex64'
+					? 8
+					: 4;
+		total += count * size;
+	}
+	return total;
 }

@@ -130,8 +130,10 @@ function readTiffOrientation(b: Uint8Array, base: number, end: number): number {
 			if (u16(b, entry, le, end) !== 0x0112) continue;
 			const type = u16(b, entry + 2, le, end);
 			let value: number;
-			if (type === 3) value = u16(b, entry + 8, le, end); // SHORT (the standard type)
-			else if (type === 4) value = u32(b, entry + 8, le, end); // LONG (seen from some writers)
+			if (type === 3)
+				value = u16(b, entry + 8, le, end); // SHORT (the standard type)
+			else if (type === 4)
+				value = u32(b, entry + 8, le, end); // LONG (seen from some writers)
 			else return 1;
 			return Number.isInteger(value) && value >= 1 && value <= 8 ? value : 1;
 		}
@@ -211,10 +213,7 @@ function fourCC(b: Uint8Array, off: number): string {
 	return String.fromCharCode(u8(b, off), u8(b, off + 1), u8(b, off + 2), u8(b, off + 3));
 }
 
-function readWebp(
-	b: Uint8Array,
-	pixelLimit: number
-): { width: number; height: number; orientation: number } {
+function readWebp(b: Uint8Array, pixelLimit: number): { width: number; height: number; orientation: number } {
 	const riffSize = u32(b, 4, true);
 	// The RIFF size covers everything after the 8-byte RIFF header; a shorter file is truncated.
 	const end = 8 + riffSize;

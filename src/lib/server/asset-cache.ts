@@ -17,7 +17,9 @@ export interface CacheOptions {
 	fetchImpl?: typeof fetch;
 }
 
-export type FileOutcome = { file: AssetFile; status: 'verified' | 'downloaded' } | { file: AssetFile; status: 'failed'; reason: string };
+export type FileOutcome =
+	| { file: AssetFile; status: 'verified' | 'downloaded' }
+	| { file: AssetFile; status: 'failed'; reason: string };
 
 export class AssetIntegrityError extends Error {
 	override name = 'AssetIntegrityError';
@@ -78,15 +80,18 @@ export async function ensureFile(file: AssetFile, options: CacheOptions): Promis
 	try {
 		for await (const chunk of await openSource(file, options)) {
 			bytes += chunk.length;
-			if (bytes > file.bytes) throw new AssetIntegrityError(`larger than the ${file.bytes} bytes the catalog names`);
+			if (bytes > file.bytes)
+				throw new AssetIntegrityError(`larger than the ${file.bytes} bytes the catalog names`);
 			hash.update(chunk);
 			await handle.write(chunk);
 		}
 		await handle.sync();
 		await handle.close();
-		if (bytes !== file.bytes) throw new AssetIntegrityError(`size ${bytes} bytes, the catalog says ${file.bytes}`);
+		if (bytes !== file.bytes)
+			throw new AssetIntegrityError(`size ${bytes} bytes, the catalog says ${file.bytes}`);
 		const sha256 = hash.digest('hex');
-		if (sha256 !== file.sha256) throw new AssetIntegrityError(`sha256 mismatch: got ${sha256}, expected ${file.sha256}`);
+		if (sha256 !== file.sha256)
+			throw new AssetIntegrityError(`sha256 mismatch: got ${sha256}, expected ${file.sha256}`);
 		await rename(temp, dest);
 		return 'downloaded';
 	} catch (error) {
@@ -97,7 +102,11 @@ export async function ensureFile(file: AssetFile, options: CacheOptions): Promis
 }
 
 /** Every file of the catalog, a few at a time; never throws, reports each file's outcome. */
-export async function ensureCatalog(catalog: Catalog, options: CacheOptions, concurrency = 4): Promise<FileOutcome[]> {
+export async function ensureCatalog(
+	catalog: Catalog,
+	options: CacheOptions,
+	concurrency = 4
+): Promise<FileOutcome[]> {
 	const files = [...catalog.models, ...catalog.styles].flatMap((card) => card.files);
 	const outcomes: FileOutcome[] = new Array<FileOutcome>(files.length);
 	let next = 0;

@@ -6,7 +6,9 @@ import { relativeAssetPath } from '../assets/paths';
 import { defaultCacheDir, readVerified } from './asset-cache';
 
 const filesByPath = new Map<string, AssetFile>(
-	[...catalog.models, ...catalog.styles].flatMap((card) => card.files).map((f) => [relativeAssetPath(f.url), f])
+	[...catalog.models, ...catalog.styles]
+		.flatMap((card) => card.files)
+		.map((f) => [relativeAssetPath(f.url), f])
 );
 
 const TYPES: Record<string, string> = {

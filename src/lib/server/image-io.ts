@@ -12,7 +12,9 @@ export async function readImageFile(filePath: string, pixelLimit = DEFAULT_PIXEL
 		bytes = await readFile(filePath);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		throw new ImageInputError(code === 'ENOENT' ? 'The file does not exist.' : `The file cannot be read (${code ?? 'error'}).`);
+		throw new ImageInputError(
+			code === 'ENOENT' ? 'The file does not exist.' : `The file cannot be read (${code ?? 'error'}).`
+		);
 	}
 	return decodeImage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), pixelLimit);
 }
@@ -29,7 +31,11 @@ export async function decodeImage(bytes: Uint8Array, pixelLimit = DEFAULT_PIXEL_
 		if (info.width !== header.orientedWidth || info.height !== header.orientedHeight || info.channels !== 4) {
 			throw new Error('decoded size differs from the header');
 		}
-		return { width: info.width, height: info.height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength) };
+		return {
+			width: info.width,
+			height: info.height,
+			data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength)
+		};
 	} catch {
 		throw new ImageInputError('The image could not be decoded: it is truncated or corrupt.');
 	}

@@ -14,6 +14,9 @@ export async function useWasmBackend(): Promise<typeof tf> {
 	return tf;
 }
 
-export async function createNodeEngine(catalog: Catalog, cacheDir = defaultCacheDir(PROJECT_ROOT)): Promise<StyleEngine> {
+export async function createNodeEngine(
+	catalog: Catalog,
+	cacheDir = defaultCacheDir(PROJECT_ROOT)
+): Promise<StyleEngine> {
 	return new StyleEngine(await useWasmBackend(), catalog, (file) => readVerified(file, cacheDir));
 }

@@ -109,7 +109,8 @@ export class StudioState {
 		this.alert = null;
 		const started = performance.now();
 		try {
-			const stylePixels = style.kind === 'upload' ? pixelsOf(style.image.bitmap) : await this.loadStyle(style.card);
+			const stylePixels =
+				style.kind === 'upload' ? pixelsOf(style.image.bitmap) : await this.loadStyle(style.card);
 			const result = await this.engine.stylize(
 				{
 					content: pixelsOf(content.bitmap),
@@ -179,7 +180,8 @@ export class StudioState {
 
 	private async loadStyle(card: StyleCard): Promise<Pixels> {
 		const response = await fetch(styleImageUrl(card));
-		if (!response.ok) throw new Error(`The style "${card.title}" could not be loaded (HTTP ${response.status}).`);
+		if (!response.ok)
+			throw new Error(`The style "${card.title}" could not be loaded (HTTP ${response.status}).`);
 		const { bitmap } = await decodeImageFile(await response.blob());
 		try {
 			return pixelsOf(bitmap);

@@ -2,12 +2,14 @@
 // transfer network (photo + vector -> painting), both tfjs graph models working in 0..255 RGB.
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../../assets/catalog';
-import { readGraphArtifacts, type StyleModel, type StyleParams } from '../model';
+import { manifestBytes, readGraphArtifacts, type StyleModel, type StyleParams } from '../model';
 import { type AssetReader, EngineError } from '../types';
 
 export const STYLE_VECTOR_SIZE = 100;
 /** The photo's own style is read at this size; it only feeds the strength interpolation. */
 const CONTENT_STYLE_SIDE = 256;
+/** The smallest side the style network accepts (measured: 31 px fails, 32 px works). */
+const MIN_STYLE_INPUT_SIDE = 32;
 
 export class ArbitraryWyfModel implements StyleModel {
 	readonly needsStyleImage = true;
@@ -24,12 +26,35 @@ export class ArbitraryWyfModel implements StyleModel {
 			readGraphArtifacts(this.card, 'style/', read),
 			readGraphArtifacts(this.card, 'transfer/', read)
 		]);
-		this.styleNet = await this.tf.loadGraphModel(this.tf.io.fromMemory(style));
-		this.transferNet = await this.tf.loadGraphModel(this.tf.io.fromMemory(transfer));
+		const notThePair = (detail = '') =>
+			new EngineError(
+				`${this.card.id}: these weights are not the whatsyourface style/transfer pair${detail}`
+			);
+		try {
+			// A topology given the other network's weights would fail inside tfjs halfway through creating
+			// its weight tensors, leaking them; the byte count catches that first.
+			for (const [net, artifacts] of [
+				['style', style],
+				['transfer', transfer]
+			] as const) {
+				const expected = manifestBytes(artifacts.weightSpecs ?? []);
+				const actual = (artifacts.weightData as ArrayBuffer).byteLength;
+				if (expected !== null && expected !== actual) {
+					throw new Error(
+						`the ${net} model.json describes ${expected} bytes of weights, its shards hold ${actual}`
+					);
+				}
+			}
+			this.styleNet = await this.tf.loadGraphModel(this.tf.io.fromMemory(style));
+			this.transferNet = await this.tf.loadGraphModel(this.tf.io.fromMemory(transfer));
+		} catch (cause) {
+			this.dispose();
+			throw notThePair(` (${(cause as Error).message})`);
+		}
 		const inputs = this.transferNet.inputs.map((i) => i.name).sort();
 		if (this.styleNet.inputs[0]?.name !== 'x1' || inputs.join() !== 'Placeholder,Placeholder_1') {
 			this.dispose();
-			throw new EngineError(`${this.card.id}: these weights are not the whatsyourface style/transfer pair`);
+			throw notThePair();
 		}
 	}
 
@@ -42,7 +67,21 @@ export class ArbitraryWyfModel implements StyleModel {
 
 	/** The 100-d style vector of an HxWx3 0..255 image. */
 	styleVector(image: tf.Tensor3D): tf.Tensor2D {
-		return this.nets().style.execute(image.expandDims(0)) as tf.Tensor2D;
+		const style = this.nets().style;
+		return this.tf.tidy(() => {
+			// A side under MIN_STYLE_INPUT_SIDE crashes the style network on wasm (memory access out of
+			// bounds, which also wrecks the backend): stretch short sides up; the vector describes texture.
+			const [h = 1, w = 1] = image.shape;
+			const input =
+				h < MIN_STYLE_INPUT_SIDE || w < MIN_STYLE_INPUT_SIDE
+					? this.tf.image.resizeBilinear(
+							image,
+							[Math.max(h, MIN_STYLE_INPUT_SIDE), Math.max(w, MIN_STYLE_INPUT_SIDE)],
+							true
+						)
+					: image;
+			return style.execute(input.expandDims(0)) as tf.Tensor2D;
+		});
 	}
 
 	stylize(content: tf.Tensor3D, { style, strength }: StyleParams): tf.Tensor3D {
@@ -51,11 +90,18 @@ export class ArbitraryWyfModel implements StyleModel {
 		return this.tf.tidy(() => {
 			let vector = this.styleVector(style);
 			if (strength < 1) {
-				const small = this.tf.image.resizeBilinear(content, fitSquare(content.shape, CONTENT_STYLE_SIDE), true);
+				const small = this.tf.image.resizeBilinear(
+					content,
+					fitSquare(content.shape, CONTENT_STYLE_SIDE),
+					true
+				);
 				const own = this.styleVector(small);
 				vector = vector.mul(strength).add(own.mul(1 - strength));
 			}
-			const out = transfer.execute({ Placeholder: content.expandDims(0), Placeholder_1: vector }) as tf.Tensor4D;
+			const out = transfer.execute({
+				Placeholder: content.expandDims(0),
+				Placeholder_1: vector
+			}) as tf.Tensor4D;
 			return out.squeeze([0]).clipByValue(0, 255) as tf.Tensor3D;
 		});
 	}

@@ -20,26 +20,39 @@ export class EngineClient {
 	private nextId = 1;
 	private readonly pending = new Map<number, Pending>();
 	private ready: Promise<BackendInfo> | null = null;
-	private readyWaiter: { resolve(info: BackendInfo): void; reject(error: Error): void } | null = null;
+	/** The latest init's id and settlers; an older init is settled as canceled when a newer one starts. */
+	private readyWaiter: { id: number; resolve(info: BackendInfo): void; reject(error: Error): void } | null =
+		null;
 
 	constructor(private readonly worker: Worker) {
 		worker.onmessage = (event: MessageEvent<EngineResponse>) => this.receive(event.data);
-		worker.onerror = (event) => this.failAll(new EngineError(event.message || 'The engine worker crashed.'));
+		worker.onerror = (event) => {
+			// A worker that fails to load never answers init: settle it too, or the studio waits forever.
+			const error = new EngineError(event.message || 'The engine worker crashed.');
+			this.readyWaiter?.reject(error);
+			this.failAll(error);
+		};
 	}
 
 	/** Starts (or restarts) the engine on the preferred backend; resolves with the active one. */
 	init(preference: BackendPreference = 'auto'): Promise<BackendInfo> {
 		this.failAll(new CanceledError());
-		this.ready = new Promise<BackendInfo>((resolve, reject) => (this.readyWaiter = { resolve, reject }));
-		this.send({ type: 'init', preference });
+		this.readyWaiter?.reject(new CanceledError());
+		const id = this.nextId++;
+		this.ready = new Promise<BackendInfo>((resolve, reject) => (this.readyWaiter = { id, resolve, reject }));
+		this.send({ type: 'init', id, preference });
 		return this.ready;
 	}
 
-	async stylize(job: StylizeJob, options: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {}): Promise<Pixels> {
+	async stylize(
+		job: StylizeJob,
+		options: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {}
+	): Promise<Pixels> {
 		await (this.ready ?? this.init());
 		// Newest request wins: older ones settle as canceled right away.
 		for (const [id, older] of this.pending) {
 			this.pending.delete(id);
+			this.send({ type: 'cancel', id });
 			older.reject(new CanceledError());
 		}
 		if (options.signal?.aborted) throw new CanceledError();
@@ -71,10 +84,11 @@ export class EngineClient {
 	private receive(message: EngineResponse): void {
 		switch (message.type) {
 			case 'ready':
-				this.readyWaiter?.resolve({ backend: message.backend, reason: message.reason });
+				if (this.readyWaiter?.id === message.id)
+					this.readyWaiter.resolve({ backend: message.backend, reason: message.reason });
 				return;
 			case 'init-failed':
-				this.readyWaiter?.reject(new EngineError(message.message));
+				if (this.readyWaiter?.id === message.id) this.readyWaiter.reject(new EngineError(message.message));
 				return;
 		}
 		const pending = this.pending.get(message.id);

@@ -11,8 +11,14 @@ async function probeWebGpu(): Promise<DeviceProbe['webgpu']> {
 	const adapter = await gpu?.requestAdapter().catch(() => null);
 	if (!adapter) return { available: false, adapterDescription: null, isFallbackAdapter: false };
 	const info = adapter.info ?? {};
-	const description = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
-	return { available: true, adapterDescription: description || null, isFallbackAdapter: adapter.isFallbackAdapter ?? false };
+	const description = [info.vendor, info.architecture, info.device, info.description]
+		.filter(Boolean)
+		.join(' ');
+	return {
+		available: true,
+		adapterDescription: description || null,
+		isFallbackAdapter: adapter.isFallbackAdapter ?? false
+	};
 }
 
 function probeWebGl(): DeviceProbe['webgl'] {

@@ -4,13 +4,13 @@ import type { StylizeJob } from '../engine';
 import type { BackendName, Pixels, Progress } from '../types';
 
 export type EngineRequest =
-	| { type: 'init'; preference: BackendPreference }
+	| { type: 'init'; id: number; preference: BackendPreference }
 	| { type: 'stylize'; id: number; job: StylizeJob }
 	| { type: 'cancel'; id: number };
 
 export type EngineResponse =
-	| { type: 'ready'; backend: BackendName; reason: string }
-	| { type: 'init-failed'; message: string }
+	| { type: 'ready'; id: number; backend: BackendName; reason: string }
+	| { type: 'init-failed'; id: number; message: string }
 	| { type: 'progress'; id: number; progress: Progress }
 	| { type: 'done'; id: number; result: Pixels }
 	| { type: 'canceled'; id: number }

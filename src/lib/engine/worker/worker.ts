@@ -40,7 +40,7 @@ async function readAsset(file: AssetFile): Promise<Uint8Array> {
 	return bytes;
 }
 
-async function init(preference: BackendPreference): Promise<void> {
+async function init(id: number, preference: BackendPreference): Promise<void> {
 	for (const controller of running.values()) controller.abort();
 	engine?.dispose();
 	engine = null;
@@ -50,11 +50,11 @@ async function init(preference: BackendPreference): Promise<void> {
 			await tf.ready();
 			engine = new StyleEngine(tf, catalog, readAsset);
 			const reason = backend === choice.order[0] ? choice.reason : `${choice.order[0]} failed to start`;
-			post({ type: 'ready', backend: tf.getBackend() as BackendName, reason });
+			post({ type: 'ready', id, backend: tf.getBackend() as BackendName, reason });
 			return;
 		}
 	}
-	post({ type: 'init-failed', message: 'No tfjs backend could start in this browser.' });
+	post({ type: 'init-failed', id, message: 'No tfjs backend could start in this browser.' });
 }
 
 async function stylize(id: number, job: Extract<EngineRequest, { type: 'stylize' }>['job']): Promise<void> {
@@ -82,7 +82,7 @@ self.onmessage = (event: MessageEvent<EngineRequest>) => {
 	const request = event.data;
 	switch (request.type) {
 		case 'init':
-			void init(request.preference);
+			void init(request.id, request.preference);
 			break;
 		case 'stylize':
 			void stylize(request.id, request.job);

@@ -1,0 +1,19 @@
+// Third-party test photos come like every other asset: named by upstream address and sha256 in
+// tests/fixtures/photos.json, fetched (or taken from RAKKAN_ASSET_MIRROR) and verified into the cache.
+import path from 'node:path';
+import type { AssetFile } from '../../src/lib/assets/catalog';
+import { cachedPath, defaultCacheDir, ensureFile, mirrorFromEnv } from '../../src/lib/server/asset-cache';
+import { PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
+import photos from '../fixtures/photos.json' with { type: 'json' };
+
+export type PhotoId = keyof typeof photos;
+
+/** The local path of a verified test photo (astronaut, chelsea, coffee, rocket). */
+export async function photoPath(id: PhotoId): Promise<string> {
+	const file: AssetFile = photos[id];
+	const options = { cacheDir: defaultCacheDir(PROJECT_ROOT), mirrorDir: mirrorFromEnv() };
+	await ensureFile(file, options);
+	return cachedPath(options.cacheDir, file);
+}
+
+export const CLI = path.join(PROJECT_ROOT, 'bin', 'rakkan.js');
