@@ -7,17 +7,7 @@ import {
 	zoomAboutPoint,
 	type ViewTransform
 } from '../../src/lib/kernels/geometry';
-
-function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import { seededRandom } from '../helpers/random';
 
 describe('fitWithin', () => {
 	it('scales the long side down to maxSide keeping the aspect ratio', () => {
@@ -47,7 +37,7 @@ describe('fitWithin', () => {
 	});
 
 	it('holds its invariants on random sizes', () => {
-		const random = rng(1);
+		const random = seededRandom(1);
 		for (let k = 0; k < 2000; k++) {
 			const w = 1 + Math.floor(random() * 20000);
 			const h = 1 + Math.floor(random() * 20000);
@@ -111,7 +101,7 @@ describe('zoomAboutPoint', () => {
 	});
 
 	it('keeps the content point under the pointer fixed', () => {
-		const random = rng(3);
+		const random = seededRandom(3);
 		for (let k = 0; k < 500; k++) {
 			const view = { scale: 0.1 + random() * 5, x: random() * 1000 - 500, y: random() * 1000 - 500 };
 			const pointer = { x: random() * 1200, y: random() * 900 };
@@ -175,7 +165,7 @@ describe('workingSize', () => {
 	});
 
 	it('holds its invariants on random sizes', () => {
-		const random = rng(9);
+		const random = seededRandom(9);
 		for (let k = 0; k < 2000; k++) {
 			const w = 1 + Math.floor(random() * 12000);
 			const h = 1 + Math.floor(random() * 12000);

@@ -9,6 +9,7 @@ import {
 	tooLargeMessage,
 	type ImageHeader
 } from '../../src/lib/kernels/image-header';
+import { seededRandom } from '../helpers/random';
 
 // ---------------------------------------------------------------------------------------------------------
 // Byte builders
@@ -142,18 +143,6 @@ function expectImageError(input: Uint8Array, message?: string, limit?: number): 
 	expect(err.name).toBe('ImageInputError');
 	if (message !== undefined) expect(err.message).toBe(message);
 	return err;
-}
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 function expectSaneHeader(h: ImageHeader, limit = DEFAULT_PIXEL_LIMIT): void {
@@ -440,7 +429,7 @@ describe('type sniffing', () => {
 	});
 
 	it('rejects other formats and random bytes as unsupported', () => {
-		const random = rng(42);
+		const random = seededRandom(42);
 		const noise = Uint8Array.from({ length: 4096 }, () => Math.floor(random() * 256));
 		noise[0] = 0x00;
 		const cases = [
@@ -490,7 +479,7 @@ describe('truncation', () => {
 
 describe('fuzz', () => {
 	it('2000 mutated headers either read sanely or throw ImageInputError', () => {
-		const random = rng(0xc0ffee);
+		const random = seededRandom(0xc0ffee);
 		const pick = (n: number) => Math.floor(random() * n);
 		const samples = Object.values(VALID_SAMPLES);
 		const outcomes = { ok: 0, error: 0 };
@@ -540,7 +529,7 @@ describe('fuzz', () => {
 	});
 
 	it('random bytes behind each magic number never escape as another error type', () => {
-		const random = rng(7);
+		const random = seededRandom(7);
 		const magics = [
 			[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
 			[0xff, 0xd8, 0xff],
