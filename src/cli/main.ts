@@ -26,7 +26,9 @@ export async function main(argv: string[]): Promise<number> {
 				return 2;
 		}
 	} catch (error) {
-		console.error(`rakkan ${command}: ${(error as Error).message}`);
+		// One line, always: some messages (node:util parseArgs) come in several.
+		const message = (error as Error).message.trim().replace(/\s*\n\s*/g, ' ');
+		console.error(`rakkan ${command}: ${message}`);
 		return 1;
 	}
 }

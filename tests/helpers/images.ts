@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 export interface ValidImage {
 	name: string;
@@ -32,7 +32,7 @@ export async function removeDir(dir: string): Promise<void> {
 }
 
 /** A smooth colour picture with a few hard edges: something for a style network to paint over. */
-export function pattern(width: number, height: number, channels: 3 | 4 = 3): sharp.Sharp {
+export function pattern(width: number, height: number, channels: 3 | 4 = 3): Sharp {
 	const data = Buffer.alloc(width * height * channels);
 	for (let y = 0; y < height; y++) {
 		for (let x = 0; x < width; x++) {
@@ -79,7 +79,7 @@ export interface ValidImageSpec {
 	/** The size as displayed, after EXIF orientation. */
 	width: number;
 	height: number;
-	encode: () => sharp.Sharp;
+	encode: () => Sharp;
 }
 
 /** Valid images a user might reasonably bring, each with its displayed size. */

@@ -2,6 +2,7 @@
 // transfer network (photo + vector -> painting), both tfjs graph models working in 0..255 RGB.
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../../assets/catalog';
+import { fitWithin } from '../../kernels/geometry';
 import { manifestBytes, readGraphArtifacts, type StyleModel, type StyleParams } from '../model';
 import { type AssetReader, EngineError } from '../types';
 
@@ -90,12 +91,11 @@ export class ArbitraryWyfModel implements StyleModel {
 		return this.tf.tidy(() => {
 			let vector = this.styleVector(style);
 			if (strength < 1) {
-				const small = this.tf.image.resizeBilinear(
-					content,
-					fitSquare(content.shape, CONTENT_STYLE_SIDE),
-					true
+				const [height = 1, width = 1] = content.shape;
+				const small = fitWithin(width, height, CONTENT_STYLE_SIDE);
+				const own = this.styleVector(
+					this.tf.image.resizeBilinear(content, [small.height, small.width], true)
 				);
-				const own = this.styleVector(small);
 				vector = vector.mul(strength).add(own.mul(1 - strength));
 			}
 			const out = transfer.execute({
@@ -117,10 +117,4 @@ export class ArbitraryWyfModel implements StyleModel {
 		if (!this.styleNet || !this.transferNet) throw new EngineError(`${this.card.id} is not loaded`);
 		return { style: this.styleNet, transfer: this.transferNet };
 	}
-}
-
-function fitSquare(shape: number[], side: number): [number, number] {
-	const [h = 1, w = 1] = shape;
-	const scale = Math.min(1, side / Math.max(h, w));
-	return [Math.max(1, Math.round(h * scale)), Math.max(1, Math.round(w * scale))];
 }

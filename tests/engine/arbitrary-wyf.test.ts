@@ -1,0 +1,327 @@
+// The arbitrary-wyf model with its real weights on the wasm backend: what it paints, that it paints the
+// same thing twice, that strength does what it says, that it frees its tensors, and that wrong, damaged
+// or mismatched weights are refused with a clear error instead of a crash.
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+	type AssetFile,
+	type Catalog,
+	CatalogError,
+	findModel,
+	findStyle
+} from '../../src/lib/assets/catalog';
+import { type StyleEngine, toTensor } from '../../src/lib/engine/engine';
+import { createModel } from '../../src/lib/engine/model';
+import { CanceledError, EngineError, type Pixels, type StylizeSettings } from '../../src/lib/engine/types';
+import {
+	AssetIntegrityError,
+	cachedPath,
+	defaultCacheDir,
+	readVerified
+} from '../../src/lib/server/asset-cache';
+import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
+import { decodeImage } from '../../src/lib/server/image-io';
+import { createNodeEngine, useWasmBackend } from '../../src/lib/server/node-engine';
+import { photoPath } from '../helpers/assets';
+import { makeTempDir, removeDir } from '../helpers/images';
+
+type TF = Awaited<ReturnType<typeof useWasmBackend>>;
+
+const MODEL_ID = 'arbitrary-wyf';
+const SIDE = 160;
+
+let tf: TF;
+let catalog: Catalog;
+let engine: StyleEngine;
+let content: Pixels;
+let style: Pixels;
+let tempDir: string;
+const cacheDir = defaultCacheDir(PROJECT_ROOT);
+
+function settings(overrides: Partial<StylizeSettings> = {}): StylizeSettings {
+	return {
+		modelId: MODEL_ID,
+		strength: 1,
+		workingSide: SIDE,
+		styleSide: 128,
+		output: { width: content.width, height: content.height },
+		...overrides
+	};
+}
+
+/** Mean absolute difference over R, G and B, on 0..255. */
+function meanAbsDiff(a: Pixels, b: Pixels): number {
+	expect([a.width, a.height]).toEqual([b.width, b.height]);
+	let sum = 0;
+	for (let i = 0; i < a.data.length; i += 4) {
+		for (let c = 0; c < 3; c++) sum += Math.abs(a.data[i + c]! - b.data[i + c]!);
+	}
+	return sum / ((a.data.length / 4) * 3);
+}
+
+/** A photo, shrunk so the network runs quickly on two CPU cores. */
+async function smallPhoto(id: 'chelsea' | 'coffee', longSide: number): Promise<Pixels> {
+	const png = await sharp(await photoPath(id))
+		.resize(longSide, longSide, { fit: 'inside' })
+		.png()
+		.toBuffer();
+	return decodeImage(new Uint8Array(png));
+}
+
+beforeAll(async () => {
+	tf = await useWasmBackend();
+	catalog = await loadProjectCatalog();
+	engine = await createNodeEngine(catalog);
+	content = await smallPhoto('chelsea', SIDE);
+	const styleCard = findStyle(catalog, 'rembrandt-night-watch');
+	if (!styleCard) throw new Error('the catalog lost rembrandt-night-watch');
+	style = await decodeImage(await readVerified(styleCard.files[0]!, cacheDir));
+	tempDir = await makeTempDir();
+});
+
+afterAll(async () => {
+	engine?.dispose();
+	if (tempDir) await removeDir(tempDir);
+});
+
+describe('arbitrary-wyf through the engine', () => {
+	it('paints at the requested output size, clearly unlike the photo', async () => {
+		const same = await engine.stylize({ content, style, settings: settings() });
+		expect([same.width, same.height]).toEqual([content.width, content.height]);
+		expect(same.data.length).toBe(content.width * content.height * 4);
+		// Measured 72.6 for the cat after The Night Watch at 160 px.
+		expect(meanAbsDiff(same, content)).toBeGreaterThan(25);
+
+		// A different output size (not the content's aspect) is honoured exactly.
+		const odd = await engine.stylize({
+			content,
+			style,
+			settings: settings({ output: { width: 77, height: 50 } })
+		});
+		expect([odd.width, odd.height]).toEqual([77, 50]);
+		expect(odd.data.length).toBe(77 * 50 * 4);
+		// Opaque output.
+		for (let i = 3; i < odd.data.length; i += 4) if (odd.data[i] !== 255) expect.fail(`alpha ${odd.data[i]}`);
+	});
+
+	it('gives byte-identical output for the same input', async () => {
+		const first = await engine.stylize({ content, style, settings: settings({ strength: 0.7 }) });
+		const second = await engine.stylize({ content, style, settings: settings({ strength: 0.7 }) });
+		expect(Buffer.from(second.data).equals(Buffer.from(first.data))).toBe(true);
+	});
+
+	it('strength 0 stays closer to the photo than strength 1, and the two clearly differ', async () => {
+		const none = await engine.stylize({ content, style, settings: settings({ strength: 0 }) });
+		const full = await engine.stylize({ content, style, settings: settings({ strength: 1 }) });
+		const between = meanAbsDiff(none, full);
+		const noneToContent = meanAbsDiff(none, content);
+		const fullToContent = meanAbsDiff(full, content);
+		// Measured: 50.3 between them; 49.8 (strength 0) and 72.6 (strength 1) from the photo.
+		expect(between).toBeGreaterThan(20);
+		expect(noneToContent).toBeLessThan(fullToContent - 10);
+	});
+
+	it('a different style reference gives a different painting', async () => {
+		const other = await smallPhoto('coffee', 128);
+		const a = await engine.stylize({ content, style, settings: settings() });
+		const b = await engine.stylize({ content, style: other, settings: settings() });
+		// Measured 28.3.
+		expect(meanAbsDiff(a, b)).toBeGreaterThan(10);
+	});
+
+	it('leaves no tensors behind after 10 runs', async () => {
+		await engine.model(MODEL_ID);
+		const before = tf.memory().numTensors;
+		for (let run = 0; run < 10; run++) {
+			await engine.stylize({
+				content,
+				style,
+				settings: settings({ strength: run / 9, workingSide: 64, output: { width: 40, height: 30 } })
+			});
+		}
+		expect(tf.memory().numTensors).toBe(before);
+	});
+
+	it('paints with tiny or very narrow style images and photos instead of crashing the backend', async () => {
+		// The style network crashes wasm ("memory access out of bounds") on sides under 32 px; the model
+		// must stretch such inputs, both the style reference and (strength < 1) the photo itself.
+		const solid = (width: number, height: number, value: number): Pixels => ({
+			width,
+			height,
+			data: new Uint8ClampedArray(width * height * 4).fill(value)
+		});
+		const cases: [string, Pixels, Pixels][] = [
+			['1x1 style', content, solid(1, 1, 200)],
+			['200x8 style', content, solid(200, 8, 90)],
+			['3x2 photo', solid(3, 2, 120), style],
+			['400x20 photo', solid(400, 20, 60), style]
+		];
+		for (const [what, photo, reference] of cases) {
+			const output = { width: photo.width, height: photo.height };
+			const painted = await engine.stylize({
+				content: photo,
+				style: reference,
+				settings: settings({ strength: 0.5, workingSide: 128, output })
+			});
+			expect([painted.width, painted.height], what).toEqual([photo.width, photo.height]);
+		}
+		// The backend still works afterwards.
+		const after = await engine.stylize({ content, style, settings: settings() });
+		expect(meanAbsDiff(after, content)).toBeGreaterThan(25);
+	});
+
+	it('rejects strength outside 0..1 with an EngineError', async () => {
+		for (const strength of [-0.01, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+			const run = engine.stylize({ content, style, settings: settings({ strength }) });
+			await expect(run, String(strength)).rejects.toThrow(EngineError);
+			await expect(
+				engine.stylize({ content, style, settings: settings({ strength }) }),
+				String(strength)
+			).rejects.toThrow(/0 to 1/);
+		}
+	});
+
+	it('rejects an unknown model id, naming the known ones', async () => {
+		const run = engine.stylize({ content, style, settings: settings({ modelId: 'no-such-model' }) });
+		await expect(run).rejects.toThrow(CatalogError);
+		await expect(
+			engine.stylize({ content, style, settings: settings({ modelId: 'no-such-model' }) })
+		).rejects.toThrow(/"no-such-model" is not a known model \(known: arbitrary-wyf\)/);
+	});
+
+	it('rejects a job without a style image', async () => {
+		await expect(engine.stylize({ content, style: null, settings: settings() })).rejects.toThrow(
+			/needs a style image/
+		);
+	});
+
+	it('rejects an already-aborted job with CanceledError and paints nothing', async () => {
+		const controller = new AbortController();
+		controller.abort();
+		const stages: string[] = [];
+		await expect(
+			engine.stylize(
+				{ content, style, settings: settings() },
+				{ signal: controller.signal, onProgress: (p) => stages.push(p.stage) }
+			)
+		).rejects.toThrow(CanceledError);
+		expect(stages).toEqual([]);
+	});
+
+	it('cancels between stages when aborted mid-job, without leaking tensors', async () => {
+		await engine.model(MODEL_ID);
+		const before = tf.memory().numTensors;
+		const controller = new AbortController();
+		const stages: string[] = [];
+		const run = engine.stylize(
+			{ content, style, settings: settings() },
+			{
+				signal: controller.signal,
+				onProgress: (p) => {
+					stages.push(p.stage);
+					if (p.stage === 'analysing-style') controller.abort();
+				}
+			}
+		);
+		await expect(run).rejects.toThrow(CanceledError);
+		expect(stages).toEqual(['loading-model', 'analysing-style']);
+		expect(tf.memory().numTensors).toBe(before);
+	});
+});
+
+describe('arbitrary-wyf model directly', () => {
+	const reader = (file: AssetFile) => readVerified(file, cacheDir);
+
+	it('loads, paints at the working size, and frees every tensor on dispose', async () => {
+		const before = tf.memory().numTensors;
+		const model = createModel(findModel(catalog, MODEL_ID), tf);
+		expect(model.needsStyleImage).toBe(true);
+		await model.load(reader);
+		expect(tf.memory().numTensors).toBeGreaterThan(before);
+		const loaded = tf.memory().numTensors;
+
+		// The engine hands the network sides that are multiples of 4 (see workingSize); so does this test.
+		const contentTensor = tf.tidy(() => tf.image.resizeBilinear(toTensor(tf, content), [96, 144], true));
+		const smallStyle = tf.tidy(() => tf.image.resizeBilinear(toTensor(tf, style), [100, 123], true));
+		const out = model.stylize(contentTensor, { style: smallStyle, strength: 1 });
+		expect(out.shape).toEqual([96, 144, 3]);
+		const values = await out.data();
+		expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
+		expect(Math.max(...values)).toBeLessThanOrEqual(255);
+		expect(() => model.stylize(contentTensor, { strength: 1 })).toThrow(/needs a style image/);
+		tf.dispose([out, contentTensor, smallStyle]);
+		expect(tf.memory().numTensors).toBe(loaded);
+
+		model.dispose();
+		expect(tf.memory().numTensors).toBe(before);
+		expect(() => model.stylize(contentTensor, { style: smallStyle, strength: 1 })).toThrow(/not loaded/);
+	});
+
+	it('refuses a card whose style and transfer files are swapped, as not the whatsyourface pair', async () => {
+		const card = findModel(catalog, MODEL_ID);
+		const role = (r: string) => card.files.find((f) => f.role === r)!;
+		const swaps: [string, AssetFile[]][] = [
+			[
+				'model.json files swapped',
+				[
+					{ ...role('transfer/model.json'), role: 'style/model.json' },
+					role('style/group1-shard1of1.bin'),
+					{ ...role('style/model.json'), role: 'transfer/model.json' },
+					role('transfer/group1-shard1of1.bin')
+				]
+			],
+			[
+				'whole networks swapped',
+				[
+					{ ...role('transfer/model.json'), role: 'style/model.json' },
+					{ ...role('transfer/group1-shard1of1.bin'), role: 'style/group1-shard1of1.bin' },
+					{ ...role('style/model.json'), role: 'transfer/model.json' },
+					{ ...role('style/group1-shard1of1.bin'), role: 'transfer/group1-shard1of1.bin' }
+				]
+			]
+		];
+		for (const [what, files] of swaps) {
+			const before = tf.memory().numTensors;
+			const model = createModel({ ...card, files }, tf);
+			const load = model.load(reader);
+			await expect(load, what).rejects.toThrow(EngineError);
+			await expect(load, what).rejects.toThrow(/not the whatsyourface style\/transfer pair/);
+			expect(tf.memory().numTensors, `${what}: tensors left behind`).toBe(before);
+		}
+	});
+
+	it('refuses weights that fail their sha256 with AssetIntegrityError', async () => {
+		const card = findModel(catalog, MODEL_ID);
+		for (const tampered of ['style/model.json', 'transfer/group1-shard1of1.bin']) {
+			const dir = path.join(tempDir, `cache-${tampered.replace(/\W/g, '-')}`);
+			for (const file of card.files) {
+				const dest = cachedPath(dir, file);
+				await mkdir(path.dirname(dest), { recursive: true });
+				if (file.role === tampered) {
+					const bytes = await readFile(cachedPath(cacheDir, file));
+					// One changed byte: still plausible JSON / weights, but not the published file.
+					const at = Math.floor(bytes.length / 2);
+					bytes.writeUInt8(bytes.readUInt8(at) ^ 0x01, at);
+					await writeFile(dest, bytes);
+				} else {
+					await copyFile(cachedPath(cacheDir, file), dest);
+				}
+			}
+			const model = createModel(card, tf);
+			const load = model.load((file) => readVerified(file, dir));
+			await expect(load, tampered).rejects.toThrow(AssetIntegrityError);
+			await expect(load, tampered).rejects.toThrow(/failed its sha256 check/);
+
+			// The engine reports the same error, and a later job still fails the same way (nothing cached).
+			const damaged = await createNodeEngine(catalog, dir);
+			for (let attempt = 0; attempt < 2; attempt++) {
+				await expect(damaged.stylize({ content, style, settings: settings() })).rejects.toThrow(
+					AssetIntegrityError
+				);
+			}
+			damaged.dispose();
+		}
+	});
+});
