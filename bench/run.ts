@@ -72,10 +72,11 @@ async function main(): Promise<void> {
 		const work = workingSize(content.width, content.height, longSide);
 		const job = (strength: number) => ({
 			content,
-			style,
+			styles: [{ pixels: style, weight: 1 }],
 			settings: {
 				modelId: MODEL_ID,
 				strength,
+				preserveColors: false,
 				workingSide: longSide,
 				styleSide: DEFAULT_SETTINGS.styleSide,
 				output: work
@@ -230,7 +231,9 @@ async function peakMemory(
 	try {
 		const baselineBytes = tf.memory().numBytes;
 		const peakAt = async (strength: number) => {
-			const info = await tf.profile(() => model.stylize(inputs.content, { style: inputs.style, strength }));
+			const info = await tf.profile(() =>
+				model.stylize(inputs.content, { styles: [{ image: inputs.style, weight: 1 }], strength })
+			);
 			(info.result as tfType.Tensor).dispose();
 			return info.peakBytes;
 		};

@@ -1,8 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { findModel, findStyle } from '../lib/assets/catalog';
-import { DEFAULT_SETTINGS, EngineError, validateStrength } from '../lib/engine/types';
+import { type Catalog, commercialUseLabel, findModel, findStyle } from '../lib/assets/catalog';
+import {
+	DEFAULT_SETTINGS,
+	EngineError,
+	normalizeStyleWeights,
+	type Pixels,
+	validateStrength
+} from '../lib/engine/types';
 import { fitWithin } from '../lib/kernels/geometry';
 import { defaultCacheDir, readVerified } from '../lib/server/asset-cache';
 import { loadProjectCatalog, PROJECT_ROOT } from '../lib/server/catalog-fs';
@@ -18,12 +24,32 @@ function positiveInt(value: string | undefined, flag: string, min = 1): number |
 	return n;
 }
 
+/** A style from the catalog (by id) or from a file, with the name the summary line uses. */
+async function readStyle(catalog: Catalog, idOrPath: string): Promise<{ pixels: Pixels; name: string }> {
+	const card = findStyle(catalog, idOrPath);
+	if (card) {
+		const pixels = await decodeImage(await readVerified(card.files[0]!, defaultCacheDir(PROJECT_ROOT)));
+		return { pixels, name: `"${card.title}" (${card.artist}, ${card.date})` };
+	}
+	if (!existsSync(idOrPath)) {
+		const known = catalog.styles.map((s) => s.id).join(', ');
+		throw new EngineError(`"${idOrPath}" is neither a style id (${known}) nor an image file`);
+	}
+	const pixels = await readImageFile(idOrPath).catch((error: Error) => {
+		throw new EngineError(`${idOrPath}: ${error.message}`);
+	});
+	return { pixels, name: idOrPath };
+}
+
 export async function runStylize(argv: string[]): Promise<number> {
 	const { values } = parseArgs({
 		args: argv,
 		options: {
 			content: { type: 'string' },
-			style: { type: 'string' },
+			style: { type: 'string', multiple: true },
+			weights: { type: 'string' },
+			'preserve-colors': { type: 'boolean', default: false },
+			'style-scale': { type: 'string', default: String(DEFAULT_SETTINGS.styleSide) },
 			model: { type: 'string', default: 'arbitrary-wyf' },
 			strength: { type: 'string', default: String(DEFAULT_SETTINGS.strength) },
 			'max-side': { type: 'string' },
@@ -32,11 +58,19 @@ export async function runStylize(argv: string[]): Promise<number> {
 		},
 		strict: true
 	});
-	if (!values.content || !values.style || !values.out) {
+	if (!values.content || !values.style?.length || !values.out) {
 		throw new EngineError('--content, --style and --out are required');
 	}
 	if (!values.out.toLowerCase().endsWith('.png')) throw new EngineError('--out must name a .png file');
 	const strength = validateStrength(Number(values.strength));
+	const styleIds = values.style;
+	const weights = normalizeStyleWeights(
+		values.weights ? values.weights.split(',').map(Number) : styleIds.map(() => 1)
+	);
+	if (weights.length !== styleIds.length) {
+		throw new EngineError(`--weights has ${weights.length} numbers for ${styleIds.length} --style images`);
+	}
+	const styleSide = positiveInt(values['style-scale'], '--style-scale', 32) ?? DEFAULT_SETTINGS.styleSide;
 	const maxSide = positiveInt(values['max-side'], '--max-side');
 	// The network paints at sides that are multiples of 4 (see workingSize), so 4 is the least.
 	const workingSide =
@@ -51,16 +85,7 @@ export async function runStylize(argv: string[]): Promise<number> {
 	const content = await readImageFile(values.content).catch((error: Error) => {
 		throw new EngineError(`${values.content}: ${error.message}`);
 	});
-	const styleCard = findStyle(catalog, values.style);
-	if (!styleCard && !existsSync(values.style)) {
-		const known = catalog.styles.map((s) => s.id).join(', ');
-		throw new EngineError(`"${values.style}" is neither a style id (${known}) nor an image file`);
-	}
-	const style = styleCard
-		? await decodeImage(await readVerified(styleCard.files[0]!, defaultCacheDir(PROJECT_ROOT)))
-		: await readImageFile(values.style).catch((error: Error) => {
-				throw new EngineError(`${values.style}: ${error.message}`);
-			});
+	const styles = await Promise.all(styleIds.map((id) => readStyle(catalog, id)));
 	const output = maxSide
 		? fitWithin(content.width, content.height, maxSide)
 		: { width: content.width, height: content.height };
@@ -69,17 +94,25 @@ export async function runStylize(argv: string[]): Promise<number> {
 	try {
 		const result = await engine.stylize({
 			content,
-			style,
-			settings: { modelId: model.id, strength, workingSide, styleSide: DEFAULT_SETTINGS.styleSide, output }
+			styles: styles.map((style, i) => ({ pixels: style.pixels, weight: weights[i]! })),
+			settings: {
+				modelId: model.id,
+				strength,
+				preserveColors: values['preserve-colors'],
+				workingSide,
+				styleSide,
+				output
+			}
 		});
 		const bytes = await writePng(result, values.out);
 		const seconds = ((performance.now() - started) / 1000).toFixed(2);
-		const styleName = styleCard
-			? `"${styleCard.title}" (${styleCard.artist}, ${styleCard.date})`
-			: values.style;
+		const styleName = styles
+			.map((style, i) => (styles.length > 1 ? `${style.name} x${weights[i]!.toFixed(2)}` : style.name))
+			.join(' + ');
 		console.log(
 			`Stylized ${values.content} (${content.width}x${content.height}) after ${styleName} with ${model.id} ` +
-				`(${model.license.name}), strength ${strength}, working side ${workingSide}, on wasm, in ${seconds} s ` +
+				`(${model.license.name}, ${commercialUseLabel(model.license.commercialUse)}), strength ${strength}` +
+				`${values['preserve-colors'] ? ', original colours' : ''}, working side ${workingSide}, on wasm, in ${seconds} s ` +
 				`-> ${values.out} (${result.width}x${result.height}, ${bytes} bytes)`
 		);
 		return 0;

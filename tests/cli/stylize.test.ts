@@ -222,6 +222,62 @@ describe('rakkan stylize: success', () => {
 	});
 });
 
+describe('rakkan stylize: controls', () => {
+	it('blends two styles with --weights and keeps the colours with --preserve-colors', async () => {
+		const dir = await outDir();
+		const blended = path.join(dir, 'blend.png');
+		const line = stdoutLine(
+			await rakkan([
+				'stylize',
+				'--content',
+				chelsea,
+				'--style',
+				STYLE,
+				'--style',
+				'van-gogh-starry-night',
+				'--weights',
+				'0.7,0.3',
+				'--style-scale',
+				'192',
+				...FAST,
+				'--max-side',
+				'96',
+				'--out',
+				blended
+			])
+		);
+		expect(line).toMatch(/"The Night Watch" .* x0\.70 \+ "The Starry Night" .* x0\.30/);
+
+		const kept = path.join(dir, 'kept.png');
+		expect(
+			stdoutLine(
+				await rakkan([
+					'stylize',
+					'--content',
+					chelsea,
+					'--style',
+					'van-gogh-starry-night',
+					'--preserve-colors',
+					...FAST,
+					'--max-side',
+					'96',
+					'--out',
+					kept
+				])
+			)
+		).toContain('original colours');
+		expect((await sharp(kept).metadata()).width).toBe(96);
+	});
+
+	it('refuses weights that do not match the styles, or are not positive', async () => {
+		const out = path.join(await outDir(), 'never.png');
+		const base = ['stylize', '--content', chelsea, '--style', STYLE, '--style', 'klimt-the-kiss', ...FAST];
+		expectOneLineError(await rakkan([...base, '--weights', '1', '--out', out]), /1 numbers for 2 --style/);
+		expectOneLineError(await rakkan([...base, '--weights', '1,0', '--out', out]), /positive/);
+		expectOneLineError(await rakkan([...base, '--weights', '1,x', '--out', out]), /positive/);
+	});
+});
+
 describe('rakkan stylize: failures', () => {
 	it.each(BAD_IMAGES)('refuses a $name as the photo, in one line, writing nothing', async (spec) => {
 		const content = await writeBadImage(path.join(tempDir, 'bad'), spec);

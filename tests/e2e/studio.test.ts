@@ -107,4 +107,37 @@ describe('studio journey', () => {
 		expect(studioPage.errors).toEqual([]);
 		await page.close();
 	});
+
+	it('blends two styles with weights and keeps the photo colours when asked', async () => {
+		const studioPage = await StudioPage.open(studio);
+		const { page } = studioPage;
+		await studioPage.setContent(await photoPath('coffee'));
+		await studioPage.byTestId('style-blend').check();
+		await studioPage.byTestId('style-option-van-gogh-starry-night').click();
+		await studioPage.byTestId('style-option-klimt-the-kiss').click();
+		await expect(studioPage.byTestId('style-weight-catalog:van-gogh-starry-night').count()).resolves.toBe(1);
+		await studioPage.byTestId('style-weight-catalog:klimt-the-kiss').fill('0.3');
+		// Clicking a chosen style again takes it out of the blend.
+		await studioPage.byTestId('style-option-klimt-the-kiss').click();
+		await expect(
+			studioPage.byTestId('style-option-klimt-the-kiss').getAttribute('aria-pressed')
+		).resolves.toBe('false');
+		await studioPage.byTestId('style-option-klimt-the-kiss').click();
+		await studioPage.byTestId('preserve-colors').check();
+		await studioPage.byTestId('working-side').selectOption('512');
+		await studioPage.byTestId('stylize').click();
+		await expect(studioPage.waitForStatus('done', 'error')).resolves.toBe('done');
+		const exported = await rgbOf(await studioPage.exportPng());
+		const original = await rgbOf(await photoPath('coffee'));
+		// Restyled light, the photo's own colours: every pixel's channels moved by the same amount.
+		let chromaShift = 0;
+		for (let i = 0; i < exported.data.length; i += 3) {
+			const d = [0, 1, 2].map((c) => exported.data[i + c]! - original.data[i + c]!);
+			chromaShift += Math.max(...d) - Math.min(...d);
+		}
+		expect(chromaShift / (exported.data.length / 3)).toBeLessThan(3);
+		expect(meanAbsDiff(exported.data, original.data)).toBeGreaterThan(5);
+		expect(studioPage.errors).toEqual([]);
+		await page.close();
+	});
 });

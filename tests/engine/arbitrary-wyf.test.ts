@@ -3,7 +3,6 @@
 // or mismatched weights are refused with a clear error instead of a crash.
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	type AssetFile,
@@ -24,8 +23,8 @@ import {
 import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
 import { decodeImage } from '../../src/lib/server/image-io';
 import { createNodeEngine, useWasmBackend } from '../../src/lib/server/node-engine';
-import { photoPath } from '../helpers/assets';
 import { makeTempDir, removeDir } from '../helpers/images';
+import { meanAbsDiff, smallPhoto } from '../helpers/pixels';
 
 type TF = Awaited<ReturnType<typeof useWasmBackend>>;
 
@@ -44,30 +43,12 @@ function settings(overrides: Partial<StylizeSettings> = {}): StylizeSettings {
 	return {
 		modelId: MODEL_ID,
 		strength: 1,
+		preserveColors: false,
 		workingSide: SIDE,
 		styleSide: 128,
 		output: { width: content.width, height: content.height },
 		...overrides
 	};
-}
-
-/** Mean absolute difference over R, G and B, on 0..255. */
-function meanAbsDiff(a: Pixels, b: Pixels): number {
-	expect([a.width, a.height]).toEqual([b.width, b.height]);
-	let sum = 0;
-	for (let i = 0; i < a.data.length; i += 4) {
-		for (let c = 0; c < 3; c++) sum += Math.abs(a.data[i + c]! - b.data[i + c]!);
-	}
-	return sum / ((a.data.length / 4) * 3);
-}
-
-/** A photo, shrunk so the network runs quickly on two CPU cores. */
-async function smallPhoto(id: 'chelsea' | 'coffee', longSide: number): Promise<Pixels> {
-	const png = await sharp(await photoPath(id))
-		.resize(longSide, longSide, { fit: 'inside' })
-		.png()
-		.toBuffer();
-	return decodeImage(new Uint8Array(png));
 }
 
 beforeAll(async () => {
@@ -88,7 +69,11 @@ afterAll(async () => {
 
 describe('arbitrary-wyf through the engine', () => {
 	it('paints at the requested output size, clearly unlike the photo', async () => {
-		const same = await engine.stylize({ content, style, settings: settings() });
+		const same = await engine.stylize({
+			content,
+			styles: [{ pixels: style, weight: 1 }],
+			settings: settings()
+		});
 		expect([same.width, same.height]).toEqual([content.width, content.height]);
 		expect(same.data.length).toBe(content.width * content.height * 4);
 		// Measured 72.6 for the cat after The Night Watch at 160 px.
@@ -97,7 +82,7 @@ describe('arbitrary-wyf through the engine', () => {
 		// A different output size (not the content's aspect) is honoured exactly.
 		const odd = await engine.stylize({
 			content,
-			style,
+			styles: [{ pixels: style, weight: 1 }],
 			settings: settings({ output: { width: 77, height: 50 } })
 		});
 		expect([odd.width, odd.height]).toEqual([77, 50]);
@@ -107,14 +92,30 @@ describe('arbitrary-wyf through the engine', () => {
 	});
 
 	it('gives byte-identical output for the same input', async () => {
-		const first = await engine.stylize({ content, style, settings: settings({ strength: 0.7 }) });
-		const second = await engine.stylize({ content, style, settings: settings({ strength: 0.7 }) });
+		const first = await engine.stylize({
+			content,
+			styles: [{ pixels: style, weight: 1 }],
+			settings: settings({ strength: 0.7 })
+		});
+		const second = await engine.stylize({
+			content,
+			styles: [{ pixels: style, weight: 1 }],
+			settings: settings({ strength: 0.7 })
+		});
 		expect(Buffer.from(second.data).equals(Buffer.from(first.data))).toBe(true);
 	});
 
 	it('strength 0 stays closer to the photo than strength 1, and the two clearly differ', async () => {
-		const none = await engine.stylize({ content, style, settings: settings({ strength: 0 }) });
-		const full = await engine.stylize({ content, style, settings: settings({ strength: 1 }) });
+		const none = await engine.stylize({
+			content,
+			styles: [{ pixels: style, weight: 1 }],
+			settings: settings({ strength: 0 })
+		});
+		const full = await engine.stylize({
+			content,
+			styles: [{ pixels: style, weight: 1 }],
+			settings: settings({ strength: 1 })
+		});
 		const between = meanAbsDiff(none, full);
 		const noneToContent = meanAbsDiff(none, content);
 		const fullToContent = meanAbsDiff(full, content);
@@ -125,8 +126,8 @@ describe('arbitrary-wyf through the engine', () => {
 
 	it('a different style reference gives a different painting', async () => {
 		const other = await smallPhoto('coffee', 128);
-		const a = await engine.stylize({ content, style, settings: settings() });
-		const b = await engine.stylize({ content, style: other, settings: settings() });
+		const a = await engine.stylize({ content, styles: [{ pixels: style, weight: 1 }], settings: settings() });
+		const b = await engine.stylize({ content, styles: [{ pixels: other, weight: 1 }], settings: settings() });
 		// Measured 28.3.
 		expect(meanAbsDiff(a, b)).toBeGreaterThan(10);
 	});
@@ -137,7 +138,7 @@ describe('arbitrary-wyf through the engine', () => {
 		for (let run = 0; run < 10; run++) {
 			await engine.stylize({
 				content,
-				style,
+				styles: [{ pixels: style, weight: 1 }],
 				settings: settings({ strength: run / 9, workingSide: 64, output: { width: 40, height: 30 } })
 			});
 		}
@@ -162,37 +163,53 @@ describe('arbitrary-wyf through the engine', () => {
 			const output = { width: photo.width, height: photo.height };
 			const painted = await engine.stylize({
 				content: photo,
-				style: reference,
+				styles: [{ pixels: reference, weight: 1 }],
 				settings: settings({ strength: 0.5, workingSide: 128, output })
 			});
 			expect([painted.width, painted.height], what).toEqual([photo.width, photo.height]);
 		}
 		// The backend still works afterwards.
-		const after = await engine.stylize({ content, style, settings: settings() });
+		const after = await engine.stylize({
+			content,
+			styles: [{ pixels: style, weight: 1 }],
+			settings: settings()
+		});
 		expect(meanAbsDiff(after, content)).toBeGreaterThan(25);
 	});
 
 	it('rejects strength outside 0..1 with an EngineError', async () => {
 		for (const strength of [-0.01, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-			const run = engine.stylize({ content, style, settings: settings({ strength }) });
+			const run = engine.stylize({
+				content,
+				styles: [{ pixels: style, weight: 1 }],
+				settings: settings({ strength })
+			});
 			await expect(run, String(strength)).rejects.toThrow(EngineError);
 			await expect(
-				engine.stylize({ content, style, settings: settings({ strength }) }),
+				engine.stylize({ content, styles: [{ pixels: style, weight: 1 }], settings: settings({ strength }) }),
 				String(strength)
 			).rejects.toThrow(/0 to 1/);
 		}
 	});
 
 	it('rejects an unknown model id, naming the known ones', async () => {
-		const run = engine.stylize({ content, style, settings: settings({ modelId: 'no-such-model' }) });
+		const run = engine.stylize({
+			content,
+			styles: [{ pixels: style, weight: 1 }],
+			settings: settings({ modelId: 'no-such-model' })
+		});
 		await expect(run).rejects.toThrow(CatalogError);
 		await expect(
-			engine.stylize({ content, style, settings: settings({ modelId: 'no-such-model' }) })
+			engine.stylize({
+				content,
+				styles: [{ pixels: style, weight: 1 }],
+				settings: settings({ modelId: 'no-such-model' })
+			})
 		).rejects.toThrow(/"no-such-model" is not a known model \(known: arbitrary-wyf\)/);
 	});
 
 	it('rejects a job without a style image', async () => {
-		await expect(engine.stylize({ content, style: null, settings: settings() })).rejects.toThrow(
+		await expect(engine.stylize({ content, styles: [], settings: settings() })).rejects.toThrow(
 			/needs a style image/
 		);
 	});
@@ -203,7 +220,7 @@ describe('arbitrary-wyf through the engine', () => {
 		const stages: string[] = [];
 		await expect(
 			engine.stylize(
-				{ content, style, settings: settings() },
+				{ content, styles: [{ pixels: style, weight: 1 }], settings: settings() },
 				{ signal: controller.signal, onProgress: (p) => stages.push(p.stage) }
 			)
 		).rejects.toThrow(CanceledError);
@@ -216,7 +233,7 @@ describe('arbitrary-wyf through the engine', () => {
 		const controller = new AbortController();
 		const stages: string[] = [];
 		const run = engine.stylize(
-			{ content, style, settings: settings() },
+			{ content, styles: [{ pixels: style, weight: 1 }], settings: settings() },
 			{
 				signal: controller.signal,
 				onProgress: (p) => {
@@ -245,18 +262,20 @@ describe('arbitrary-wyf model directly', () => {
 		// The engine hands the network sides that are multiples of 4 (see workingSize); so does this test.
 		const contentTensor = tf.tidy(() => tf.image.resizeBilinear(toTensor(tf, content), [96, 144], true));
 		const smallStyle = tf.tidy(() => tf.image.resizeBilinear(toTensor(tf, style), [100, 123], true));
-		const out = model.stylize(contentTensor, { style: smallStyle, strength: 1 });
+		const out = model.stylize(contentTensor, { styles: [{ image: smallStyle, weight: 1 }], strength: 1 });
 		expect(out.shape).toEqual([96, 144, 3]);
 		const values = await out.data();
 		expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
 		expect(Math.max(...values)).toBeLessThanOrEqual(255);
-		expect(() => model.stylize(contentTensor, { strength: 1 })).toThrow(/needs a style image/);
+		expect(() => model.stylize(contentTensor, { styles: [], strength: 1 })).toThrow(/needs a style image/);
 		tf.dispose([out, contentTensor, smallStyle]);
 		expect(tf.memory().numTensors).toBe(loaded);
 
 		model.dispose();
 		expect(tf.memory().numTensors).toBe(before);
-		expect(() => model.stylize(contentTensor, { style: smallStyle, strength: 1 })).toThrow(/not loaded/);
+		expect(() =>
+			model.stylize(contentTensor, { styles: [{ image: smallStyle, weight: 1 }], strength: 1 })
+		).toThrow(/not loaded/);
 	});
 
 	it('refuses a card whose style and transfer files are swapped, as not the whatsyourface pair', async () => {
@@ -317,9 +336,9 @@ describe('arbitrary-wyf model directly', () => {
 			// The engine reports the same error, and a later job still fails the same way (nothing cached).
 			const damaged = await createNodeEngine(catalog, dir);
 			for (let attempt = 0; attempt < 2; attempt++) {
-				await expect(damaged.stylize({ content, style, settings: settings() })).rejects.toThrow(
-					AssetIntegrityError
-				);
+				await expect(
+					damaged.stylize({ content, styles: [{ pixels: style, weight: 1 }], settings: settings() })
+				).rejects.toThrow(AssetIntegrityError);
 			}
 			damaged.dispose();
 		}

@@ -54,10 +54,11 @@ function pixels(width: number, height: number, fill = 0): Pixels {
 function job(fill = 10): StylizeJob {
 	return {
 		content: pixels(2, 2, fill),
-		style: pixels(1, 1, 200),
+		styles: [{ pixels: pixels(1, 1, 200), weight: 1 }],
 		settings: {
 			modelId: 'arbitrary-wyf',
 			strength: 0.5,
+			preserveColors: false,
 			workingSide: 64,
 			styleSide: 32,
 			output: { width: 2, height: 2 }

@@ -11,13 +11,17 @@ import {
 	type Progress,
 	type Stage,
 	type StylizeSettings,
-	validateStrength
+	normalizeStyleWeights,
+	validateStrength,
+	type WeightedStyle
 } from './types';
+import { LUMA_WEIGHTS } from '../kernels/color';
 import { fitWithin, workingSize } from '../kernels/geometry';
 
 export interface StylizeJob {
 	content: Pixels;
-	style: Pixels | null;
+	/** Style references with blend weights (any positive numbers; normalised here). */
+	styles: WeightedStyle[];
 	settings: StylizeSettings;
 }
 
@@ -60,32 +64,48 @@ export class StyleEngine {
 
 	async stylize(job: StylizeJob, control: JobControl = {}): Promise<Pixels> {
 		const { settings } = job;
-		validateStrength(settings.strength);
+		const strength = validateStrength(settings.strength);
+		const weights = job.styles.length ? normalizeStyleWeights(job.styles.map((s) => s.weight)) : [];
 		const step = (stage: Stage) => {
 			if (control.signal?.aborted) throw new CanceledError();
 			control.onProgress?.({ stage, fraction: STAGE_START[stage] });
 		};
 		step('loading-model');
 		const model = await this.model(settings.modelId);
-		if (model.needsStyleImage && !job.style) throw new EngineError(`${settings.modelId} needs a style image`);
+		if (model.needsStyleImage && job.styles.length === 0) {
+			throw new EngineError(`${settings.modelId} needs a style image`);
+		}
 		step('analysing-style');
 		const tf = this.tf;
-		const style = job.style
-			? tf.tidy(() => {
-					const size = fitWithin(job.style!.width, job.style!.height, settings.styleSide);
-					return tf.image.resizeBilinear(toTensor(tf, job.style!), [size.height, size.width], true);
-				})
-			: undefined;
+		const styles = model.needsStyleImage
+			? job.styles.map((style, i) => ({
+					image: tf.tidy(() => {
+						const size = fitWithin(style.pixels.width, style.pixels.height, settings.styleSide);
+						return tf.image.resizeBilinear(toTensor(tf, style.pixels), [size.height, size.width], true);
+					}),
+					weight: weights[i]!
+				}))
+			: [];
 		try {
 			await yieldToEvents();
 			step('painting');
 			const painted = tf.tidy(() => {
-				const content = toTensor(tf, job.content);
-				const work = workingSize(job.content.width, job.content.height, settings.workingSide);
-				const input = tf.image.resizeBilinear(content, [work.height, work.width], true);
-				const out = model.stylize(input, { style, strength: settings.strength });
 				const { width, height } = settings.output;
-				return tf.image.resizeBilinear(out, [height, width], true).clipByValue(0, 255).round() as tf.Tensor3D;
+				const photo = toTensor(tf, job.content);
+				const work = workingSize(job.content.width, job.content.height, settings.workingSide);
+				const input = tf.image.resizeBilinear(photo, [work.height, work.width], true);
+				let out: tf.Tensor3D = tf.image.resizeBilinear(
+					model.stylize(input, { styles, strength }),
+					[height, width],
+					true
+				);
+				const sameSize = job.content.width === width && job.content.height === height;
+				const original = sameSize ? photo : tf.image.resizeBilinear(photo, [height, width], true);
+				if (!model.appliesStrength && strength < 1) {
+					out = out.mul(strength).add(original.mul(1 - strength));
+				}
+				if (settings.preserveColors) out = keepColors(tf, original, out);
+				return out.clipByValue(0, 255).round() as tf.Tensor3D;
 			});
 			step('finishing');
 			const pixels = await toPixels(painted);
@@ -93,7 +113,7 @@ export class StyleEngine {
 			control.onProgress?.({ stage: 'finishing', fraction: 1 });
 			return pixels;
 		} finally {
-			style?.dispose();
+			for (const style of styles) style.image.dispose();
 		}
 	}
 
@@ -105,6 +125,17 @@ export class StyleEngine {
 			);
 		this.models.clear();
 	}
+}
+
+/** The photo's chroma with the painting's luma (see preserveColorsPixel in kernels/color). */
+function keepColors(
+	tf: typeof import('@tensorflow/tfjs'),
+	photo: tf.Tensor3D,
+	painted: tf.Tensor3D
+): tf.Tensor3D {
+	const weights = tf.tensor1d([...LUMA_WEIGHTS]);
+	const luma = (image: tf.Tensor3D) => image.mul(weights).sum(-1, true);
+	return photo.add(luma(painted).sub(luma(photo)));
 }
 
 /** RGBA pixels to an HxWx3 float tensor in 0..255. */

@@ -5,8 +5,9 @@ import { ArbitraryWyfModel } from './arbitrary-wyf/model';
 import { type AssetReader, EngineError } from './types';
 
 export interface StyleParams {
-	/** The style reference, HxWx3 float 0..255, already at the analysis size; absent for fixed-style models. */
-	style?: tf.Tensor3D;
+	/** Style references, HxWx3 float 0..255 at the analysis size, weights summing to 1; empty for
+	 * fixed-style models. */
+	styles: { image: tf.Tensor3D; weight: number }[];
 	strength: number;
 }
 
@@ -14,6 +15,9 @@ export interface StyleModel {
 	readonly card: ModelCard;
 	/** Whether `stylize` needs a style reference image. */
 	readonly needsStyleImage: boolean;
+	/** True when the model applies strength itself (style-vector interpolation); otherwise the engine
+	 * blends the painting with the full-resolution photo, which keeps the image sharp. */
+	readonly appliesStrength: boolean;
 	load(read: AssetReader): Promise<void>;
 	/** One run on zeros so the first real request does not pay for kernel compilation. */
 	warmUp(): void;

@@ -15,6 +15,8 @@ export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 export interface StylizeSettings {
 	modelId: string;
+	/** Keep the photo's colours and take only the painting's light and texture. */
+	preserveColors: boolean;
 	/** 0 keeps the photo's own style, 1 takes the reference's fully. */
 	strength: number;
 	/** Long side the network paints at; the result is resized to the output size. */
@@ -35,6 +37,7 @@ export interface Progress {
 
 export const DEFAULT_SETTINGS = {
 	strength: 1,
+	preserveColors: false,
 	workingSide: 768,
 	styleSide: 256
 } as const;
@@ -49,6 +52,26 @@ export class CanceledError extends Error {
 	constructor() {
 		super('canceled');
 	}
+}
+
+/** A style reference and its share of the blend. */
+export interface WeightedStyle {
+	pixels: Pixels;
+	weight: number;
+}
+
+export const MAX_BLENDED_STYLES = 4;
+
+/** Checks 1..4 positive weights and scales them to sum to 1. */
+export function normalizeStyleWeights(weights: number[]): number[] {
+	if (weights.length < 1 || weights.length > MAX_BLENDED_STYLES) {
+		throw new EngineError(`blend 1 to ${MAX_BLENDED_STYLES} styles, got ${weights.length}`);
+	}
+	if (weights.some((w) => !Number.isFinite(w) || w <= 0)) {
+		throw new EngineError(`style weights must be positive numbers, got ${weights.join(', ')}`);
+	}
+	const total = weights.reduce((sum, w) => sum + w, 0);
+	return weights.map((w) => w / total);
 }
 
 export function validateStrength(strength: number): number {

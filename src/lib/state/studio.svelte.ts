@@ -5,11 +5,22 @@ import { type Catalog, type StyleCard } from '../assets/catalog';
 import { servedAssetUrl } from '../assets/paths';
 import { decodeImageFile, type DecodedImage, pixelsOf, pixelsToBitmap, pixelsToPng } from '../canvas/decode';
 import type { BackendPreference } from '../engine/backend';
-import { type BackendName, CanceledError, DEFAULT_SETTINGS, type Pixels, type Stage } from '../engine/types';
+import {
+	type BackendName,
+	CanceledError,
+	DEFAULT_SETTINGS,
+	MAX_BLENDED_STYLES,
+	type Pixels,
+	type Stage
+} from '../engine/types';
 import type { EngineClient } from '../engine/worker/client';
 
 export type JobStatus = 'idle' | 'running' | 'done' | 'error' | 'canceled';
-export type StyleChoice = { kind: 'catalog'; card: StyleCard } | { kind: 'upload'; image: DecodedImage };
+/** A chosen style reference and its share of the blend (weights are normalised by the engine). */
+export type StyleChoice = ({ kind: 'catalog'; card: StyleCard } | { kind: 'upload'; image: DecodedImage }) & {
+	key: string;
+	weight: number;
+};
 
 const STAGE_WORDS: Record<Stage, string> = {
 	'loading-model': 'Loading the model',
@@ -19,12 +30,18 @@ const STAGE_WORDS: Record<Stage, string> = {
 };
 
 export const WORKING_SIDES = [512, 768, 1024, 1536] as const;
+/** The size a style reference is analysed at: smaller reads broad strokes, larger fine texture. */
+export const STYLE_SIDES = [128, 192, 256, 384, 512] as const;
 export const MODEL_ID = 'arbitrary-wyf';
 
 export class StudioState {
 	content = $state<DecodedImage | null>(null);
-	style = $state<StyleChoice | null>(null);
+	styles = $state<StyleChoice[]>([]);
+	/** When on, clicking a style adds it to the blend (up to four) instead of replacing the choice. */
+	blend = $state(false);
 	strength = $state<number>(DEFAULT_SETTINGS.strength);
+	preserveColors = $state<boolean>(DEFAULT_SETTINGS.preserveColors);
+	styleSide = $state<number>(DEFAULT_SETTINGS.styleSide);
 	workingSide = $state<number>(DEFAULT_SETTINGS.workingSide);
 	status = $state<JobStatus>('idle');
 	progress = $state(0);
@@ -51,9 +68,10 @@ export class StudioState {
 		}
 	});
 
-	readonly canStylize = $derived(this.content !== null && this.style !== null && this.backend !== null);
+	readonly canStylize = $derived(this.content !== null && this.styles.length > 0 && this.backend !== null);
 
 	private job: AbortController | null = null;
+	private uploads = 0;
 
 	constructor(
 		readonly catalog: Catalog,
@@ -85,21 +103,34 @@ export class StudioState {
 	}
 
 	async uploadStyle(file: File): Promise<void> {
-		const decoded = await this.decode(file);
-		if (!decoded) return;
-		this.releaseUploadedStyle();
-		this.style = { kind: 'upload', image: decoded };
+		const image = await this.decode(file);
+		if (image) this.addStyle({ kind: 'upload', image, key: `upload:${++this.uploads}`, weight: 1 });
 	}
 
+	/** Selects a catalog style; in blend mode, toggles it in or out of the blend. */
 	chooseStyle(card: StyleCard): void {
-		this.releaseUploadedStyle();
-		this.style = { kind: 'catalog', card };
+		const key = `catalog:${card.id}`;
+		if (this.blend && this.styles.some((s) => s.key === key)) {
+			this.removeStyle(key);
+			return;
+		}
+		this.addStyle({ kind: 'catalog', card, key, weight: 1 });
+	}
+
+	removeStyle(key: string): void {
+		const style = this.styles.find((s) => s.key === key);
+		if (style?.kind === 'upload') style.image.bitmap.close();
+		this.styles = this.styles.filter((s) => s !== style);
+	}
+
+	isChosen(card: StyleCard): boolean {
+		return this.styles.some((s) => s.key === `catalog:${card.id}`);
 	}
 
 	async stylize(): Promise<void> {
 		const content = this.content;
-		const style = this.style;
-		if (!content || !style) return;
+		const styles = this.styles;
+		if (!content || styles.length === 0) return;
 		this.job?.abort();
 		const job = new AbortController();
 		this.job = job;
@@ -109,17 +140,22 @@ export class StudioState {
 		this.alert = null;
 		const started = performance.now();
 		try {
-			const stylePixels =
-				style.kind === 'upload' ? pixelsOf(style.image.bitmap) : await this.loadStyle(style.card);
+			const stylePixels = await Promise.all(
+				styles.map(async (style) => ({
+					pixels: style.kind === 'upload' ? pixelsOf(style.image.bitmap) : await this.loadStyle(style.card),
+					weight: style.weight
+				}))
+			);
 			const result = await this.engine.stylize(
 				{
 					content: pixelsOf(content.bitmap),
-					style: stylePixels,
+					styles: stylePixels,
 					settings: {
 						modelId: MODEL_ID,
 						strength: this.strength,
+						preserveColors: this.preserveColors,
 						workingSide: this.workingSide,
-						styleSide: DEFAULT_SETTINGS.styleSide,
+						styleSide: this.styleSide,
 						output: { width: content.width, height: content.height }
 					}
 				},
@@ -164,7 +200,7 @@ export class StudioState {
 		this.job?.abort();
 		this.engine.dispose();
 		this.content?.bitmap.close();
-		this.releaseUploadedStyle();
+		for (const style of this.styles) this.removeStyle(style.key);
 		this.clearResult();
 	}
 
@@ -190,8 +226,15 @@ export class StudioState {
 		}
 	}
 
-	private releaseUploadedStyle(): void {
-		if (this.style?.kind === 'upload') this.style.image.bitmap.close();
+	private addStyle(style: StyleChoice): void {
+		if (!this.blend) {
+			for (const old of this.styles) this.removeStyle(old.key);
+		} else if (this.styles.length >= MAX_BLENDED_STYLES) {
+			this.alert = `A blend takes up to ${MAX_BLENDED_STYLES} styles; remove one first.`;
+			if (style.kind === 'upload') style.image.bitmap.close();
+			return;
+		}
+		this.styles = [...this.styles, style];
 	}
 
 	private clearResult(): void {

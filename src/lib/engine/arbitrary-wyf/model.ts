@@ -14,6 +14,7 @@ const MIN_STYLE_INPUT_SIDE = 32;
 
 export class ArbitraryWyfModel implements StyleModel {
 	readonly needsStyleImage = true;
+	readonly appliesStrength = true;
 	private styleNet: tf.GraphModel | null = null;
 	private transferNet: tf.GraphModel | null = null;
 
@@ -62,7 +63,7 @@ export class ArbitraryWyfModel implements StyleModel {
 	warmUp(): void {
 		this.tf.tidy(() => {
 			const zeros = this.tf.zeros([64, 64, 3]) as tf.Tensor3D;
-			this.stylize(zeros, { style: zeros, strength: 0.5 }).dataSync();
+			this.stylize(zeros, { styles: [{ image: zeros, weight: 1 }], strength: 0.5 }).dataSync();
 		});
 	}
 
@@ -85,11 +86,12 @@ export class ArbitraryWyfModel implements StyleModel {
 		});
 	}
 
-	stylize(content: tf.Tensor3D, { style, strength }: StyleParams): tf.Tensor3D {
-		if (!style) throw new EngineError(`${this.card.id} needs a style image`);
+	stylize(content: tf.Tensor3D, { styles, strength }: StyleParams): tf.Tensor3D {
+		if (styles.length === 0) throw new EngineError(`${this.card.id} needs a style image`);
 		const { transfer } = this.nets();
 		return this.tf.tidy(() => {
-			let vector = this.styleVector(style);
+			// Blending styles is a weighted mean of their vectors, the model's own notion of style.
+			let vector = this.tf.addN(styles.map((s) => this.styleVector(s.image).mul(s.weight))) as tf.Tensor2D;
 			if (strength < 1) {
 				const [height = 1, width = 1] = content.shape;
 				const small = fitWithin(width, height, CONTENT_STYLE_SIDE);
