@@ -232,7 +232,7 @@ async function peakMemory(
 		const baselineBytes = tf.memory().numBytes;
 		const peakAt = async (strength: number) => {
 			const info = await tf.profile(() =>
-				model.stylize(inputs.content, { styles: [{ image: inputs.style, weight: 1 }], strength })
+				model.stylize(inputs.content, { styles: [{ image: inputs.style, weight: 1 }], strength, options: {} })
 			);
 			(info.result as tfType.Tensor).dispose();
 			return info.peakBytes;

@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Catalog, commercialUseLabel, findModel, findStyle } from '../lib/assets/catalog';
+import {
+	type Catalog,
+	commercialUseLabel,
+	findModel,
+	findStyle,
+	takesStyleImage
+} from '../lib/assets/catalog';
 import {
 	DEFAULT_SETTINGS,
 	EngineError,
@@ -58,15 +64,21 @@ export async function runStylize(argv: string[]): Promise<number> {
 		},
 		strict: true
 	});
-	if (!values.content || !values.style?.length || !values.out) {
-		throw new EngineError('--content, --style and --out are required');
-	}
+	if (!values.content || !values.out) throw new EngineError('--content and --out are required');
 	if (!values.out.toLowerCase().endsWith('.png')) throw new EngineError('--out must name a .png file');
 	const strength = validateStrength(Number(values.strength));
-	const styleIds = values.style;
-	const weights = normalizeStyleWeights(
-		values.weights ? values.weights.split(',').map(Number) : styleIds.map(() => 1)
-	);
+	const catalog = await loadProjectCatalog();
+	const model = findModel(catalog, values.model);
+	const styleIds = values.style ?? [];
+	if (takesStyleImage(model) && styleIds.length === 0) {
+		throw new EngineError(`${model.id} paints after a style image: give --style ID|FILE`);
+	}
+	if (!takesStyleImage(model) && styleIds.length > 0) {
+		throw new EngineError(`${model.id} has its own fixed look and takes no --style`);
+	}
+	const weights = styleIds.length
+		? normalizeStyleWeights(values.weights ? values.weights.split(',').map(Number) : styleIds.map(() => 1))
+		: [];
 	if (weights.length !== styleIds.length) {
 		throw new EngineError(`--weights has ${weights.length} numbers for ${styleIds.length} --style images`);
 	}
@@ -79,8 +91,6 @@ export async function runStylize(argv: string[]): Promise<number> {
 	const outDir = path.dirname(path.resolve(values.out));
 	if (!existsSync(outDir)) throw new EngineError(`--out: the folder ${outDir} does not exist`);
 
-	const catalog = await loadProjectCatalog();
-	const model = findModel(catalog, values.model);
 	const started = performance.now();
 	const content = await readImageFile(values.content).catch((error: Error) => {
 		throw new EngineError(`${values.content}: ${error.message}`);
@@ -106,9 +116,11 @@ export async function runStylize(argv: string[]): Promise<number> {
 		});
 		const bytes = await writePng(result, values.out);
 		const seconds = ((performance.now() - started) / 1000).toFixed(2);
-		const styleName = styles
-			.map((style, i) => (styles.length > 1 ? `${style.name} x${weights[i]!.toFixed(2)}` : style.name))
-			.join(' + ');
+		const styleName = styles.length
+			? styles
+					.map((style, i) => (styles.length > 1 ? `${style.name} x${weights[i]!.toFixed(2)}` : style.name))
+					.join(' + ')
+			: `its own look`;
 		console.log(
 			`Stylized ${values.content} (${content.width}x${content.height}) after ${styleName} with ${model.id} ` +
 				`(${model.license.name}, ${commercialUseLabel(model.license.commercialUse)}), strength ${strength}` +

@@ -399,7 +399,11 @@ describe('rakkan stylize: failures', () => {
 	it('asks for --out when it is missing, and for a .png name', async () => {
 		expectOneLineError(
 			await rakkan(['stylize', '--content', chelsea, '--style', STYLE, ...FAST]),
-			/--content, --style and --out are required/
+			/--content and --out are required/
+		);
+		expectOneLineError(
+			await rakkan(['stylize', '--content', chelsea, ...FAST, '--out', path.join(tempDir, 'no-style.png')]),
+			/arbitrary-wyf paints after a style image: give --style/
 		);
 		const dir = await outDir();
 		expectOneLineError(

@@ -9,7 +9,8 @@ import {
 	type Catalog,
 	CatalogError,
 	findModel,
-	findStyle
+	findStyle,
+	takesStyleImage
 } from '../../src/lib/assets/catalog';
 import { type StyleEngine, toTensor } from '../../src/lib/engine/engine';
 import { createModel } from '../../src/lib/engine/model';
@@ -254,7 +255,7 @@ describe('arbitrary-wyf model directly', () => {
 	it('loads, paints at the working size, and frees every tensor on dispose', async () => {
 		const before = tf.memory().numTensors;
 		const model = createModel(findModel(catalog, MODEL_ID), tf);
-		expect(model.needsStyleImage).toBe(true);
+		expect(takesStyleImage(model.card)).toBe(true);
 		await model.load(reader);
 		expect(tf.memory().numTensors).toBeGreaterThan(before);
 		const loaded = tf.memory().numTensors;
@@ -262,19 +263,25 @@ describe('arbitrary-wyf model directly', () => {
 		// The engine hands the network sides that are multiples of 4 (see workingSize); so does this test.
 		const contentTensor = tf.tidy(() => tf.image.resizeBilinear(toTensor(tf, content), [96, 144], true));
 		const smallStyle = tf.tidy(() => tf.image.resizeBilinear(toTensor(tf, style), [100, 123], true));
-		const out = model.stylize(contentTensor, { styles: [{ image: smallStyle, weight: 1 }], strength: 1 });
+		const out = model.stylize(contentTensor, {
+			styles: [{ image: smallStyle, weight: 1 }],
+			strength: 1,
+			options: {}
+		});
 		expect(out.shape).toEqual([96, 144, 3]);
 		const values = await out.data();
 		expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
 		expect(Math.max(...values)).toBeLessThanOrEqual(255);
-		expect(() => model.stylize(contentTensor, { styles: [], strength: 1 })).toThrow(/needs a style image/);
+		expect(() => model.stylize(contentTensor, { styles: [], strength: 1, options: {} })).toThrow(
+			/needs a style image/
+		);
 		tf.dispose([out, contentTensor, smallStyle]);
 		expect(tf.memory().numTensors).toBe(loaded);
 
 		model.dispose();
 		expect(tf.memory().numTensors).toBe(before);
 		expect(() =>
-			model.stylize(contentTensor, { styles: [{ image: smallStyle, weight: 1 }], strength: 1 })
+			model.stylize(contentTensor, { styles: [{ image: smallStyle, weight: 1 }], strength: 1, options: {} })
 		).toThrow(/not loaded/);
 	});
 

@@ -30,12 +30,29 @@ export const licenseSchema = z.object({
 const common = {
 	id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be kebab-case'),
 	title: z.string().min(1),
-	files: z.array(assetFileSchema).min(1),
+	/** Empty only for procedural models, which have no weights. */
+	files: z.array(assetFileSchema),
 	license: licenseSchema,
 	source: z.url()
 };
 
-export const modelFamilies = ['arbitrary-wyf'] as const;
+export const modelFamilies = [
+	'arbitrary-wyf',
+	'fast-style',
+	'whitebox-cartoon',
+	'magenta-tflite',
+	'animegan-tflite',
+	'manga-ink'
+] as const;
+export type ModelFamily = (typeof modelFamilies)[number];
+
+/** Families that paint after any style reference the user picks; the others have a fixed look. */
+const ARBITRARY_STYLE_FAMILIES: ReadonlySet<ModelFamily> = new Set(['arbitrary-wyf', 'magenta-tflite']);
+const PROCEDURAL_FAMILIES: ReadonlySet<ModelFamily> = new Set(['manga-ink']);
+
+export function takesStyleImage(card: ModelCard): boolean {
+	return ARBITRARY_STYLE_FAMILIES.has(card.family);
+}
 
 export const modelCardSchema = z.object({
 	...common,
@@ -73,7 +90,15 @@ export const styleCardSchema = z.object({
 	creditLine: z.string().min(1)
 });
 
-export const cardSchema = z.discriminatedUnion('kind', [modelCardSchema, styleCardSchema]);
+export const cardSchema = z
+	.discriminatedUnion('kind', [modelCardSchema, styleCardSchema])
+	.refine(
+		(card) => card.files.length > 0 || (card.kind === 'model' && PROCEDURAL_FAMILIES.has(card.family)),
+		{
+			message: 'must list at least one file (only procedural models have none)',
+			path: ['files']
+		}
+	);
 
 export type AssetFile = z.infer<typeof assetFileSchema>;
 export type License = z.infer<typeof licenseSchema>;

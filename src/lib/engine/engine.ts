@@ -1,7 +1,7 @@
 // The style engine: loads models once, runs a stylize job stage by stage, and checks for
 // cancellation between stages. The same code runs in the studio's worker and in the Node CLI.
 import type * as tf from '@tensorflow/tfjs';
-import { type Catalog, findModel } from '../assets/catalog';
+import { type Catalog, findModel, takesStyleImage } from '../assets/catalog';
 import { createModel, type StyleModel } from './model';
 import {
 	type AssetReader,
@@ -72,12 +72,13 @@ export class StyleEngine {
 		};
 		step('loading-model');
 		const model = await this.model(settings.modelId);
-		if (model.needsStyleImage && job.styles.length === 0) {
+		const needsStyle = takesStyleImage(model.card);
+		if (needsStyle && job.styles.length === 0) {
 			throw new EngineError(`${settings.modelId} needs a style image`);
 		}
 		step('analysing-style');
 		const tf = this.tf;
-		const styles = model.needsStyleImage
+		const styles = needsStyle
 			? job.styles.map((style, i) => ({
 					image: tf.tidy(() => {
 						const size = fitWithin(style.pixels.width, style.pixels.height, settings.styleSide);
@@ -95,7 +96,7 @@ export class StyleEngine {
 				const work = workingSize(job.content.width, job.content.height, settings.workingSide);
 				const input = tf.image.resizeBilinear(photo, [work.height, work.width], true);
 				let out: tf.Tensor3D = tf.image.resizeBilinear(
-					model.stylize(input, { styles, strength }),
+					model.stylize(input, { styles, strength, options: settings.options ?? {} }),
 					[height, width],
 					true
 				);

@@ -9,12 +9,12 @@ export interface StyleParams {
 	 * fixed-style models. */
 	styles: { image: tf.Tensor3D; weight: number }[];
 	strength: number;
+	/** Model-specific controls by name (e.g. manga-ink's line weight); each model documents its own. */
+	options: Readonly<Record<string, number>>;
 }
 
 export interface StyleModel {
 	readonly card: ModelCard;
-	/** Whether `stylize` needs a style reference image. */
-	readonly needsStyleImage: boolean;
 	/** True when the model applies strength itself (style-vector interpolation); otherwise the engine
 	 * blends the painting with the full-resolution photo, which keeps the image sharp. */
 	readonly appliesStrength: boolean;

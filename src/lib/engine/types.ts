@@ -23,6 +23,8 @@ export interface StylizeSettings {
 	workingSide: number;
 	/** Long side the style reference is analysed at. */
 	styleSide: number;
+	/** Model-specific controls by name (see each model family); absent ones take the model's defaults. */
+	options?: Readonly<Record<string, number>>;
 	output: { width: number; height: number };
 }
 

@@ -13,7 +13,6 @@ const CONTENT_STYLE_SIDE = 256;
 const MIN_STYLE_INPUT_SIDE = 32;
 
 export class ArbitraryWyfModel implements StyleModel {
-	readonly needsStyleImage = true;
 	readonly appliesStrength = true;
 	private styleNet: tf.GraphModel | null = null;
 	private transferNet: tf.GraphModel | null = null;
@@ -63,7 +62,7 @@ export class ArbitraryWyfModel implements StyleModel {
 	warmUp(): void {
 		this.tf.tidy(() => {
 			const zeros = this.tf.zeros([64, 64, 3]) as tf.Tensor3D;
-			this.stylize(zeros, { styles: [{ image: zeros, weight: 1 }], strength: 0.5 }).dataSync();
+			this.stylize(zeros, { styles: [{ image: zeros, weight: 1 }], strength: 0.5, options: {} }).dataSync();
 		});
 	}
 
