@@ -26,6 +26,7 @@ import { decodeImage } from '../../src/lib/server/image-io';
 import { createNodeEngine, useWasmBackend } from '../../src/lib/server/node-engine';
 import { makeTempDir, removeDir } from '../helpers/images';
 import { meanAbsDiff, smallPhoto } from '../helpers/pixels';
+import { expectMatchesReference, referenceContent } from '../helpers/reference';
 
 type TF = Awaited<ReturnType<typeof useWasmBackend>>;
 
@@ -69,6 +70,16 @@ afterAll(async () => {
 });
 
 describe('arbitrary-wyf through the engine', () => {
+	it('matches its reference image (chelsea at 96 px after The Night Watch)', async () => {
+		const input = await referenceContent();
+		const out = await engine.stylize({
+			content: input,
+			styles: [{ pixels: style, weight: 1 }],
+			settings: settings({ workingSide: 96, output: { width: input.width, height: input.height } })
+		});
+		await expectMatchesReference('arbitrary-wyf', out);
+	});
+
 	it('paints at the requested output size, clearly unlike the photo', async () => {
 		const same = await engine.stylize({
 			content,
