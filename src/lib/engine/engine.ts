@@ -1,8 +1,9 @@
-// The style engine: loads models once, runs a stylize job stage by stage, and checks for
-// cancellation between stages. The same code runs in the studio's worker and in the Node CLI.
+// The style engine: loads models once and runs a stylize job as a plan of tiles (one tile for a single
+// pass), checking for cancellation between tiles. The same code runs in the studio's worker and in
+// the Node CLI; a TilePainter can spread the tiles over more threads.
 import type * as tf from '@tensorflow/tfjs';
 import { type Catalog, findModel, takesStyleImage } from '../assets/catalog';
-import { createModel, type StyleModel } from './model';
+import { createModel, type StyleModel, type TileStats } from './model';
 import {
 	type AssetReader,
 	CanceledError,
@@ -16,7 +17,19 @@ import {
 	type WeightedStyle
 } from './types';
 import { LUMA_WEIGHTS } from '../kernels/color';
-import { fitWithin, workingSize } from '../kernels/geometry';
+import { fitWithin, type Size, workingSize } from '../kernels/geometry';
+import {
+	chooseTileSize,
+	compositeTile,
+	cropRgba,
+	downscaleRgba,
+	overlapFor,
+	planTiles,
+	sourceRegion,
+	type Tile,
+	type TileDevice,
+	type TilePlan
+} from '../kernels/tiling';
 
 export interface StylizeJob {
 	content: Pixels;
@@ -28,15 +41,42 @@ export interface StylizeJob {
 export interface JobControl {
 	signal?: AbortSignal;
 	onProgress?: (progress: Progress) => void;
+	/** Paints tiles elsewhere (worker threads, more Web Workers); this engine paints them otherwise. */
+	painter?: TilePainter;
 }
+
+/** One tile's work, self-contained so that another thread can do it with its own engine. */
+export interface TileRequest {
+	modelId: string;
+	/** The tile's region of the photo, at the photo's resolution. */
+	crop: Pixels;
+	/** The size the network paints at, and the tile's size in the output. */
+	work: Size;
+	out: Size;
+	/** Style references already at their analysis size, weights normalised. */
+	styles: WeightedStyle[];
+	strength: number;
+	preserveColors: boolean;
+	options: Readonly<Record<string, number>>;
+	stats?: TileStats;
+}
+
+/** Paints one tile: RGB floats 0..255, out.width x out.height, row-major. */
+export type TilePainter = {
+	concurrency: number;
+	paint(request: TileRequest): Promise<Float32Array>;
+};
 
 /** Where each stage starts on the progress bar. */
 const STAGE_START: Record<Stage, number> = {
 	'loading-model': 0,
 	'analysing-style': 0.3,
 	painting: 0.4,
-	finishing: 0.9
+	finishing: 0.95
 };
+
+/** The long side of the downscaled whole image that instance-norm statistics are read from. */
+const STATS_SIDE = 1024;
 
 export class StyleEngine {
 	private readonly models = new Map<string, Promise<StyleModel>>();
@@ -62,13 +102,34 @@ export class StyleEngine {
 		return pending;
 	}
 
+	/** The tile plan a job will use: one tile covering the output for a single pass. */
+	plan(job: StylizeJob): { tiles: TilePlan; work: Size; scale: number } {
+		const { settings, content } = job;
+		const { output } = settings;
+		const work = workingSize(content.width, content.height, settings.workingSide);
+		const scale = work.width / output.width;
+		const tileSize = this.tileSize(settings.tile ?? 'auto');
+		if (tileSize === 0 || (work.width <= tileSize && work.height <= tileSize)) {
+			return {
+				tiles: planTiles(output.width, output.height, Math.max(output.width, output.height), 0),
+				work,
+				scale
+			};
+		}
+		const tileOut = Math.max(8, Math.floor(tileSize / scale));
+		const overlapOut = Math.min(Math.floor((tileOut - 1) / 2), Math.round(overlapFor(tileSize) / scale));
+		return { tiles: planTiles(output.width, output.height, tileOut, overlapOut), work, scale };
+	}
+
 	async stylize(job: StylizeJob, control: JobControl = {}): Promise<Pixels> {
 		const { settings } = job;
 		const strength = validateStrength(settings.strength);
 		const weights = job.styles.length ? normalizeStyleWeights(job.styles.map((s) => s.weight)) : [];
-		const step = (stage: Stage) => {
+		const step = (stage: Stage, tiles?: Progress['tiles']) => {
 			if (control.signal?.aborted) throw new CanceledError();
-			control.onProgress?.({ stage, fraction: STAGE_START[stage] });
+			const span = STAGE_START.finishing - STAGE_START.painting;
+			const fraction = STAGE_START[stage] + (tiles ? (span * tiles.done) / tiles.total : 0);
+			control.onProgress?.({ stage, fraction, tiles });
 		};
 		step('loading-model');
 		const model = await this.model(settings.modelId);
@@ -77,45 +138,88 @@ export class StyleEngine {
 			throw new EngineError(`${settings.modelId} needs a style image`);
 		}
 		step('analysing-style');
-		const tf = this.tf;
 		const styles = needsStyle
-			? job.styles.map((style, i) => ({
-					image: tf.tidy(() => {
-						const size = fitWithin(style.pixels.width, style.pixels.height, settings.styleSide);
-						return tf.image.resizeBilinear(toTensor(tf, style.pixels), [size.height, size.width], true);
-					}),
-					weight: weights[i]!
-				}))
+			? await Promise.all(
+					job.styles.map(async (s, i) => ({
+						pixels: await this.styleAt(s.pixels, settings.styleSide),
+						weight: weights[i]!
+					}))
+				)
 			: [];
-		try {
-			await yieldToEvents();
-			step('painting');
-			const painted = tf.tidy(() => {
-				const { width, height } = settings.output;
-				const photo = toTensor(tf, job.content);
-				const work = workingSize(job.content.width, job.content.height, settings.workingSide);
-				const input = tf.image.resizeBilinear(photo, [work.height, work.width], true);
-				let out: tf.Tensor3D = tf.image.resizeBilinear(
-					model.stylize(input, { styles, strength, options: settings.options ?? {} }),
-					[height, width],
-					true
-				);
-				const sameSize = job.content.width === width && job.content.height === height;
-				const original = sameSize ? photo : tf.image.resizeBilinear(photo, [height, width], true);
-				if (!model.appliesStrength && strength < 1) {
-					out = out.mul(strength).add(original.mul(1 - strength));
+		const { tiles, scale } = this.plan(job);
+		const options = settings.options ?? {};
+		const stats = tiles.tiles.length > 1 ? this.imageStats(model, job, styles, strength, options) : undefined;
+		const { width, height } = settings.output;
+		const output = new Uint8ClampedArray(width * height * 4).fill(255);
+		const painter = control.painter ?? {
+			concurrency: 1,
+			paint: (request: TileRequest) => this.paintTile(request)
+		};
+		const request = (tile: Tile): TileRequest => ({
+			modelId: settings.modelId,
+			crop: this.crop(job.content, sourceRegion(tile, settings.output, job.content)),
+			work: tileWorkSize(tile, scale),
+			out: { width: tile.width, height: tile.height },
+			styles,
+			strength,
+			preserveColors: settings.preserveColors,
+			options,
+			stats
+		});
+
+		// Tiles are painted `concurrency` at a time and composited in raster order (the feathering
+		// blends each tile over the ones before it), so at most a few painted tiles wait in memory.
+		const painted = new Map<number, Float32Array>();
+		let next = 0;
+		let composited = 0;
+		const total = tiles.tiles.length;
+		step('painting', { done: 0, total });
+		const worker = async () => {
+			while (next < total) {
+				if (control.signal?.aborted) return;
+				const tile = tiles.tiles[next++]!;
+				await yieldToEvents();
+				if (control.signal?.aborted) return;
+				painted.set(tile.index, await painter.paint(request(tile)));
+				while (painted.has(composited)) {
+					compositeTile(output, width, tiles.tiles[composited]!, painted.get(composited)!);
+					painted.delete(composited++);
 				}
-				if (settings.preserveColors) out = keepColors(tf, original, out);
-				return out.clipByValue(0, 255).round() as tf.Tensor3D;
-			});
-			step('finishing');
-			const pixels = await toPixels(painted);
-			painted.dispose();
-			control.onProgress?.({ stage: 'finishing', fraction: 1 });
-			return pixels;
-		} finally {
-			for (const style of styles) style.image.dispose();
-		}
+				if (!control.signal?.aborted) step('painting', { done: composited, total });
+			}
+		};
+		await Promise.all(Array.from({ length: Math.min(painter.concurrency, total) }, worker));
+		step('finishing');
+		control.onProgress?.({ stage: 'finishing', fraction: 1 });
+		return { width, height, data: output };
+	}
+
+	/** Paints one tile (see TileRequest); synchronous tensor work in one tidy. */
+	async paintTile(request: TileRequest): Promise<Float32Array> {
+		const model = await this.model(request.modelId);
+		const tf = this.tf;
+		const result = tf.tidy(() => {
+			const crop = toTensor(tf, request.crop);
+			const input = tf.image.resizeBilinear(crop, [request.work.height, request.work.width], true);
+			const styles = request.styles.map((s) => ({ image: toTensor(tf, s.pixels), weight: s.weight }));
+			const params = { styles, strength: request.strength, options: request.options };
+			const { width, height } = request.out;
+			let out: tf.Tensor3D = tf.image.resizeBilinear(
+				model.stylize(input, params, request.stats),
+				[height, width],
+				true
+			);
+			const sameSize = request.crop.width === width && request.crop.height === height;
+			const original = sameSize ? crop : tf.image.resizeBilinear(crop, [height, width], true);
+			if (!model.appliesStrength && request.strength < 1) {
+				out = out.mul(request.strength).add(original.mul(1 - request.strength));
+			}
+			if (request.preserveColors) out = keepColors(tf, original, out);
+			return out.clipByValue(0, 255).round();
+		});
+		const data = (await result.data()) as Float32Array;
+		result.dispose();
+		return data;
 	}
 
 	dispose(): void {
@@ -126,6 +230,73 @@ export class StyleEngine {
 			);
 		this.models.clear();
 	}
+
+	private tileSize(tile: number | 'auto'): number {
+		if (tile !== 'auto') {
+			if (!Number.isInteger(tile) || tile < 0 || (tile > 0 && tile < 64)) {
+				throw new EngineError(
+					`the tile size must be 0 (single pass), 'auto' or at least 64 px, got ${String(tile)}`
+				);
+			}
+			return tile;
+		}
+		const backend = this.tf.getBackend() as TileDevice['backend'];
+		const maxTextureSize =
+			backend === 'webgl' ? this.tf.env().getNumber('WEBGL_MAX_TEXTURE_SIZE') : undefined;
+		return chooseTileSize({ backend, maxTextureSize });
+	}
+
+	/** A style reference at its analysis size, as small pixels every tile can reuse. */
+	private async styleAt(pixels: Pixels, side: number): Promise<Pixels> {
+		const size = fitWithin(pixels.width, pixels.height, side);
+		const tf = this.tf;
+		const small = tf.tidy(() =>
+			tf.image.resizeBilinear(toTensor(tf, pixels), [size.height, size.width], true).round()
+		);
+		const out = await toPixels(small);
+		small.dispose();
+		return out;
+	}
+
+	/** Statistics of the whole image, read from a downscaled copy made without a full-size tensor. */
+	private imageStats(
+		model: StyleModel,
+		job: StylizeJob,
+		styles: WeightedStyle[],
+		strength: number,
+		options: Readonly<Record<string, number>>
+	): TileStats | undefined {
+		if (!model.imageStats) return undefined;
+		const { content } = job;
+		const side = Math.min(STATS_SIDE, job.settings.workingSide);
+		const size = workingSize(content.width, content.height, side);
+		const small = fitWithin(content.width, content.height, Math.max(size.width, size.height));
+		const preview: Pixels = {
+			width: small.width,
+			height: small.height,
+			data: downscaleRgba(content.data, content.width, content.height, small.width, small.height)
+		};
+		const tf = this.tf;
+		return tf.tidy(() => {
+			const image = tf.image.resizeBilinear(toTensor(tf, preview), [size.height, size.width], true);
+			const tensors = styles.map((s) => ({ image: toTensor(tf, s.pixels), weight: s.weight }));
+			return model.imageStats!(image, { styles: tensors, strength, options });
+		});
+	}
+
+	private crop(content: Pixels, region: { x: number; y: number; width: number; height: number }): Pixels {
+		const whole =
+			region.x === 0 && region.y === 0 && region.width === content.width && region.height === content.height;
+		return whole
+			? content
+			: { width: region.width, height: region.height, data: cropRgba(content.data, content.width, region) };
+	}
+}
+
+/** The size a tile is painted at: its output size times the working scale, in multiples of 4. */
+function tileWorkSize(tile: Tile, scale: number): Size {
+	const round4 = (n: number) => Math.max(4, Math.round((n * scale) / 4) * 4);
+	return { width: round4(tile.width), height: round4(tile.height) };
 }
 
 /** The photo's chroma with the painting's luma (see preserveColorsPixel in kernels/color). */

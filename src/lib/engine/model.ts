@@ -13,6 +13,9 @@ export interface StyleParams {
 	options: Readonly<Record<string, number>>;
 }
 
+/** Numbers every tile of one image shares, as plain arrays so they can cross to worker threads. */
+export type TileStats = Record<string, { shape: number[]; data: Float32Array }>;
+
 export interface StyleModel {
 	readonly card: ModelCard;
 	/** True when the model applies strength itself (style-vector interpolation); otherwise the engine
@@ -21,8 +24,16 @@ export interface StyleModel {
 	load(read: AssetReader): Promise<void>;
 	/** One run on zeros so the first real request does not pay for kernel compilation. */
 	warmUp(): void;
-	/** Synchronous tensor work: content HxWx3 float 0..255 in, the painting HxWx3 float 0..255 out. */
-	stylize(content: tf.Tensor3D, params: StyleParams): tf.Tensor3D;
+	/**
+	 * Synchronous tensor work: content HxWx3 float 0..255 in, the painting HxWx3 float 0..255 out.
+	 * With `stats` (from imageStats), the content is one tile of a larger image.
+	 */
+	stylize(content: tf.Tensor3D, params: StyleParams, stats?: TileStats): tf.Tensor3D;
+	/**
+	 * For instance-normalised networks: the statistics of the whole image, read from a downscaled view,
+	 * that every tile then uses so neighbouring tiles agree. Absent where tiles are independent.
+	 */
+	imageStats?(preview: tf.Tensor3D, params: StyleParams): TileStats;
 	dispose(): void;
 }
 

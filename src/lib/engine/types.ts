@@ -25,6 +25,8 @@ export interface StylizeSettings {
 	styleSide: number;
 	/** Model-specific controls by name (see each model family); absent ones take the model's defaults. */
 	options?: Readonly<Record<string, number>>;
+	/** Tile side in working pixels: 'auto' picks one for the device, 0 paints in a single pass. */
+	tile?: number | 'auto';
 	output: { width: number; height: number };
 }
 
@@ -35,11 +37,14 @@ export interface Progress {
 	stage: Stage;
 	/** 0..1 over the whole job. */
 	fraction: number;
+	/** While painting: tiles finished and in all. */
+	tiles?: { done: number; total: number };
 }
 
 export const DEFAULT_SETTINGS = {
 	strength: 1,
 	preserveColors: false,
+	tile: 'auto',
 	workingSide: 768,
 	styleSide: 256
 } as const;

@@ -3,7 +3,13 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../../assets/catalog';
 import { fitWithin } from '../../kernels/geometry';
-import { manifestBytes, readGraphArtifacts, type StyleModel, type StyleParams } from '../model';
+import {
+	manifestBytes,
+	readGraphArtifacts,
+	type StyleModel,
+	type StyleParams,
+	type TileStats
+} from '../model';
 import { type AssetReader, EngineError } from '../types';
 
 export const STYLE_VECTOR_SIZE = 100;
@@ -11,11 +17,16 @@ export const STYLE_VECTOR_SIZE = 100;
 const CONTENT_STYLE_SIDE = 256;
 /** The smallest side the style network accepts (measured: 31 px fails, 32 px works). */
 const MIN_STYLE_INPUT_SIDE = 32;
+const NORM_NODE = /instance_norm.*\/(Mean|reduce_variance\/Mean_1)$/;
+/** The key of the style vector in TileStats. */
+const STYLE_VECTOR = 'style-vector';
 
 export class ArbitraryWyfModel implements StyleModel {
 	readonly appliesStrength = true;
 	private styleNet: tf.GraphModel | null = null;
 	private transferNet: tf.GraphModel | null = null;
+	/** The transfer network's instance-norm mean and variance nodes, which tiles take from the whole image. */
+	private normNodes: string[] = [];
 
 	constructor(
 		readonly card: ModelCard,
@@ -52,6 +63,8 @@ export class ArbitraryWyfModel implements StyleModel {
 			this.dispose();
 			throw notThePair(` (${(cause as Error).message})`);
 		}
+		const topology = transfer.modelTopology as { node?: { name: string }[] } | undefined;
+		this.normNodes = (topology?.node ?? []).map((n) => n.name).filter((name) => NORM_NODE.test(name));
 		const inputs = this.transferNet.inputs.map((i) => i.name).sort();
 		if (this.styleNet.inputs[0]?.name !== 'x1' || inputs.join() !== 'Placeholder,Placeholder_1') {
 			this.dispose();
@@ -85,9 +98,37 @@ export class ArbitraryWyfModel implements StyleModel {
 		});
 	}
 
-	stylize(content: tf.Tensor3D, { styles, strength }: StyleParams): tf.Tensor3D {
-		if (styles.length === 0) throw new EngineError(`${this.card.id} needs a style image`);
+	stylize(content: tf.Tensor3D, params: StyleParams, stats?: TileStats): tf.Tensor3D {
 		const { transfer } = this.nets();
+		return this.tf.tidy(() => {
+			const fromStats = (name: string) => this.tf.tensor(stats![name]!.data, stats![name]!.shape);
+			const vector = stats ? fromStats(STYLE_VECTOR) : this.mixedVector(content, params);
+			const feed: tf.NamedTensorMap = { Placeholder: content.expandDims(0), Placeholder_1: vector };
+			if (stats) for (const name of this.normNodes) feed[name] = fromStats(name);
+			const out = transfer.execute(feed) as tf.Tensor4D;
+			return out.squeeze([0]).clipByValue(0, 255) as tf.Tensor3D;
+		});
+	}
+
+	imageStats(preview: tf.Tensor3D, params: StyleParams): TileStats {
+		const { transfer } = this.nets();
+		const tensors = this.tf.tidy(() => {
+			const vector = this.mixedVector(preview, params);
+			const feed = { Placeholder: preview.expandDims(0), Placeholder_1: vector };
+			return [vector, ...(transfer.execute(feed, this.normNodes) as tf.Tensor[])];
+		});
+		const stats: TileStats = {};
+		[STYLE_VECTOR, ...this.normNodes].forEach((name, i) => {
+			const tensor = tensors[i]!;
+			stats[name] = { shape: tensor.shape, data: tensor.dataSync() as Float32Array };
+			tensor.dispose();
+		});
+		return stats;
+	}
+
+	/** The blend of the styles' vectors, moved toward the photo's own by 1 - strength. */
+	private mixedVector(content: tf.Tensor3D, { styles, strength }: StyleParams): tf.Tensor2D {
+		if (styles.length === 0) throw new EngineError(`${this.card.id} needs a style image`);
 		return this.tf.tidy(() => {
 			// Blending styles is a weighted mean of their vectors, the model's own notion of style.
 			let vector = this.tf.addN(styles.map((s) => this.styleVector(s.image).mul(s.weight))) as tf.Tensor2D;
@@ -99,11 +140,7 @@ export class ArbitraryWyfModel implements StyleModel {
 				);
 				vector = vector.mul(strength).add(own.mul(1 - strength));
 			}
-			const out = transfer.execute({
-				Placeholder: content.expandDims(0),
-				Placeholder_1: vector
-			}) as tf.Tensor4D;
-			return out.squeeze([0]).clipByValue(0, 255) as tf.Tensor3D;
+			return vector;
 		});
 	}
 

@@ -1,0 +1,188 @@
+// Tiled painting, as plans and pure pixel maths (no tfjs, no DOM): which regions to paint, how big,
+// and how each painted tile is feathered into the output so no seam shows.
+
+export interface Tile {
+	index: number;
+	/** The output region this tile paints, overlap included. */
+	x: number;
+	y: number;
+	width: number;
+	height: number;
+	/** Pixels shared with the tile to the left and above (already painted in raster order). */
+	overlapLeft: number;
+	overlapTop: number;
+}
+
+export interface TilePlan {
+	width: number;
+	height: number;
+	tileSize: number;
+	overlap: number;
+	columns: number;
+	rows: number;
+	tiles: Tile[];
+}
+
+/** Start offsets along one axis: tiles of `size` advancing by size - overlap, the last flush with the end. */
+function starts(length: number, size: number, overlap: number): number[] {
+	if (length <= size) return [0];
+	const stride = size - overlap;
+	const count = Math.ceil((length - overlap) / stride);
+	return Array.from({ length: count }, (_, i) => Math.min(i * stride, length - size));
+}
+
+/**
+ * Covers a width x height image with tiles of at most tileSize px a side, neighbours overlapping by
+ * at least `overlap` px (the last row and column are placed flush with the edge, so they may overlap more).
+ */
+export function planTiles(width: number, height: number, tileSize: number, overlap: number): TilePlan {
+	if (![width, height, tileSize].every((n) => Number.isInteger(n) && n > 0)) {
+		throw new RangeError('planTiles: sizes must be positive whole numbers');
+	}
+	if (!Number.isInteger(overlap) || overlap < 0 || overlap * 2 >= tileSize) {
+		throw new RangeError('planTiles: the overlap must be a whole number under half the tile size');
+	}
+	const xs = starts(width, tileSize, overlap);
+	const ys = starts(height, tileSize, overlap);
+	const tiles: Tile[] = [];
+	ys.forEach((y, row) => {
+		const h = Math.min(tileSize, height - y);
+		const above = row > 0 ? ys[row - 1]! + Math.min(tileSize, height - ys[row - 1]!) - y : 0;
+		xs.forEach((x, col) => {
+			const w = Math.min(tileSize, width - x);
+			const left = col > 0 ? xs[col - 1]! + Math.min(tileSize, width - xs[col - 1]!) - x : 0;
+			tiles.push({ index: tiles.length, x, y, width: w, height: h, overlapLeft: left, overlapTop: above });
+		});
+	});
+	return { width, height, tileSize, overlap, columns: xs.length, rows: ys.length, tiles };
+}
+
+/**
+ * How much of the tile (vs what earlier tiles painted) a pixel at tile-local (lx, ly) takes: a linear
+ * ramp across the left and top overlaps, 1 elsewhere. Painting tiles in raster order with this alpha
+ * cross-fades every seam.
+ */
+export function featherAlpha(tile: Tile, lx: number, ly: number): number {
+	const ramp = (position: number, overlap: number) =>
+		overlap > 0 ? Math.min(1, (position + 0.5) / overlap) : 1;
+	return ramp(lx, tile.overlapLeft) * ramp(ly, tile.overlapTop);
+}
+
+/**
+ * Composites a painted tile (RGB floats, tile.width x tile.height, row-major) into an RGBA output of
+ * `outputWidth` px per row, with the feather alpha. Alpha bytes are left as they are.
+ */
+export function compositeTile(
+	output: Uint8ClampedArray,
+	outputWidth: number,
+	tile: Tile,
+	rgb: ArrayLike<number>
+): void {
+	for (let ly = 0; ly < tile.height; ly++) {
+		let o = ((tile.y + ly) * outputWidth + tile.x) * 4;
+		let t = ly * tile.width * 3;
+		for (let lx = 0; lx < tile.width; lx++, o += 4, t += 3) {
+			const a = featherAlpha(tile, lx, ly);
+			for (let c = 0; c < 3; c++) output[o + c] = output[o + c]! + (rgb[t + c]! - output[o + c]!) * a;
+		}
+	}
+}
+
+export interface TileDevice {
+	backend: 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+	/** The GPU's largest texture side, when known. */
+	maxTextureSize?: number;
+}
+
+/**
+ * A tile side for the device: big enough that the per-tile overhead stays small, small enough that
+ * the activations of one tile (about 0.4 GB at 768 x 768 for the arbitrary-style network) fit any
+ * device. GPUs also stay under a quarter of their texture limit, since tfjs packs channels into
+ * textures wider than the image.
+ */
+export function chooseTileSize(device: TileDevice): number {
+	if (device.backend === 'wasm' || device.backend === 'cpu') return 768;
+	const limit = device.maxTextureSize ? Math.floor(device.maxTextureSize / 4) : 1024;
+	return Math.max(256, Math.min(1024, limit - (limit % 4)));
+}
+
+/** The overlap for a tile size: enough context for the network's receptive field at the seams. */
+export function overlapFor(tileSize: number): number {
+	return Math.max(16, Math.round(tileSize / 8 / 4) * 4);
+}
+
+/** The part of a source image of sw x sh that corresponds to an output region, in whole pixels. */
+export function sourceRegion(
+	tile: Pick<Tile, 'x' | 'y' | 'width' | 'height'>,
+	output: { width: number; height: number },
+	source: { width: number; height: number }
+): { x: number; y: number; width: number; height: number } {
+	const sx = source.width / output.width;
+	const sy = source.height / output.height;
+	const x0 = Math.max(0, Math.floor(tile.x * sx));
+	const y0 = Math.max(0, Math.floor(tile.y * sy));
+	const x1 = Math.min(source.width, Math.max(x0 + 1, Math.ceil((tile.x + tile.width) * sx)));
+	const y1 = Math.min(source.height, Math.max(y0 + 1, Math.ceil((tile.y + tile.height) * sy)));
+	return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** Peak signal-to-noise ratio (dB) between two RGBA images of the same size, over RGB. */
+export function psnr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+	if (a.length !== b.length) throw new RangeError('psnr: images differ in size');
+	let sum = 0;
+	let n = 0;
+	for (let i = 0; i < a.length; i += 4) {
+		for (let c = 0; c < 3; c++) {
+			const d = a[i + c]! - b[i + c]!;
+			sum += d * d;
+			n++;
+		}
+	}
+	const mse = sum / n;
+	return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
+}
+
+/** RGBA pixels of a region (row copies; no resampling). */
+export function cropRgba(
+	data: Uint8ClampedArray,
+	width: number,
+	region: { x: number; y: number; width: number; height: number }
+): Uint8ClampedArray {
+	const out = new Uint8ClampedArray(region.width * region.height * 4);
+	for (let row = 0; row < region.height; row++) {
+		const from = ((region.y + row) * width + region.x) * 4;
+		out.set(data.subarray(from, from + region.width * 4), row * region.width * 4);
+	}
+	return out;
+}
+
+/**
+ * Area-average downscale of RGBA pixels to targetWidth x targetHeight (never up), in one pass with
+ * memory for the result only: how the whole-image preview of a huge photo is made without a huge tensor.
+ */
+export function downscaleRgba(
+	data: Uint8ClampedArray,
+	width: number,
+	height: number,
+	targetWidth: number,
+	targetHeight: number
+): Uint8ClampedArray {
+	if (targetWidth > width || targetHeight > height) throw new RangeError('downscaleRgba only shrinks');
+	const sums = new Float64Array(targetWidth * targetHeight * 4);
+	const counts = new Float64Array(targetWidth * targetHeight);
+	for (let y = 0; y < height; y++) {
+		const ty = Math.min(targetHeight - 1, Math.floor((y * targetHeight) / height));
+		for (let x = 0; x < width; x++) {
+			const tx = Math.min(targetWidth - 1, Math.floor((x * targetWidth) / width));
+			const t = ty * targetWidth + tx;
+			const s = (y * width + x) * 4;
+			for (let c = 0; c < 4; c++) sums[t * 4 + c] = sums[t * 4 + c]! + data[s + c]!;
+			counts[t] = counts[t]! + 1;
+		}
+	}
+	const out = new Uint8ClampedArray(targetWidth * targetHeight * 4);
+	for (let t = 0; t < counts.length; t++) {
+		for (let c = 0; c < 4; c++) out[t * 4 + c] = Math.round(sums[t * 4 + c]! / counts[t]!);
+	}
+	return out;
+}
