@@ -16,7 +16,7 @@ export default ts.config(
 		languageOptions: {
 			globals: { ...globals.browser, ...globals.node },
 			parserOptions: {
-				projectService: { allowDefaultProject: ['server.js', 'bin/rakkan.js'] },
+				projectService: { allowDefaultProject: ['server.js', 'bin/*.js'] },
 				extraFileExtensions: ['.svelte'],
 				tsconfigRootDir: import.meta.dirname
 			}

@@ -23,6 +23,16 @@ export default defineConfig({
 				}
 			},
 			{
+				// Minutes on two cores: a 24 MP photo through the CLI.
+				extends: true,
+				test: {
+					name: 'slow',
+					include: ['tests/slow/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 1_200_000
+				}
+			},
+			{
 				// Real Chromium against the production build (npm run build first).
 				extends: true,
 				test: {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -15,11 +16,14 @@ import {
 	type Pixels,
 	validateStrength
 } from '../lib/engine/types';
+import type { StylizeJob } from '../lib/engine/engine';
 import { fitWithin } from '../lib/kernels/geometry';
 import { defaultCacheDir, readVerified } from '../lib/server/asset-cache';
 import { loadProjectCatalog, PROJECT_ROOT } from '../lib/server/catalog-fs';
-import { decodeImage, readImageFile, writePng } from '../lib/server/image-io';
+import { decodeImage, readImageFile } from '../lib/server/image-io';
 import { createNodeEngine } from '../lib/server/node-engine';
+import { TileWorkerPool } from '../lib/server/tile-pool';
+import { outputFormatOf, writeSignedImage } from '../lib/provenance/node/export';
 
 function positiveInt(value: string | undefined, flag: string, min = 1): number | undefined {
 	if (value === undefined) return undefined;
@@ -60,12 +64,19 @@ export async function runStylize(argv: string[]): Promise<number> {
 			strength: { type: 'string', default: String(DEFAULT_SETTINGS.strength) },
 			'max-side': { type: 'string' },
 			'working-side': { type: 'string', default: String(DEFAULT_SETTINGS.workingSide) },
-			out: { type: 'string' }
+			tile: { type: 'string', default: 'auto' },
+			threads: { type: 'string', default: String(availableParallelism()) },
+			out: { type: 'string' },
+			creator: { type: 'string' },
+			'allow-training': { type: 'boolean', default: false },
+			key: { type: 'string' },
+			cert: { type: 'string' }
 		},
 		strict: true
 	});
 	if (!values.content || !values.out) throw new EngineError('--content and --out are required');
-	if (!values.out.toLowerCase().endsWith('.png')) throw new EngineError('--out must name a .png file');
+	if (!outputFormatOf(values.out)) throw new EngineError('--out must name a .png, .jpg or .jpeg file');
+	if (!values.key !== !values.cert) throw new EngineError('--key and --cert go together: give both or neither');
 	const strength = validateStrength(Number(values.strength));
 	const catalog = await loadProjectCatalog();
 	const model = findModel(catalog, values.model);
@@ -87,6 +98,8 @@ export async function runStylize(argv: string[]): Promise<number> {
 	// The network paints at sides that are multiples of 4 (see workingSize), so 4 is the least.
 	const workingSide =
 		positiveInt(values['working-side'], '--working-side', 4) ?? DEFAULT_SETTINGS.workingSide;
+	const tile = values.tile === 'auto' ? 'auto' : positiveInt(values.tile, '--tile', 0)!;
+	const threads = positiveInt(values.threads, '--threads')!;
 	// Checked before the painting, not after it: the atomic write would fail on its temporary name.
 	const outDir = path.dirname(path.resolve(values.out));
 	if (!existsSync(outDir)) throw new EngineError(`--out: the folder ${outDir} does not exist`);
@@ -100,21 +113,48 @@ export async function runStylize(argv: string[]): Promise<number> {
 		? fitWithin(content.width, content.height, maxSide)
 		: { width: content.width, height: content.height };
 
+	const job: StylizeJob = {
+		content,
+		styles: styles.map((style, i) => ({ pixels: style.pixels, weight: weights[i]! })),
+		settings: {
+			modelId: model.id,
+			strength,
+			preserveColors: values['preserve-colors'],
+			workingSide,
+			styleSide,
+			tile,
+			output
+		}
+	};
 	const engine = await createNodeEngine(catalog);
+	const { tiles, tileSize } = engine.plan(job);
+	// Several tiles on a CPU: one painter thread per core (threaded wasm gains nothing here).
+	const pool =
+		tiles.tiles.length > 1 && threads > 1
+			? new TileWorkerPool(defaultCacheDir(PROJECT_ROOT), Math.min(threads, tiles.tiles.length))
+			: undefined;
 	try {
-		const result = await engine.stylize({
-			content,
-			styles: styles.map((style, i) => ({ pixels: style.pixels, weight: weights[i]! })),
+		const result = await engine.stylize(job, { painter: pool });
+		const written = await writeSignedImage({
+			pixels: result,
+			out: values.out,
+			content: { file: values.content, width: content.width, height: content.height },
+			model,
+			styles: styleIds.map((id, i) => ({ card: findStyle(catalog, id), file: id, weight: weights[i]! })),
 			settings: {
-				modelId: model.id,
 				strength,
 				preserveColors: values['preserve-colors'],
 				workingSide,
 				styleSide,
-				output
-			}
+				tilePlan: tiles.tiles.length > 1 ? { tileSize, count: tiles.tiles.length } : undefined
+			},
+			creator: values.creator,
+			allowTraining: values['allow-training'],
+			key: values.key,
+			cert: values.cert
 		});
-		const bytes = await writePng(result, values.out);
+		const bytes = written.bytes;
+		const { identity } = written;
 		const seconds = ((performance.now() - started) / 1000).toFixed(2);
 		const styleName = styles.length
 			? styles
@@ -124,11 +164,15 @@ export async function runStylize(argv: string[]): Promise<number> {
 		console.log(
 			`Stylized ${values.content} (${content.width}x${content.height}) after ${styleName} with ${model.id} ` +
 				`(${model.license.name}, ${commercialUseLabel(model.license.commercialUse)}), strength ${strength}` +
-				`${values['preserve-colors'] ? ', original colours' : ''}, working side ${workingSide}, on wasm, in ${seconds} s ` +
-				`-> ${values.out} (${result.width}x${result.height}, ${bytes} bytes)`
+				`${values['preserve-colors'] ? ', original colours' : ''}, working side ${workingSide}, ` +
+				`${tiles.tiles.length > 1 ? `${tiles.tiles.length} tiles of ${tileSize} px on ${pool?.concurrency ?? 1} threads` : 'single pass'}, ` +
+				`on wasm, in ${seconds} s ` +
+				`-> ${values.out} (${result.width}x${result.height}, ${bytes} bytes), Content Credentials signed by ${identity.name}` +
+				(identity.rootPath ? ` (${identity.created ? 'new ' : ''}local identity; trust root ${identity.rootPath})` : '')
 		);
 		return 0;
 	} finally {
 		engine.dispose();
+		await pool?.dispose();
 	}
 }

@@ -102,8 +102,11 @@ export class StyleEngine {
 		return pending;
 	}
 
-	/** The tile plan a job will use: one tile covering the output for a single pass. */
-	plan(job: StylizeJob): { tiles: TilePlan; work: Size; scale: number } {
+	/**
+	 * The tile plan a job will use, in output pixels (one tile for a single pass); `tileSize` is the
+	 * side the network paints each tile at, 0 for a single pass.
+	 */
+	plan(job: StylizeJob): { tiles: TilePlan; work: Size; scale: number; tileSize: number } {
 		const { settings, content } = job;
 		const { output } = settings;
 		const work = workingSize(content.width, content.height, settings.workingSide);
@@ -113,12 +116,13 @@ export class StyleEngine {
 			return {
 				tiles: planTiles(output.width, output.height, Math.max(output.width, output.height), 0),
 				work,
-				scale
+				scale,
+				tileSize: 0
 			};
 		}
 		const tileOut = Math.max(8, Math.floor(tileSize / scale));
 		const overlapOut = Math.min(Math.floor((tileOut - 1) / 2), Math.round(overlapFor(tileSize) / scale));
-		return { tiles: planTiles(output.width, output.height, tileOut, overlapOut), work, scale };
+		return { tiles: planTiles(output.width, output.height, tileOut, overlapOut), work, scale, tileSize };
 	}
 
 	async stylize(job: StylizeJob, control: JobControl = {}): Promise<Pixels> {

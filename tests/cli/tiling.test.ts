@@ -1,0 +1,78 @@
+// Tiles through the CLI: the same picture whatever the number of painter threads.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, photoPath } from '../helpers/assets';
+import { makeTempDir, removeDir } from '../helpers/images';
+
+const run = promisify(execFile);
+let dir: string;
+
+beforeAll(async () => {
+	dir = await makeTempDir('rakkan-tiles-');
+});
+
+afterAll(async () => {
+	await removeDir(dir);
+});
+
+describe('rakkan stylize --tile', () => {
+	it('paints the same tiles on one thread and on two, and says how it tiled', async () => {
+		const photo = await photoPath('astronaut');
+		const paint = async (threads: number) => {
+			const out = path.join(dir, `threads-${threads}.png`);
+			const args = [
+				'stylize',
+				'--content',
+				photo,
+				'--style',
+				'rembrandt-night-watch',
+				'--working-side',
+				'256'
+			];
+			const { stdout } = await run(process.execPath, [
+				CLI,
+				...args,
+				'--tile',
+				'128',
+				'--threads',
+				String(threads),
+				'--out',
+				out
+			]);
+			return { stdout, png: await readFile(out) };
+		};
+		const one = await paint(1);
+		const two = await paint(2);
+		expect(one.stdout).toMatch(/9 tiles of 128 px on 1 threads/);
+		expect(two.stdout).toMatch(/9 tiles of 128 px on 2 threads/);
+		expect(two.png.equals(one.png)).toBe(true);
+	});
+
+	it('paints in a single pass with --tile 0, and refuses tiles under 64 px', async () => {
+		const photo = await photoPath('chelsea');
+		const out = path.join(dir, 'single.png');
+		const { stdout } = await run(process.execPath, [
+			CLI,
+			...['stylize', '--content', photo, '--style', 'klimt-the-kiss', '--working-side', '128', '--tile', '0'],
+			...['--out', out]
+		]);
+		expect(stdout).toContain('single pass');
+		await expect(
+			run(process.execPath, [
+				CLI,
+				'stylize',
+				'--content',
+				photo,
+				'--style',
+				'klimt-the-kiss',
+				'--tile',
+				'32',
+				'--out',
+				out
+			])
+		).rejects.toMatchObject({ stderr: expect.stringMatching(/tile size must be 0 .* at least 64 px/) });
+	});
+});
