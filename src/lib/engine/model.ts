@@ -2,6 +2,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../assets/catalog';
 import { ArbitraryWyfModel } from './arbitrary-wyf/model';
+import { FastStyleModel } from './fast-style/model';
+import { WhiteboxCartoonModel } from './whitebox-cartoon/model';
 import { type AssetReader, EngineError } from './types';
 
 export interface StyleParams {
@@ -41,6 +43,10 @@ export function createModel(card: ModelCard, tfjs: typeof tf): StyleModel {
 	switch (card.family) {
 		case 'arbitrary-wyf':
 			return new ArbitraryWyfModel(card, tfjs);
+		case 'fast-style':
+			return new FastStyleModel(card, tfjs);
+		case 'whitebox-cartoon':
+			return new WhiteboxCartoonModel(card, tfjs);
 		default:
 			throw new EngineError(`"${String(card.family)}" is not a supported model family`);
 	}
