@@ -33,7 +33,8 @@ const common = {
 	/** Empty only for procedural models, which have no weights. */
 	files: z.array(assetFileSchema),
 	license: licenseSchema,
-	source: z.url()
+	/** Where it comes from: a web page, or for Rakkan's own models the path of their code here. */
+	source: z.union([z.url(), z.string().regex(/^src\/[\w./-]+$/, 'must be a URL or a path under src/')])
 };
 
 export const modelFamilies = [

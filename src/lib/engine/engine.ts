@@ -52,6 +52,8 @@ export interface TileRequest {
 	crop: Pixels;
 	/** The size the network paints at, and the tile's size in the output. */
 	work: Size;
+	/** The tile's top-left in the whole working image, for models that draw by position (screentones). */
+	origin: { x: number; y: number };
 	out: Size;
 	/** Style references already at their analysis size, weights normalised. */
 	styles: WeightedStyle[];
@@ -163,6 +165,7 @@ export class StyleEngine {
 			modelId: settings.modelId,
 			crop: this.crop(job.content, sourceRegion(tile, settings.output, job.content)),
 			work: tileWorkSize(tile, scale),
+			origin: { x: Math.round(tile.x * scale), y: Math.round(tile.y * scale) },
 			out: { width: tile.width, height: tile.height },
 			styles,
 			strength,
@@ -204,17 +207,20 @@ export class StyleEngine {
 		const tf = this.tf;
 		const result = tf.tidy(() => {
 			const crop = toTensor(tf, request.crop);
-			const input = tf.image.resizeBilinear(crop, [request.work.height, request.work.width], true);
+			const input = tf.image.resizeBilinear(crop, [request.work.height, request.work.width], false, true);
 			const styles = request.styles.map((s) => ({ image: toTensor(tf, s.pixels), weight: s.weight }));
-			const params = { styles, strength: request.strength, options: request.options };
+			const params = { styles, strength: request.strength, options: request.options, origin: request.origin };
 			const { width, height } = request.out;
+			// Half-pixel centres (not aligned corners) everywhere: a tile's crop then samples exactly where
+			// the whole image would, so tiles agree with a single pass.
 			let out: tf.Tensor3D = tf.image.resizeBilinear(
 				model.stylize(input, params, request.stats),
 				[height, width],
+				false,
 				true
 			);
 			const sameSize = request.crop.width === width && request.crop.height === height;
-			const original = sameSize ? crop : tf.image.resizeBilinear(crop, [height, width], true);
+			const original = sameSize ? crop : tf.image.resizeBilinear(crop, [height, width], false, true);
 			if (!model.appliesStrength && request.strength < 1) {
 				out = out.mul(request.strength).add(original.mul(1 - request.strength));
 			}
@@ -255,7 +261,7 @@ export class StyleEngine {
 		const size = fitWithin(pixels.width, pixels.height, side);
 		const tf = this.tf;
 		const small = tf.tidy(() =>
-			tf.image.resizeBilinear(toTensor(tf, pixels), [size.height, size.width], true).round()
+			tf.image.resizeBilinear(toTensor(tf, pixels), [size.height, size.width], false, true).round()
 		);
 		const out = await toPixels(small);
 		small.dispose();
@@ -282,7 +288,7 @@ export class StyleEngine {
 		};
 		const tf = this.tf;
 		return tf.tidy(() => {
-			const image = tf.image.resizeBilinear(toTensor(tf, preview), [size.height, size.width], true);
+			const image = tf.image.resizeBilinear(toTensor(tf, preview), [size.height, size.width], false, true);
 			const tensors = styles.map((s) => ({ image: toTensor(tf, s.pixels), weight: s.weight }));
 			return model.imageStats!(image, { styles: tensors, strength, options });
 		});

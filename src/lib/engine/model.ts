@@ -2,6 +2,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../assets/catalog';
 import { ArbitraryWyfModel } from './arbitrary-wyf/model';
+import { MangaInkModel } from './manga-ink/model';
 import { FastStyleModel } from './fast-style/model';
 import { WhiteboxCartoonModel } from './whitebox-cartoon/model';
 import { type AssetReader, EngineError } from './types';
@@ -13,6 +14,8 @@ export interface StyleParams {
 	strength: number;
 	/** Model-specific controls by name (e.g. manga-ink's line weight); each model documents its own. */
 	options: Readonly<Record<string, number>>;
+	/** Where the content's top-left pixel sits in the whole working image (tiles); 0, 0 when absent. */
+	origin?: { x: number; y: number };
 }
 
 /** Numbers every tile of one image shares, as plain arrays so they can cross to worker threads. */
@@ -43,6 +46,8 @@ export function createModel(card: ModelCard, tfjs: typeof tf): StyleModel {
 	switch (card.family) {
 		case 'arbitrary-wyf':
 			return new ArbitraryWyfModel(card, tfjs);
+		case 'manga-ink':
+			return new MangaInkModel(card, tfjs);
 		case 'fast-style':
 			return new FastStyleModel(card, tfjs);
 		case 'whitebox-cartoon':

@@ -1,10 +1,8 @@
-// One tile painter thread: its own tfjs (wasm) and engine, painting the tiles the pool sends it.
+// One tile painter thread of the CLI: its own tfjs (wasm) and engine, painting what the pool sends.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { TileRequest } from '../engine/engine';
+import { serveTiles } from '../engine/tile-pool';
 import { loadProjectCatalog } from './catalog-fs';
 import { createNodeEngine } from './node-engine';
-
-export type TileWorkerMessage = { id: number; rgb: Float32Array } | { id: number; error: string };
 
 const port = parentPort!;
 const engine = await createNodeEngine(
@@ -12,9 +10,10 @@ const engine = await createNodeEngine(
 	(workerData as { cacheDir: string }).cacheDir
 );
 
-port.on('message', (message: { id: number; request: TileRequest }) => {
-	engine.paintTile(message.request).then(
-		(rgb) => port.postMessage({ id: message.id, rgb } satisfies TileWorkerMessage, [rgb.buffer as ArrayBuffer]),
-		(error: Error) => port.postMessage({ id: message.id, error: error.message } satisfies TileWorkerMessage)
-	);
-});
+port.on(
+	'message',
+	serveTiles(
+		(request) => engine.paintTile(request),
+		(reply, transfer) => port.postMessage(reply, transfer)
+	)
+);

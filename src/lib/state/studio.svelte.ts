@@ -1,7 +1,8 @@
 // The studio's state: what the user chose, the job's status, and the result. Components only read
 // these fields and call these methods; the class owns the engine client and the decoded bitmaps.
 import { createContext } from 'svelte';
-import { type Catalog, type StyleCard } from '../assets/catalog';
+import { type Catalog, findModel, type StyleCard, takesStyleImage } from '../assets/catalog';
+import { defaultOptions } from '../engine/options';
 import { servedAssetUrl } from '../assets/paths';
 import { decodeImageFile, type DecodedImage, pixelsOf, pixelsToBitmap, pixelsToPng } from '../canvas/decode';
 import type { BackendPreference } from '../engine/backend';
@@ -29,13 +30,20 @@ const STAGE_WORDS: Record<Stage, string> = {
 	finishing: 'Finishing'
 };
 
-export const WORKING_SIDES = [512, 768, 1024, 1536] as const;
+/** Long sides the network can paint at; 0 paints at the photo's full size (in tiles when large). */
+export const WORKING_SIDES = [512, 768, 1024, 1536, 2048, 4096, 0] as const;
 /** The size a style reference is analysed at: smaller reads broad strokes, larger fine texture. */
 export const STYLE_SIDES = [128, 192, 256, 384, 512] as const;
-export const MODEL_ID = 'arbitrary-wyf';
+export const DEFAULT_MODEL_ID = 'arbitrary-wyf';
 
 export class StudioState {
 	content = $state<DecodedImage | null>(null);
+	modelId = $state<string>(DEFAULT_MODEL_ID);
+	readonly model = $derived.by(() => findModel(this.catalog, this.modelId));
+	/** Whether the chosen model paints after style references (otherwise it has its own look). */
+	readonly takesStyle = $derived(takesStyleImage(this.model));
+	/** The chosen model's own controls (e.g. manga-ink's line weight), by name. */
+	options = $state<Record<string, number>>({});
 	styles = $state<StyleChoice[]>([]);
 	/** When on, clicking a style adds it to the blend (up to four) instead of replacing the choice. */
 	blend = $state(false);
@@ -46,6 +54,7 @@ export class StudioState {
 	status = $state<JobStatus>('idle');
 	progress = $state(0);
 	stage = $state<Stage | null>(null);
+	tiles = $state<{ done: number; total: number } | null>(null);
 	/** A problem with the user's input or the job, shown in an alert; the studio keeps working. */
 	alert = $state<string | null>(null);
 	backend = $state<BackendName | null>(null);
@@ -56,6 +65,9 @@ export class StudioState {
 	readonly statusText = $derived.by(() => {
 		switch (this.status) {
 			case 'running':
+				if (this.stage === 'painting' && this.tiles && this.tiles.total > 1) {
+					return `Painting tile ${Math.min(this.tiles.done + 1, this.tiles.total)} of ${this.tiles.total}…`;
+				}
 				return this.stage ? `${STAGE_WORDS[this.stage]}…` : 'Starting…';
 			case 'done':
 				return `Done in ${this.result?.seconds.toFixed(1) ?? '?'} s`;
@@ -68,7 +80,9 @@ export class StudioState {
 		}
 	});
 
-	readonly canStylize = $derived(this.content !== null && this.styles.length > 0 && this.backend !== null);
+	readonly canStylize = $derived(
+		this.content !== null && (!this.takesStyle || this.styles.length > 0) && this.backend !== null
+	);
 
 	private job: AbortController | null = null;
 	private uploads = 0;
@@ -108,6 +122,11 @@ export class StudioState {
 	}
 
 	/** Selects a catalog style; in blend mode, toggles it in or out of the blend. */
+	chooseModel(id: string): void {
+		this.modelId = id;
+		this.options = defaultOptions(this.model.family);
+	}
+
 	chooseStyle(card: StyleCard): void {
 		const key = `catalog:${card.id}`;
 		if (this.blend && this.styles.some((s) => s.key === key)) {
@@ -129,14 +148,15 @@ export class StudioState {
 
 	async stylize(): Promise<void> {
 		const content = this.content;
-		const styles = this.styles;
-		if (!content || styles.length === 0) return;
+		const styles = this.takesStyle ? this.styles : [];
+		if (!content || !this.canStylize) return;
 		this.job?.abort();
 		const job = new AbortController();
 		this.job = job;
 		this.status = 'running';
 		this.progress = 0;
 		this.stage = null;
+		this.tiles = null;
 		this.alert = null;
 		const started = performance.now();
 		try {
@@ -151,11 +171,13 @@ export class StudioState {
 					content: pixelsOf(content.bitmap),
 					styles: stylePixels,
 					settings: {
-						modelId: MODEL_ID,
+						modelId: this.modelId,
 						strength: this.strength,
 						preserveColors: this.preserveColors,
-						workingSide: this.workingSide,
+						workingSide: this.workingSide || Math.max(content.width, content.height),
 						styleSide: this.styleSide,
+						options: { ...this.options },
+						tile: 'auto',
 						output: { width: content.width, height: content.height }
 					}
 				},
@@ -164,6 +186,7 @@ export class StudioState {
 					onProgress: (p) => {
 						this.progress = p.fraction;
 						this.stage = p.stage;
+						this.tiles = p.tiles ?? this.tiles;
 					}
 				}
 			);
