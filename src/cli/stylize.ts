@@ -22,7 +22,7 @@ import { defaultCacheDir, readVerified } from '../lib/server/asset-cache';
 import { loadProjectCatalog, PROJECT_ROOT } from '../lib/server/catalog-fs';
 import { decodeImage, readImageFile } from '../lib/server/image-io';
 import { createNodeEngine } from '../lib/server/node-engine';
-import { TileWorkerPool } from '../lib/server/tile-pool';
+import { createTileWorkerPool } from '../lib/server/tile-pool';
 import { outputFormatOf, writeSignedImage } from '../lib/provenance/node/export';
 
 function positiveInt(value: string | undefined, flag: string, min = 1): number | undefined {
@@ -76,7 +76,8 @@ export async function runStylize(argv: string[]): Promise<number> {
 	});
 	if (!values.content || !values.out) throw new EngineError('--content and --out are required');
 	if (!outputFormatOf(values.out)) throw new EngineError('--out must name a .png, .jpg or .jpeg file');
-	if (!values.key !== !values.cert) throw new EngineError('--key and --cert go together: give both or neither');
+	if (!values.key !== !values.cert)
+		throw new EngineError('--key and --cert go together: give both or neither');
 	const strength = validateStrength(Number(values.strength));
 	const catalog = await loadProjectCatalog();
 	const model = findModel(catalog, values.model);
@@ -131,7 +132,7 @@ export async function runStylize(argv: string[]): Promise<number> {
 	// Several tiles on a CPU: one painter thread per core (threaded wasm gains nothing here).
 	const pool =
 		tiles.tiles.length > 1 && threads > 1
-			? new TileWorkerPool(defaultCacheDir(PROJECT_ROOT), Math.min(threads, tiles.tiles.length))
+			? createTileWorkerPool(defaultCacheDir(PROJECT_ROOT), Math.min(threads, tiles.tiles.length))
 			: undefined;
 	try {
 		const result = await engine.stylize(job, { painter: pool });
@@ -160,15 +161,17 @@ export async function runStylize(argv: string[]): Promise<number> {
 			? styles
 					.map((style, i) => (styles.length > 1 ? `${style.name} x${weights[i]!.toFixed(2)}` : style.name))
 					.join(' + ')
-			: `its own look`;
+			: '';
 		console.log(
-			`Stylized ${values.content} (${content.width}x${content.height}) after ${styleName} with ${model.id} ` +
+			`Stylized ${values.content} (${content.width}x${content.height})${styleName ? ` after ${styleName}` : ''} with ${model.id} ` +
 				`(${model.license.name}, ${commercialUseLabel(model.license.commercialUse)}), strength ${strength}` +
 				`${values['preserve-colors'] ? ', original colours' : ''}, working side ${workingSide}, ` +
 				`${tiles.tiles.length > 1 ? `${tiles.tiles.length} tiles of ${tileSize} px on ${pool?.concurrency ?? 1} threads` : 'single pass'}, ` +
 				`on wasm, in ${seconds} s ` +
 				`-> ${values.out} (${result.width}x${result.height}, ${bytes} bytes), Content Credentials signed by ${identity.name}` +
-				(identity.rootPath ? ` (${identity.created ? 'new ' : ''}local identity; trust root ${identity.rootPath})` : '')
+				(identity.rootPath
+					? ` (${identity.created ? 'new ' : ''}local identity; trust root ${identity.rootPath})`
+					: '')
 		);
 		return 0;
 	} finally {
