@@ -43,7 +43,15 @@ export interface JobControl {
 	onProgress?: (progress: Progress) => void;
 	/** Paints tiles elsewhere (worker threads, more Web Workers); this engine paints them otherwise. */
 	painter?: TilePainter;
+	/**
+	 * Called when painting a tile fails (a lost GPU context, a failed backend): rebuilds what it must
+	 * and the tile is tried again, keeping the tiles already finished. Without it, a failure ends the job.
+	 */
+	recover?: (error: Error) => Promise<void>;
 }
+
+/** How many times one tile is retried after `recover` before the job gives up. */
+const MAX_RECOVERIES = 2;
 
 /** One tile's work, self-contained so that another thread can do it with its own engine. */
 export interface TileRequest {
@@ -187,7 +195,7 @@ export class StyleEngine {
 				const tile = tiles.tiles[next++]!;
 				await yieldToEvents();
 				if (control.signal?.aborted) return;
-				painted.set(tile.index, await painter.paint(request(tile)));
+				painted.set(tile.index, await this.paintRecovering(painter, request(tile), control));
 				while (painted.has(composited)) {
 					compositeTile(output, width, tiles.tiles[composited]!, painted.get(composited)!);
 					painted.delete(composited++);
@@ -199,6 +207,21 @@ export class StyleEngine {
 		step('finishing');
 		control.onProgress?.({ stage: 'finishing', fraction: 1 });
 		return { width, height, data: output };
+	}
+
+	private async paintRecovering(
+		painter: TilePainter,
+		request: TileRequest,
+		control: JobControl
+	): Promise<Float32Array> {
+		for (let attempt = 0; ; attempt++) {
+			try {
+				return await painter.paint(request);
+			} catch (error) {
+				if (!control.recover || attempt >= MAX_RECOVERIES || control.signal?.aborted) throw error;
+				await control.recover(error as Error);
+			}
+		}
 	}
 
 	/** Paints one tile (see TileRequest); synchronous tensor work in one tidy. */
@@ -232,12 +255,20 @@ export class StyleEngine {
 		return data;
 	}
 
+	/** Frees every loaded model; later jobs load them again. */
 	dispose(): void {
-		for (const pending of this.models.values())
+		for (const pending of this.models.values()) {
 			void pending.then(
-				(m) => m.dispose(),
+				(model) => {
+					try {
+						model.dispose();
+					} catch {
+						// A model whose GPU context is gone cannot free its textures; they went with it.
+					}
+				},
 				() => undefined
 			);
+		}
 		this.models.clear();
 	}
 

@@ -33,6 +33,8 @@ const STAGE_WORDS: Record<Stage, string> = {
 /** Long sides the network can paint at; 0 paints at the photo's full size (in tiles when large). */
 export const WORKING_SIDES = [512, 768, 1024, 1536, 2048, 4096, 0] as const;
 /** The size a style reference is analysed at: smaller reads broad strokes, larger fine texture. */
+/** Tile sides offered in the studio; 'auto' lets the device decide, 0 paints in one pass. */
+export const TILE_SIDES = ['auto', 256, 512, 768, 1024, 0] as const;
 export const STYLE_SIDES = [128, 192, 256, 384, 512] as const;
 export const DEFAULT_MODEL_ID = 'arbitrary-wyf';
 
@@ -55,6 +57,10 @@ export class StudioState {
 	progress = $state(0);
 	stage = $state<Stage | null>(null);
 	tiles = $state<{ done: number; total: number } | null>(null);
+	/** Tile side in working pixels, 'auto' for the device's choice, 0 for a single pass. */
+	tileSize = $state<number | 'auto'>('auto');
+	/** Something the engine wants the user to know that did not stop the job (a GPU reset). */
+	notice = $state<string | null>(null);
 	/** A problem with the user's input or the job, shown in an alert; the studio keeps working. */
 	alert = $state<string | null>(null);
 	backend = $state<BackendName | null>(null);
@@ -158,6 +164,7 @@ export class StudioState {
 		this.stage = null;
 		this.tiles = null;
 		this.alert = null;
+		this.notice = null;
 		const started = performance.now();
 		try {
 			const stylePixels = await Promise.all(
@@ -177,7 +184,7 @@ export class StudioState {
 						workingSide: this.workingSide || Math.max(content.width, content.height),
 						styleSide: this.styleSide,
 						options: { ...this.options },
-						tile: 'auto',
+						tile: this.tileSize,
 						output: { width: content.width, height: content.height }
 					}
 				},
@@ -187,6 +194,10 @@ export class StudioState {
 						this.progress = p.fraction;
 						this.stage = p.stage;
 						this.tiles = p.tiles ?? this.tiles;
+					},
+					onNotice: (message, backend) => {
+						this.notice = message;
+						this.backend = backend;
 					}
 				}
 			);
@@ -210,6 +221,10 @@ export class StudioState {
 
 	cancel(): void {
 		this.job?.abort();
+	}
+
+	simulateGpuReset(): void {
+		this.engine.simulateGpuReset();
 	}
 
 	/** The result as a PNG at the photo's full size. */

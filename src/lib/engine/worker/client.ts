@@ -5,10 +5,17 @@ import type { StylizeJob } from '../engine';
 import { type BackendName, CanceledError, EngineError, type Pixels, type Progress } from '../types';
 import type { EngineRequest, EngineResponse } from './protocol';
 
+export interface StylizeCallbacks {
+	signal?: AbortSignal;
+	onProgress?: (progress: Progress) => void;
+	/** Told when the engine recovered from a failure and carried on (and on which backend). */
+	onNotice?: (message: string, backend: BackendName) => void;
+}
+
 interface Pending {
 	resolve(result: Pixels): void;
 	reject(error: Error): void;
-	onProgress?: (progress: Progress) => void;
+	callbacks: StylizeCallbacks;
 }
 
 export interface BackendInfo {
@@ -44,10 +51,7 @@ export class EngineClient {
 		return this.ready;
 	}
 
-	async stylize(
-		job: StylizeJob,
-		options: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {}
-	): Promise<Pixels> {
+	async stylize(job: StylizeJob, options: StylizeCallbacks = {}): Promise<Pixels> {
 		await (this.ready ?? this.init());
 		// Newest request wins: older ones settle as canceled right away.
 		for (const [id, older] of this.pending) {
@@ -58,7 +62,7 @@ export class EngineClient {
 		if (options.signal?.aborted) throw new CanceledError();
 		const id = this.nextId++;
 		return new Promise<Pixels>((resolve, reject) => {
-			this.pending.set(id, { resolve, reject, onProgress: options.onProgress });
+			this.pending.set(id, { resolve, reject, callbacks: options });
 			options.signal?.addEventListener(
 				'abort',
 				() => {
@@ -70,6 +74,11 @@ export class EngineClient {
 			);
 			this.send({ type: 'stylize', id, job }, [job.content.data.buffer as ArrayBuffer]);
 		});
+	}
+
+	/** Diagnostics: makes the GPU context fail on purpose, to watch the engine recover. */
+	simulateGpuReset(): void {
+		this.send({ type: 'simulate-gpu-reset' });
 	}
 
 	dispose(): void {
@@ -94,7 +103,11 @@ export class EngineClient {
 		const pending = this.pending.get(message.id);
 		if (!pending) return; // a superseded or canceled request: its late messages are dropped
 		if (message.type === 'progress') {
-			pending.onProgress?.(message.progress);
+			pending.callbacks.onProgress?.(message.progress);
+			return;
+		}
+		if (message.type === 'notice') {
+			pending.callbacks.onNotice?.(message.message, message.backend);
 			return;
 		}
 		this.pending.delete(message.id);

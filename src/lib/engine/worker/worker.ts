@@ -1,72 +1,158 @@
 /// <reference lib="webworker" />
-// The engine worker: owns tfjs, picks the backend, runs jobs; the newest request wins.
+// The engine worker: owns tfjs, picks the backend, runs jobs (the newest request wins). On the CPU
+// path it spreads tiles over painter workers; on a GPU it recovers from a lost context and resumes
+// from the tiles already finished.
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { catalog } from '../../assets/bundled';
-import type { AssetFile } from '../../assets/catalog';
-import { servedAssetUrl } from '../../assets/paths';
 import { type BackendPreference, chooseBackend } from '../backend';
-import { StyleEngine } from '../engine';
-import { CanceledError, type BackendName } from '../types';
+import { type StylizeJob, type TilePainter, StyleEngine } from '../engine';
+import { type TilePort, type TileReply, TilePool } from '../tile-pool';
+import { type BackendName, CanceledError, EngineError } from '../types';
 import { probeDevice } from './probe';
 import type { EngineRequest, EngineResponse } from './protocol';
+import { readAsset } from './runtime';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-setWasmPaths({
-	'tfjs-backend-wasm.wasm': wasmPlain,
-	'tfjs-backend-wasm-simd.wasm': wasmSimd,
-	'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded
-});
+/** How often a running GPU tile checks that its WebGL context still exists. */
+const CONTEXT_CHECK_MS = 100;
 
 let engine: StyleEngine | null = null;
+/** Painter workers for the CPU path, made on the first tiled job and kept until the backend changes. */
+let pool: TilePool | null = null;
 const running = new Map<number, AbortController>();
 
 function post(message: EngineResponse, transfer: Transferable[] = []): void {
 	self.postMessage(message, transfer);
 }
 
-async function readAsset(file: AssetFile): Promise<Uint8Array> {
-	const response = await fetch(servedAssetUrl(file.url));
-	if (!response.ok) throw new Error(`${file.url}: the studio could not serve it (HTTP ${response.status})`);
-	const bytes = new Uint8Array(await response.arrayBuffer());
-	const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-	const hex = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-	if (hex !== file.sha256) throw new Error(`${file.url} failed its sha256 check`);
-	return bytes;
+function backendName(): BackendName {
+	return tf.getBackend() as BackendName;
+}
+
+async function startBackend(order: BackendName[]): Promise<BackendName | null> {
+	for (const backend of order) {
+		if (await tf.setBackend(backend).catch(() => false)) {
+			await tf.ready();
+			return backend;
+		}
+	}
+	return null;
+}
+
+function resetEngine(): void {
+	engine?.dispose();
+	engine = new StyleEngine(tf, catalog, readAsset);
+	void pool?.dispose();
+	pool = null;
 }
 
 async function init(id: number, preference: BackendPreference): Promise<void> {
 	for (const controller of running.values()) controller.abort();
-	engine?.dispose();
-	engine = null;
 	const choice = chooseBackend(await probeDevice(), preference);
-	for (const backend of choice.order) {
-		if (await tf.setBackend(backend).catch(() => false)) {
-			await tf.ready();
-			engine = new StyleEngine(tf, catalog, readAsset);
-			const reason = backend === choice.order[0] ? choice.reason : `${choice.order[0]} failed to start`;
-			post({ type: 'ready', id, backend: tf.getBackend() as BackendName, reason });
-			return;
-		}
+	const backend = await startBackend(choice.order);
+	if (!backend) {
+		post({ type: 'init-failed', id, message: 'No tfjs backend could start in this browser.' });
+		return;
 	}
-	post({ type: 'init-failed', id, message: 'No tfjs backend could start in this browser.' });
+	resetEngine();
+	const reason = backend === choice.order[0] ? choice.reason : `${choice.order[0]} failed to start`;
+	post({ type: 'ready', id, backend, reason });
 }
 
-async function stylize(id: number, job: Extract<EngineRequest, { type: 'stylize' }>['job']): Promise<void> {
+function webglContext(): WebGLRenderingContext | null {
+	const backend = tf.backend() as { gpgpu?: { gl?: WebGLRenderingContext } };
+	return backendName() === 'webgl' ? (backend.gpgpu?.gl ?? null) : null;
+}
+
+function webWorkerPort(): TilePort {
+	const worker = new Worker(new URL('./tile-worker.ts', import.meta.url), { type: 'module' });
+	return {
+		post: (message) => worker.postMessage(message),
+		listen(onReply, onFailure) {
+			worker.onmessage = (event: MessageEvent<TileReply>) => onReply(event.data);
+			worker.onerror = (event) => onFailure(event.message || 'the painter worker crashed');
+		},
+		terminate: () => worker.terminate()
+	};
+}
+
+/** Who paints a job's tiles: painter workers on the CPU path, this worker (checking the GPU) otherwise. */
+function painterFor(job: StylizeJob, current: StyleEngine): TilePainter {
+	const tiles = current.plan(job).tiles.tiles.length;
+	const cpu = backendName() === 'wasm' || backendName() === 'cpu';
+	const cores = Math.min(navigator.hardwareConcurrency || 1, 4);
+	if (cpu && tiles > 1 && cores > 1) {
+		pool ??= new TilePool(Array.from({ length: cores }, webWorkerPort));
+		return pool;
+	}
+	return {
+		concurrency: 1,
+		paint: (request) => untilContextLost(current.paintTile(request))
+	};
+}
+
+/**
+ * A lost WebGL context makes tfjs reads wait forever (its fences never signal), so a GPU tile races
+ * a watcher of the context; the abandoned read is dropped with the context.
+ */
+async function untilContextLost<T>(work: Promise<T>): Promise<T> {
+	const gl = webglContext();
+	if (!gl) return work;
+	// If the context goes, the abandoned work may still fail later; that is expected, not an error.
+	work.catch(() => undefined);
+	let timer: ReturnType<typeof setInterval> | undefined;
+	const lost = new Promise<never>((_, reject) => {
+		timer = setInterval(() => {
+			if (gl.isContextLost()) reject(new EngineError('the WebGL context was lost'));
+		}, CONTEXT_CHECK_MS);
+	});
+	try {
+		return await Promise.race([work, lost]);
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+/** Rebuilds the backend after a GPU failure (or falls back to wasm) and reloads the model lazily. */
+async function recover(id: number, error: Error): Promise<void> {
+	const failed = backendName();
+	const factory = tf.findBackendFactory(failed);
+	try {
+		tf.removeBackend(failed);
+	} catch {
+		// The lost backend may fail to dispose; it is replaced either way.
+	}
+	if (factory) tf.registerBackend(failed, factory);
+	const backend = await startBackend([failed, 'wasm', 'cpu']);
+	if (!backend)
+		throw new EngineError(`the ${failed} backend failed (${error.message}) and nothing could replace it`);
+	// The running job keeps its engine; the models reload on the new backend at the next tile.
+	engine?.dispose();
+	const how = backend === failed ? `restarted ${backend}` : `switched to ${backend}`;
+	post({
+		type: 'notice',
+		id,
+		backend,
+		message: `The ${failed} backend failed (${error.message}); Rakkan ${how} and resumed from the finished tiles.`
+	});
+}
+
+async function stylize(id: number, job: StylizeJob): Promise<void> {
 	// Newest request wins: anything still running is superseded.
 	for (const controller of running.values()) controller.abort();
 	const controller = new AbortController();
 	running.set(id, controller);
 	try {
-		if (!engine) throw new Error('The engine is not ready yet.');
-		const result = await engine.stylize(job, {
+		if (!engine) throw new EngineError('The engine is not ready yet.');
+		const current = engine;
+		const result = await current.stylize(job, {
 			signal: controller.signal,
-			onProgress: (progress) => post({ type: 'progress', id, progress })
+			onProgress: (progress) => post({ type: 'progress', id, progress }),
+			painter: painterFor(job, current),
+			recover: (error) => recover(id, error)
 		});
 		if (controller.signal.aborted) post({ type: 'canceled', id });
 		else post({ type: 'done', id, result }, [result.data.buffer]);
@@ -89,6 +175,9 @@ self.onmessage = (event: MessageEvent<EngineRequest>) => {
 			break;
 		case 'cancel':
 			running.get(request.id)?.abort();
+			break;
+		case 'simulate-gpu-reset':
+			webglContext()?.getExtension('WEBGL_lose_context')?.loseContext();
 			break;
 	}
 };
