@@ -33,6 +33,17 @@ export default defineConfig({
 				}
 			},
 			{
+				// Content Credentials: c2pa-wasm and ExifTool as independent checks, the CLI, fuzzing.
+				extends: true,
+				test: {
+					name: 'provenance',
+					include: ['tests/provenance/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 120_000,
+					hookTimeout: 120_000
+				}
+			},
+			{
 				// Real Chromium against the production build (npm run build first).
 				extends: true,
 				test: {

@@ -1,11 +1,15 @@
 // `npx rakkan <command>`: the command line over the studio's own engine and catalog.
 import { runAssets } from './assets';
 import { runStylize } from './stylize';
+import { runVerify } from './verify';
 
 const USAGE = `Usage:
   rakkan assets                         download and verify every catalog file into the cache
   rakkan stylize --content IN --style ID|FILE --model ID [--strength 0..1] [--max-side N]
-                 [--working-side N] --out OUT.png`;
+                 [--working-side N] [--creator NAME] [--allow-training] [--key KEY.pem --cert CHAIN.pem]
+                 --out OUT.png|OUT.jpg
+  rakkan verify FILE [--json] [--trust ROOT.pem]
+                                        check a file's Content Credentials (exit 0 only when valid)`;
 
 /** Runs a command and returns the exit code; errors are printed as one readable line. */
 export async function main(argv: string[]): Promise<number> {
@@ -16,6 +20,8 @@ export async function main(argv: string[]): Promise<number> {
 				return await runAssets();
 			case 'stylize':
 				return await runStylize(rest);
+			case 'verify':
+				return await runVerify(rest);
 			case undefined:
 			case '--help':
 			case '-h':

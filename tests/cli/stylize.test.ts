@@ -415,9 +415,9 @@ describe('rakkan stylize: failures', () => {
 				STYLE,
 				...FAST,
 				'--out',
-				path.join(dir, 'out.jpg')
+				path.join(dir, 'out.gif')
 			]),
-			/--out must name a \.png file/
+			/--out must name a \.png, \.jpg or \.jpeg file/
 		);
 		expect(await readdir(dir)).toEqual([]);
 	});

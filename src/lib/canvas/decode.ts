@@ -5,6 +5,8 @@ import type { Pixels } from '../engine/types';
 
 export interface DecodedImage {
 	name: string;
+	/** The file's own bytes, as the user gave them (hashed and read for credentials on export). */
+	bytes: Uint8Array;
 	bitmap: ImageBitmap;
 	width: number;
 	height: number;
@@ -34,7 +36,7 @@ export async function decodeImageFile(
 			`The image decoded at ${size}, not the size its header declares: it is corrupt.`
 		);
 	}
-	return { name: file.name ?? 'image', bitmap, width: bitmap.width, height: bitmap.height };
+	return { name: file.name ?? 'image', bytes, bitmap, width: bitmap.width, height: bitmap.height };
 }
 
 /** The bitmap's RGBA pixels (a fresh copy each call, so it can be transferred to the worker). */
@@ -51,10 +53,18 @@ export async function pixelsToBitmap(pixels: Pixels): Promise<ImageBitmap> {
 	return createImageBitmap(new ImageData(new Uint8ClampedArray(pixels.data), pixels.width, pixels.height));
 }
 
-export async function pixelsToPng(pixels: Pixels): Promise<Blob> {
+export type ExportFormat = 'png' | 'jpeg';
+
+/** Encodes pixels as PNG or JPEG (quality 0..1 for JPEG). */
+export async function encodePixels(
+	pixels: Pixels,
+	format: ExportFormat,
+	quality = 0.92
+): Promise<Uint8Array> {
 	const canvas = new OffscreenCanvas(pixels.width, pixels.height);
 	const context = canvas.getContext('2d');
 	if (!context) throw new Error('This browser cannot encode images (no 2D canvas).');
 	context.putImageData(new ImageData(new Uint8ClampedArray(pixels.data), pixels.width, pixels.height), 0, 0);
-	return canvas.convertToBlob({ type: 'image/png' });
+	const blob = await canvas.convertToBlob({ type: `image/${format}`, quality });
+	return new Uint8Array(await blob.arrayBuffer());
 }

@@ -2,7 +2,7 @@
 // bytes, pixel limit before decoding), then sharp decodes with EXIF orientation and sRGB.
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { Pixels } from '../engine/types';
 import { DEFAULT_PIXEL_LIMIT, ImageInputError, readImageHeader } from '../kernels/image-header';
 
@@ -41,20 +41,41 @@ export async function decodeImage(bytes: Uint8Array, pixelLimit = DEFAULT_PIXEL_
 	}
 }
 
-/** Writes a PNG atomically: a failed run never leaves a partial or stale-looking output file. */
-export async function writePng(pixels: Pixels, filePath: string): Promise<number> {
-	const png = await sharp(Buffer.from(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength), {
+function rawInput(pixels: Pixels): Sharp {
+	return sharp(Buffer.from(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength), {
 		raw: { width: pixels.width, height: pixels.height, channels: 4 }
-	})
-		.png()
-		.toBuffer();
+	});
+}
+
+export async function encodePng(pixels: Pixels): Promise<Uint8Array> {
+	const png = await rawInput(pixels).png().toBuffer();
+	return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+}
+
+/** Quality of the JPEGs Rakkan writes. */
+export const JPEG_QUALITY = 92;
+
+/** A JPEG of the pixels, flattened on white (JPEG has no alpha). */
+export async function encodeJpeg(pixels: Pixels, quality = JPEG_QUALITY): Promise<Uint8Array> {
+	const jpeg = await rawInput(pixels).flatten({ background: '#ffffff' }).jpeg({ quality }).toBuffer();
+	return new Uint8Array(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength);
+}
+
+/** Writes bytes atomically: a failed run never leaves a partial or stale-looking output file. */
+export async function writeFileAtomic(filePath: string, bytes: Uint8Array): Promise<void> {
 	const temp = `${filePath}.partial-${randomBytes(4).toString('hex')}`;
 	try {
-		await writeFile(temp, png);
+		await writeFile(temp, bytes);
 		await rename(temp, filePath);
 	} catch (error) {
 		await rm(temp, { force: true });
 		throw error;
 	}
+}
+
+/** Writes a PNG atomically: a failed run never leaves a partial or stale-looking output file. */
+export async function writePng(pixels: Pixels, filePath: string): Promise<number> {
+	const png = await encodePng(pixels);
+	await writeFileAtomic(filePath, png);
 	return png.byteLength;
 }

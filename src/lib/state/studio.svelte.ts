@@ -1,10 +1,33 @@
 // The studio's state: what the user chose, the job's status, and the result. Components only read
 // these fields and call these methods; the class owns the engine client and the decoded bitmaps.
 import { createContext } from 'svelte';
-import { type Catalog, findModel, type StyleCard, takesStyleImage } from '../assets/catalog';
+import { type Catalog, findModel, type ModelCard, type StyleCard, takesStyleImage } from '../assets/catalog';
 import { defaultOptions } from '../engine/options';
 import { servedAssetUrl } from '../assets/paths';
-import { decodeImageFile, type DecodedImage, pixelsOf, pixelsToBitmap, pixelsToPng } from '../canvas/decode';
+import packageJson from '../../../package.json';
+import {
+	decodeImageFile,
+	type DecodedImage,
+	encodePixels,
+	type ExportFormat,
+	pixelsOf,
+	pixelsToBitmap
+} from '../canvas/decode';
+import { identityFor, rootPem } from '../provenance/browser/identity-store';
+import { incomingRightsOf } from '../provenance/incoming';
+import { signImage } from '../provenance/manifest';
+import { paintingProvenance, uploadedStyleSource } from '../provenance/painting-input';
+import {
+	aiUseGate,
+	type ContentOrigin,
+	type ContentRights,
+	type IncomingRights,
+	ingredientsOf,
+	rightsVerdict,
+	styleUseGate
+} from '../provenance/rights';
+import { webCryptoSigner } from '../provenance/signer';
+import { styleSourceFromCard } from '../provenance/sources';
 import type { BackendPreference } from '../engine/backend';
 import {
 	type BackendName,
@@ -12,16 +35,37 @@ import {
 	DEFAULT_SETTINGS,
 	MAX_BLENDED_STYLES,
 	type Pixels,
-	type Stage
+	type Stage,
+	type StylizeSettings
 } from '../engine/types';
 import type { EngineClient } from '../engine/worker/client';
 
 export type JobStatus = 'idle' | 'running' | 'done' | 'error' | 'canceled';
 /** A chosen style reference and its share of the blend (weights are normalised by the engine). */
-export type StyleChoice = ({ kind: 'catalog'; card: StyleCard } | { kind: 'upload'; image: DecodedImage }) & {
+/** What the user says about a file they brought, and what the file itself says. */
+export interface ImportRights {
+	origin: ContentOrigin;
+	incoming: IncomingRights;
+	/** The user confirmed their right to use it despite a do-not-use notice in the file. */
+	confirmed: boolean;
+}
+
+/** A chosen style reference and its share of the blend (weights are normalised by the engine). */
+export type StyleChoice = (
+	{ kind: 'catalog'; card: StyleCard } | { kind: 'upload'; image: DecodedImage; rights: ImportRights }
+) & {
 	key: string;
 	weight: number;
 };
+
+/** What a finished painting was made from, kept for its Content Credentials. */
+interface PaintingRecord {
+	model: ModelCard;
+	styles: StyleChoice[];
+	settings: StylizeSettings;
+	tileSize: number;
+	backend: BackendName;
+}
 
 const STAGE_WORDS: Record<Stage, string> = {
 	'loading-model': 'Loading the model',
@@ -66,7 +110,70 @@ export class StudioState {
 	backend = $state<BackendName | null>(null);
 	backendReason = $state('');
 	backendPreference = $state<BackendPreference>('auto');
-	result = $state<{ bitmap: ImageBitmap; pixels: Pixels; seconds: number } | null>(null);
+	result = $state<{ bitmap: ImageBitmap; pixels: Pixels; seconds: number; made: PaintingRecord } | null>(
+		null
+	);
+
+	// Rights: what the user declares about the photo, and what the photo's own metadata says.
+	contentRights = $state<ContentRights>({
+		origin: 'unknown',
+		showsIdentifiablePerson: false,
+		consentRecorded: false
+	});
+	contentIncoming = $state<IncomingRights>({});
+	contentConfirmed = $state(false);
+
+	// Export: who signs, and what the image permits.
+	creator = $state('');
+	allowTraining = $state(false);
+	exportFormat = $state<ExportFormat>('png');
+	jpegQuality = $state(0.92);
+
+	readonly rightsIngredients = $derived.by(() =>
+		ingredientsOf({
+			content: this.content
+				? {
+						...this.contentRights,
+						name: this.content.name,
+						incoming: this.contentIncoming,
+						confirmed: this.contentConfirmed
+					}
+				: undefined,
+			styles: (this.takesStyle ? this.styles : []).map((style, i) =>
+				style.kind === 'catalog'
+					? style.card
+					: {
+							source: 'upload' as const,
+							id: `upload-${i + 1}`,
+							name: style.image.name,
+							origin: style.rights.origin,
+							incoming: style.rights.incoming,
+							confirmed: style.rights.confirmed
+						}
+			),
+			model: this.model
+		})
+	);
+	readonly verdict = $derived(rightsVerdict(this.rightsIngredients));
+	/** Files whose own credentials forbid this use, until the user confirms their right. */
+	readonly blockedImports = $derived.by(() => {
+		const gates = [];
+		if (this.content) {
+			const gate = aiUseGate(this.contentIncoming, this.content.name, {
+				subject: 'content',
+				confirmed: this.contentConfirmed
+			});
+			if (gate.warning) gates.push({ key: 'content', gate });
+		}
+		for (const style of this.takesStyle ? this.styles : []) {
+			if (style.kind !== 'upload') continue;
+			const gate = styleUseGate(style.rights.incoming, style.image.name, {
+				confirmed: style.rights.confirmed
+			});
+			if (gate.warning) gates.push({ key: style.key, gate });
+		}
+		return gates;
+	});
 
 	readonly statusText = $derived.by(() => {
 		switch (this.status) {
@@ -87,7 +194,10 @@ export class StudioState {
 	});
 
 	readonly canStylize = $derived(
-		this.content !== null && (!this.takesStyle || this.styles.length > 0) && this.backend !== null
+		this.content !== null &&
+			(!this.takesStyle || this.styles.length > 0) &&
+			this.backend !== null &&
+			this.blockedImports.every(({ gate }) => !gate.blocked)
 	);
 
 	private job: AbortController | null = null;
@@ -119,12 +229,20 @@ export class StudioState {
 		if (!decoded) return;
 		this.content?.bitmap.close();
 		this.content = decoded;
+		this.contentIncoming = await incomingRightsOf(decoded.bytes);
+		this.contentConfirmed = false;
 		this.clearResult();
 	}
 
 	async uploadStyle(file: File): Promise<void> {
 		const image = await this.decode(file);
-		if (image) this.addStyle({ kind: 'upload', image, key: `upload:${++this.uploads}`, weight: 1 });
+		if (!image) return;
+		const rights: ImportRights = {
+			origin: 'unknown',
+			incoming: await incomingRightsOf(image.bytes),
+			confirmed: false
+		};
+		this.addStyle({ kind: 'upload', image, rights, key: `upload:${++this.uploads}`, weight: 1 });
 	}
 
 	/** Selects a catalog style; in blend mode, toggles it in or out of the blend. */
@@ -173,27 +291,32 @@ export class StudioState {
 					weight: style.weight
 				}))
 			);
+			const settings: StylizeSettings = {
+				modelId: this.modelId,
+				strength: this.strength,
+				preserveColors: this.preserveColors,
+				workingSide: this.workingSide || Math.max(content.width, content.height),
+				styleSide: this.styleSide,
+				options: { ...this.options },
+				tile: this.tileSize,
+				output: { width: content.width, height: content.height }
+			};
+			const made: PaintingRecord = {
+				model: this.model,
+				styles: [...styles],
+				settings,
+				tileSize: 0,
+				backend: this.backend ?? 'wasm'
+			};
 			const result = await this.engine.stylize(
-				{
-					content: pixelsOf(content.bitmap),
-					styles: stylePixels,
-					settings: {
-						modelId: this.modelId,
-						strength: this.strength,
-						preserveColors: this.preserveColors,
-						workingSide: this.workingSide || Math.max(content.width, content.height),
-						styleSide: this.styleSide,
-						options: { ...this.options },
-						tile: this.tileSize,
-						output: { width: content.width, height: content.height }
-					}
-				},
+				{ content: pixelsOf(content.bitmap), styles: stylePixels, settings },
 				{
 					signal: job.signal,
 					onProgress: (p) => {
 						this.progress = p.fraction;
 						this.stage = p.stage;
 						this.tiles = p.tiles ?? this.tiles;
+						if (p.tiles) made.tileSize = p.tiles.total;
 					},
 					onNotice: (message, backend) => {
 						this.notice = message;
@@ -204,7 +327,8 @@ export class StudioState {
 			const bitmap = await pixelsToBitmap(result);
 			if (this.job !== job) return bitmap.close();
 			this.clearResult();
-			this.result = { bitmap, pixels: result, seconds: (performance.now() - started) / 1000 };
+			made.backend = this.backend ?? made.backend;
+			this.result = { bitmap, pixels: result, seconds: (performance.now() - started) / 1000, made };
 			this.progress = 1;
 			this.status = 'done';
 		} catch (error) {
@@ -219,6 +343,13 @@ export class StudioState {
 		}
 	}
 
+	/** The user confirms their right to use an imported file whose own credentials forbid it. */
+	confirmRights(key: string, confirmed: boolean): void {
+		if (key === 'content') this.contentConfirmed = confirmed;
+		const style = this.styles.find((s) => s.key === key);
+		if (style?.kind === 'upload') style.rights.confirmed = confirmed;
+	}
+
 	cancel(): void {
 		this.job?.abort();
 	}
@@ -227,11 +358,64 @@ export class StudioState {
 		this.engine.simulateGpuReset();
 	}
 
-	/** The result as a PNG at the photo's full size. */
-	async exportPng(): Promise<{ blob: Blob; filename: string } | null> {
-		if (!this.result || !this.content) return null;
-		const base = this.content.name.replace(/\.[^.]+$/, '') || 'rakkan';
-		return { blob: await pixelsToPng(this.result.pixels), filename: `${base}-rakkan.png` };
+	/**
+	 * The result at the photo's full size, as PNG or JPEG, with XMP and signed Content Credentials naming
+	 * the photo, every style with its weight, the model with its license, and the recipe.
+	 */
+	async exportSigned(
+		format: ExportFormat = this.exportFormat
+	): Promise<{ blob: Blob; filename: string } | null> {
+		const result = this.result;
+		const content = this.content;
+		if (!result || !content) return null;
+		const base = content.name.replace(/\.[^.]+$/, '') || 'rakkan';
+		const filename = `${base}-rakkan.${format === 'png' ? 'png' : 'jpg'}`;
+		const { made } = result;
+		const weights = made.styles.map((s) => s.weight);
+		const total = weights.reduce((sum, w) => sum + w, 0) || 1;
+		const styles = await Promise.all(
+			made.styles.map((style, i) =>
+				style.kind === 'catalog'
+					? styleSourceFromCard(style.card, weights[i]! / total)
+					: uploadedStyleSource(style.image.name, style.image.bytes, weights[i]! / total, {
+							status: style.rights.origin,
+							note: 'an image the user brought; rights as they declared them'
+						})
+			)
+		);
+		const input = paintingProvenance({
+			title: filename,
+			versions: { rakkan: packageJson.version, tfjs: packageJson.dependencies['@tensorflow/tfjs'] },
+			creator: this.creator.trim() || undefined,
+			allowTraining: this.allowTraining,
+			content: { title: content.name, bytes: content.bytes, width: content.width, height: content.height },
+			styles,
+			model: made.model,
+			settings: {
+				strength: made.settings.strength,
+				preserveColors: made.settings.preserveColors,
+				workingSide: made.settings.workingSide,
+				styleSide: made.settings.styleSide,
+				options: made.settings.options,
+				tilePlan: made.tileSize > 1 ? { tiles: made.tileSize, tile: made.settings.tile } : undefined
+			},
+			output: { width: result.pixels.width, height: result.pixels.height },
+			backend: made.backend
+		});
+		const identity = await identityFor(this.signerName);
+		const encoded = await encodePixels(result.pixels, format, this.jpegQuality);
+		const signed = await signImage(encoded, input, webCryptoSigner(identity.privateKey, [identity.leaf]));
+		return { blob: new Blob([signed as Uint8Array<ArrayBuffer>], { type: `image/${format}` }), filename };
+	}
+
+	/** The public root of this browser's signing identity, for others who choose to trust it. */
+	async exportTrustRoot(): Promise<{ blob: Blob; filename: string }> {
+		const pem = rootPem(await identityFor(this.signerName));
+		return { blob: new Blob([pem], { type: 'application/x-pem-file' }), filename: 'rakkan-trust-root.pem' };
+	}
+
+	private get signerName(): string {
+		return this.creator.trim() || 'Rakkan user';
 	}
 
 	dispose(): void {

@@ -1,0 +1,116 @@
+// CBOR over cborg for C2PA: plain objects and Maps both become real CBOR maps (no tag 259), numbers are
+// written as float64 when not whole, undefined properties are left out, and decoding never throws
+// anything but a MalformedError.
+import { decode, encode, Tagged, Tokenizer, Type } from 'cborg';
+import { guard, malformed } from './errors';
+
+export { Tagged };
+
+/** A decoded CBOR map with string keys (claims, assertions). */
+export type CborObject = { [key: string]: unknown };
+
+const ENCODE_OPTIONS = { float64: true, ignoreUndefinedProperties: true } as const;
+
+export function encodeCbor(value: unknown): Uint8Array {
+	return encode(value, ENCODE_OPTIONS);
+}
+
+/** Tag decoders for every tag number: either kept as {@link Tagged} or replaced by their content. */
+function anyTag(keep: boolean): Record<number, (decode: () => unknown) => unknown> {
+	return new Proxy({} as Record<number, (decode: () => unknown) => unknown>, {
+		get: (_target, key) => {
+			if (typeof key !== 'string' || !/^\d+$/.test(key)) return undefined;
+			const tag = Number(key);
+			return keep ? (inner: () => unknown) => new Tagged(tag, inner()) : (inner: () => unknown) => inner();
+		}
+	});
+}
+
+const SIZE_LIMIT = 256 * 1024 * 1024;
+
+function checkInput(bytes: Uint8Array): void {
+	if (bytes.length === 0) throw malformed('cbor', 'empty', 'CBOR: no data to decode');
+	if (bytes.length > SIZE_LIMIT) throw malformed('cbor', 'size', 'CBOR: more than 256 MiB of data');
+}
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * cborg's tokenizer with the check cborg leaves out: text strings must be valid UTF-8 (as every C2PA
+ * reader in Rust insists).
+ */
+function strictTokenizer(bytes: Uint8Array, options: Record<string, unknown>) {
+	const inner = new Tokenizer(bytes, { ...options, retainStringBytes: true });
+	return {
+		next() {
+			const token = inner.next();
+			if (token.type === Type.string && token.byteValue) {
+				try {
+					fatalUtf8.decode(token.byteValue);
+				} catch {
+					throw malformed('cbor', 'utf8', 'CBOR: a text string is not valid UTF-8');
+				}
+			}
+			return token;
+		},
+		done: () => inner.done(),
+		pos: () => inner.pos()
+	};
+}
+
+/** cborg can hand back its internal BREAK marker as a map value; such data is malformed. */
+function checkTree(value: unknown, depth = 0): void {
+	if (depth > 512) throw malformed('cbor', 'depth', 'CBOR: nested too deeply');
+	if (typeof value === 'symbol') throw malformed('cbor', 'break', 'CBOR: an unexpected break code');
+	if (Array.isArray(value)) for (const v of value) checkTree(v, depth + 1);
+	else if (value instanceof Map) {
+		for (const [k, v] of value) {
+			checkTree(k, depth + 1);
+			checkTree(v, depth + 1);
+		}
+	} else if (value instanceof Tagged) checkTree(value.value, depth + 1);
+	else if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
+		for (const v of Object.values(value)) checkTree(v, depth + 1);
+	}
+}
+
+function strictDecode(bytes: Uint8Array, options: Record<string, unknown>): unknown {
+	return guard('cbor', () => {
+		const value: unknown = decode(bytes, { ...options, tokenizer: strictTokenizer(bytes, options) } as never);
+		checkTree(value);
+		return value;
+	});
+}
+
+/**
+ * Decodes CBOR whose maps have text keys (claims, assertions) into plain objects. Tags (dates, for
+ * example) are replaced by their content. Trailing bytes, non-text keys and bad encodings are errors.
+ */
+export function decodeCbor(bytes: Uint8Array): unknown {
+	checkInput(bytes);
+	return strictDecode(bytes, { tags: anyTag(false), rejectDuplicateMapKeys: true });
+}
+
+/** Decodes CBOR keeping tags (as {@link Tagged}) and any map keys (as Map): for COSE structures. */
+export function decodeCborMaps(bytes: Uint8Array): unknown {
+	checkInput(bytes);
+	return strictDecode(bytes, { tags: anyTag(true), useMaps: true, rejectDuplicateMapKeys: true });
+}
+
+export function isCborObject(value: unknown): value is CborObject {
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		!Array.isArray(value) &&
+		!(value instanceof Uint8Array) &&
+		!(value instanceof Map) &&
+		!(value instanceof Tagged)
+	);
+}
+
+/** Decodes bytes that must hold one CBOR map with text keys. */
+export function decodeCborObject(bytes: Uint8Array, what: string): CborObject {
+	const value = decodeCbor(bytes);
+	if (!isCborObject(value)) throw malformed('cbor', 'type', `${what} is not a CBOR map`);
+	return value;
+}

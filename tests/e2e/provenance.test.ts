@@ -1,0 +1,124 @@
+// The studio's exports carry signed Content Credentials that the reference validator (c2pa-rs, as
+// c2pa-wasm) accepts, and the rights panel says in plain words what the image may be used for.
+import { exiftool } from 'exiftool-vendored';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyImage } from '../../src/lib/provenance/verify';
+import { photoPath } from '../helpers/assets';
+import { c2paFixturePath, c2paValidate } from '../provenance/helpers';
+import { makeTempDir, removeDir } from '../helpers/images';
+import { type Studio, StudioPage, startStudio } from './harness';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+let studio: Studio;
+let dir: string;
+
+beforeAll(async () => {
+	studio = await startStudio();
+	dir = await makeTempDir('rakkan-e2e-c2pa-');
+});
+
+afterAll(async () => {
+	await studio?.stop();
+	await exiftool.end();
+	await removeDir(dir);
+});
+
+async function verdict(studioPage: StudioPage): Promise<string | null> {
+	return studioPage.byTestId('rights-verdict').getAttribute('data-level');
+}
+
+async function download(studioPage: StudioPage, testId: string): Promise<Buffer> {
+	const [file] = await Promise.all([
+		studioPage.page.waitForEvent('download'),
+		studioPage.byTestId(testId).click()
+	]);
+	const chunks: Buffer[] = [];
+	for await (const chunk of await file.createReadStream()) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks);
+}
+
+describe('studio exports with Content Credentials', () => {
+	it('signs PNG and JPEG exports that c2pa-rs validates, and that it trusts with the studio root', async () => {
+		const studioPage = await StudioPage.open(studio);
+		// The astronaut photo shows a person: no consent recorded means the verdict says so.
+		await studioPage.setContent(await photoPath('astronaut'));
+		await studioPage.byTestId('content-origin').selectOption('public-domain');
+		await studioPage.byTestId('content-person').check();
+		await expect(verdict(studioPage)).resolves.toBe('person-without-consent');
+		await studioPage.byTestId('content-consent').check();
+		await studioPage.byTestId('style-option-rembrandt-night-watch').click();
+		await expect(verdict(studioPage)).resolves.toBe('publishable-commercial');
+		await expect(studioPage.byTestId('rights-verdict').textContent()).resolves.toContain(
+			'May be published; commercial use allowed.'
+		);
+
+		await studioPage.byTestId('working-side').selectOption('512');
+		await studioPage.byTestId('stylize').click();
+		await expect(studioPage.waitForStatus('done', 'error')).resolves.toBe('done');
+		await studioPage.byTestId('creator-name').fill('Test Painter');
+
+		const png = await download(studioPage, 'export-png');
+		const pngVerdict = await c2paValidate(png, 'image/png');
+		expect(pngVerdict.state).toBe('Valid');
+		expect(pngVerdict.codes).toEqual(['signingCredential.untrusted']);
+		const manifest = pngVerdict.report!.manifests[pngVerdict.report!.active_manifest!]!;
+		const titles = manifest.ingredients?.map((i) => i.title) ?? [];
+		expect(titles).toContain('astronaut.png');
+		expect(titles.some((t) => /Night Watch/.test(t ?? ''))).toBe(true);
+		expect(titles.some((t) => /whatsyourface|Arbitrary/.test(t ?? ''))).toBe(true);
+
+		const root = (await download(studioPage, 'export-root')).toString('utf8');
+		expect(root).toMatch(/^-----BEGIN CERTIFICATE-----/);
+		expect((await c2paValidate(png, 'image/png', root)).state).toBe('Trusted');
+		await expect(verifyImage(png, { trustAnchors: [root] })).resolves.toMatchObject({ state: 'trusted' });
+
+		await studioPage.byTestId('export-format').selectOption('jpeg');
+		const jpeg = await download(studioPage, 'export');
+		const jpegVerdict = await c2paValidate(jpeg, 'image/jpeg');
+		expect(jpegVerdict.state).toBe('Valid');
+		expect(jpegVerdict.codes).toEqual(['signingCredential.untrusted']);
+
+		// XMP, read back by ExifTool: AI source type, creator, and no AI training unless allowed.
+		const file = path.join(dir, 'export.jpg');
+		await writeFile(file, jpeg);
+		const tags = (await exiftool.read(file)) as unknown as Record<string, unknown>;
+		expect(String(tags.DigitalSourceType)).toContain('compositeWithTrainedAlgorithmicMedia');
+		expect(String(tags.Creator)).toContain('Test Painter');
+		expect(String(tags.DataMining)).toMatch(/PROHIBITED/i);
+
+		// One byte of image data flipped: both verifiers call it tampered.
+		const flipped = Buffer.from(png);
+		flipped[flipped.length - 40] = flipped[flipped.length - 40]! ^ 0xff;
+		expect((await c2paValidate(flipped, 'image/png')).codes).toContain('assertion.dataHash.mismatch');
+		await expect(verifyImage(flipped)).resolves.toMatchObject({ state: 'tampered' });
+		expect(studioPage.errors).toEqual([]);
+		await studioPage.page.close();
+	});
+
+	it('explains non-commercial and unclear rights, and blocks a style image whose credentials forbid AI use', async () => {
+		const studioPage = await StudioPage.open(studio);
+		await studioPage.setContent(await photoPath('coffee'));
+		await studioPage.byTestId('content-origin').selectOption('own-work');
+		await studioPage.byTestId('model').selectOption('cartoon-whitebox');
+		await expect(verdict(studioPage)).resolves.toBe('non-commercial-only');
+		await expect(studioPage.byTestId('rights-verdict').textContent()).resolves.toMatch(
+			/cartoon-whitebox.*CC BY-NC-SA/
+		);
+
+		await studioPage.byTestId('model').selectOption('arbitrary-wyf');
+		await studioPage.byTestId('style-input').setInputFiles(await photoPath('chelsea'));
+		await expect(verdict(studioPage)).resolves.toBe('rights-unclear');
+		await expect(studioPage.byTestId('rights-verdict').textContent()).resolves.toMatch(/origin is unknown/);
+
+		// A style image whose own credentials say no AI training or inference.
+		await studioPage.byTestId('style-input').setInputFiles(await c2paFixturePath('C_with_CAWG_data'));
+		const gate = studioPage.page.locator('[data-testid^=rights-gate-upload]');
+		await gate.waitFor();
+		await expect(gate.textContent()).resolves.toContain('C_with_CAWG_data.jpg');
+		await expect(studioPage.byTestId('stylize').isDisabled()).resolves.toBe(true);
+		await studioPage.page.locator('[data-testid^=rights-confirm-upload]').check();
+		await expect(studioPage.byTestId('stylize').isDisabled()).resolves.toBe(false);
+		await studioPage.page.close();
+	});
+});
