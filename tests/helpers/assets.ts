@@ -8,12 +8,16 @@ import photos from '../fixtures/photos.json' with { type: 'json' };
 
 export type PhotoId = keyof typeof photos;
 
-/** The local path of a verified test photo (astronaut, chelsea, coffee, rocket). */
-export async function photoPath(id: PhotoId): Promise<string> {
-	const file: AssetFile = photos[id];
+/** The local path of a third-party test file named by address and sha256, fetched and verified. */
+export async function verifiedPath(file: AssetFile): Promise<string> {
 	const options = { cacheDir: defaultCacheDir(PROJECT_ROOT), mirrorDir: mirrorFromEnv() };
 	await ensureFile(file, options);
 	return cachedPath(options.cacheDir, file);
+}
+
+/** The local path of a verified test photo (astronaut, chelsea, coffee, rocket). */
+export function photoPath(id: PhotoId): Promise<string> {
+	return verifiedPath(photos[id]);
 }
 
 export const CLI = path.join(PROJECT_ROOT, 'bin', 'rakkan.js');

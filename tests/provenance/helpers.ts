@@ -4,14 +4,12 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { initSync, WasmReader } from '@contentauth/c2pa-wasm';
-import type { AssetFile } from '../../src/lib/assets/catalog';
-import { cachedPath, defaultCacheDir, ensureFile, mirrorFromEnv } from '../../src/lib/server/asset-cache';
 import { PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
 import { createLocalIdentity, derToPem, type LocalIdentity } from '../../src/lib/provenance/certificates';
 import type { ProvenanceInput } from '../../src/lib/provenance/manifest';
 import { webCryptoSigner, type Signer } from '../../src/lib/provenance/signer';
 import type { VerifyState } from '../../src/lib/provenance/verify';
-import { CLI } from '../helpers/assets';
+import { CLI, verifiedPath } from '../helpers/assets';
 import { pattern } from '../helpers/images';
 import fixtures from '../fixtures/c2pa.json' with { type: 'json' };
 
@@ -19,11 +17,8 @@ export type C2paFixtureId = keyof typeof fixtures;
 export const C2PA_FIXTURE_IDS = Object.keys(fixtures) as C2paFixtureId[];
 
 /** The local path of a verified C2PA fixture (see ../shared/ASSETS.md). */
-export async function c2paFixturePath(id: C2paFixtureId): Promise<string> {
-	const file: AssetFile = fixtures[id];
-	const options = { cacheDir: defaultCacheDir(PROJECT_ROOT), mirrorDir: mirrorFromEnv() };
-	await ensureFile(file, options);
-	return cachedPath(options.cacheDir, file);
+export function c2paFixturePath(id: C2paFixtureId): Promise<string> {
+	return verifiedPath(fixtures[id]);
 }
 
 export async function c2paFixtureBytes(id: C2paFixtureId): Promise<Uint8Array> {

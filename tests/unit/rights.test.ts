@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
 	type Catalog,
@@ -36,7 +35,8 @@ import {
 	VERDICT_LEVELS,
 	verdictSentence
 } from '../../src/lib/provenance/rights';
-import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
+import { loadProjectCatalog } from '../../src/lib/server/catalog-fs';
+import { c2paFixtureBytes } from '../provenance/helpers';
 
 let catalog: Catalog;
 beforeAll(async () => {
@@ -330,46 +330,35 @@ describe('the style-use gate', () => {
 		expect(confirmed.notes).toContain(`${warning} You confirmed that you have the right to use it.`);
 	});
 
-	const mirrorRoot = process.env.RAKKAN_ASSET_MIRROR ?? path.resolve(PROJECT_ROOT, '../shared/mirror');
-	const CAWG_FIXTURE = path.join(
-		mirrorRoot,
-		'contentauth/c2pa-rs/24d17555beafb70c15e1e1e4054ac3c06fbba1c0/sdk/tests/fixtures/C_with_CAWG_data.jpg'
-	);
-	it.skipIf(!existsSync(CAWG_FIXTURE))(
-		'reads the real cawg.training-mining of C_with_CAWG_data.jpg (via c2pa-rs) and blocks it',
-		async () => {
-			const require = createRequire(import.meta.url);
-			const c2pa = await import('@contentauth/c2pa-wasm');
-			c2pa.initSync({ module: readFileSync(require.resolve('@contentauth/c2pa-wasm/c2pa.wasm')) });
-			const reader = await c2pa.WasmReader.fromBytes(
-				'image/jpeg',
-				new Uint8Array(readFileSync(CAWG_FIXTURE))
-			);
-			const store = JSON.parse(reader.json()) as {
-				active_manifest: string;
-				manifests: Record<string, { assertions: { label: string; data: unknown }[] }>;
-				validation_state?: string;
-			};
-			const assertion = store.manifests[store.active_manifest]?.assertions.find(
-				(a) => a.label === 'cawg.training-mining'
-			);
-			const incoming: IncomingRights = {
-				credential: credentialStateFrom(store.validation_state),
-				trainingMining: trainingMiningFromAssertion(assertion?.data)
-			};
-			expect(incoming).toEqual({
-				credential: 'valid',
-				trainingMining: {
-					'cawg.ai_inference': { use: 'notAllowed' },
-					'cawg.ai_generative_training': { use: 'notAllowed' }
-				}
-			});
-			const gate = styleUseGate(incoming, 'C_with_CAWG_data.jpg');
-			expect(gate.blocked).toBe(true);
-			expect(gate.warning).toContain('Style image "C_with_CAWG_data.jpg"');
-			expect(styleUseGate(incoming, 'C_with_CAWG_data.jpg', { confirmed: true }).blocked).toBe(false);
-		}
-	);
+	it('reads the real cawg.training-mining of C_with_CAWG_data.jpg (via c2pa-rs) and blocks it', async () => {
+		const require = createRequire(import.meta.url);
+		const c2pa = await import('@contentauth/c2pa-wasm');
+		c2pa.initSync({ module: readFileSync(require.resolve('@contentauth/c2pa-wasm/c2pa.wasm')) });
+		const reader = await c2pa.WasmReader.fromBytes('image/jpeg', await c2paFixtureBytes('C_with_CAWG_data'));
+		const store = JSON.parse(reader.json()) as {
+			active_manifest: string;
+			manifests: Record<string, { assertions: { label: string; data: unknown }[] }>;
+			validation_state?: string;
+		};
+		const assertion = store.manifests[store.active_manifest]?.assertions.find(
+			(a) => a.label === 'cawg.training-mining'
+		);
+		const incoming: IncomingRights = {
+			credential: credentialStateFrom(store.validation_state),
+			trainingMining: trainingMiningFromAssertion(assertion?.data)
+		};
+		expect(incoming).toEqual({
+			credential: 'valid',
+			trainingMining: {
+				'cawg.ai_inference': { use: 'notAllowed' },
+				'cawg.ai_generative_training': { use: 'notAllowed' }
+			}
+		});
+		const gate = styleUseGate(incoming, 'C_with_CAWG_data.jpg');
+		expect(gate.blocked).toBe(true);
+		expect(gate.warning).toContain('Style image "C_with_CAWG_data.jpg"');
+		expect(styleUseGate(incoming, 'C_with_CAWG_data.jpg', { confirmed: true }).blocked).toBe(false);
+	});
 });
 
 describe('precedence', () => {
