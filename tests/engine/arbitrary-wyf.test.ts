@@ -26,6 +26,7 @@ import { decodeImage } from '../../src/lib/server/image-io';
 import { createNodeEngine, useWasmBackend } from '../../src/lib/server/node-engine';
 import { makeTempDir, removeDir } from '../helpers/images';
 import { meanAbsDiff, smallPhoto } from '../helpers/pixels';
+import { cacheReader, jobSettings } from '../helpers/engine';
 import { expectMatchesReference, referenceContent } from '../helpers/reference';
 
 type TF = Awaited<ReturnType<typeof useWasmBackend>>;
@@ -42,15 +43,7 @@ let tempDir: string;
 const cacheDir = defaultCacheDir(PROJECT_ROOT);
 
 function settings(overrides: Partial<StylizeSettings> = {}): StylizeSettings {
-	return {
-		modelId: MODEL_ID,
-		strength: 1,
-		preserveColors: false,
-		workingSide: SIDE,
-		styleSide: 128,
-		output: { width: content.width, height: content.height },
-		...overrides
-	};
+	return jobSettings(MODEL_ID, content, { workingSide: SIDE, ...overrides });
 }
 
 beforeAll(async () => {
@@ -261,7 +254,7 @@ describe('arbitrary-wyf through the engine', () => {
 });
 
 describe('arbitrary-wyf model directly', () => {
-	const reader = (file: AssetFile) => readVerified(file, cacheDir);
+	const reader = cacheReader;
 
 	it('loads, paints at the working size, and frees every tensor on dispose', async () => {
 		const before = tf.memory().numTensors;

@@ -9,10 +9,11 @@ import { StyleEngine, toPixels, toTensor } from '../../src/lib/engine/engine';
 import { FastStyleModel } from '../../src/lib/engine/fast-style/model';
 import { createModel } from '../../src/lib/engine/model';
 import { EngineError, type Pixels, type StylizeSettings } from '../../src/lib/engine/types';
-import { defaultCacheDir, readVerified } from '../../src/lib/server/asset-cache';
-import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
+
+import { loadProjectCatalog } from '../../src/lib/server/catalog-fs';
 import { createNodeEngine, useWasmBackend } from '../../src/lib/server/node-engine';
 import { meanAbsDiff, smallPhoto } from '../helpers/pixels';
+import { cacheReader, jobSettings } from '../helpers/engine';
 import { expectMatchesReference, referenceContent } from '../helpers/reference';
 
 type TF = Awaited<ReturnType<typeof useWasmBackend>>;
@@ -26,20 +27,11 @@ let tf: TF;
 let catalog: Catalog;
 let engine: StyleEngine;
 let content: Pixels;
-const cacheDir = defaultCacheDir(PROJECT_ROOT);
-const reader = (file: AssetFile) => readVerified(file, cacheDir);
+const reader = cacheReader;
 const maxAbsDiff = (a: Tensor, b: Tensor) => tf.tidy(() => a.sub(b).abs().max().dataSync()[0]!);
 
 function settings(overrides: Partial<StylizeSettings> = {}): StylizeSettings {
-	return {
-		modelId: MODEL_ID,
-		strength: 1,
-		preserveColors: false,
-		workingSide: SIDE,
-		styleSide: 128,
-		output: { width: content.width, height: content.height },
-		...overrides
-	};
+	return jobSettings(MODEL_ID, content, { workingSide: SIDE, ...overrides });
 }
 
 const paint = (overrides: Partial<StylizeSettings> = {}, photo = content) =>

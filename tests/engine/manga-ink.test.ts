@@ -12,6 +12,7 @@ import { loadProjectCatalog } from '../../src/lib/server/catalog-fs';
 import { createNodeEngine, useWasmBackend } from '../../src/lib/server/node-engine';
 import { smallPhoto } from '../helpers/pixels';
 import { expectMatchesReference, referenceContent } from '../helpers/reference';
+import { jobSettings } from '../helpers/engine';
 
 type TF = Awaited<ReturnType<typeof useWasmBackend>>;
 
@@ -26,15 +27,7 @@ let photo: Pixels;
 
 /** Settings that paint at the image's own size (sides are multiples of 4), so nothing is resampled. */
 function settings(image: Pixels, options?: Record<string, number>): StylizeSettings {
-	return {
-		modelId: MODEL_ID,
-		strength: 1,
-		preserveColors: false,
-		workingSide: Math.max(image.width, image.height),
-		styleSide: 128,
-		options,
-		output: { width: image.width, height: image.height }
-	};
+	return jobSettings(MODEL_ID, image, { options });
 }
 
 function paint(image: Pixels, options?: Record<string, number>): Promise<Pixels> {

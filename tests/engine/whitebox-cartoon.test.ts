@@ -8,10 +8,11 @@ import { StyleEngine, toTensor } from '../../src/lib/engine/engine';
 import { createModel } from '../../src/lib/engine/model';
 import { EngineError, type Pixels, type StylizeSettings } from '../../src/lib/engine/types';
 import { WhiteboxCartoonModel } from '../../src/lib/engine/whitebox-cartoon/model';
-import { defaultCacheDir, readVerified } from '../../src/lib/server/asset-cache';
-import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
+
+import { loadProjectCatalog } from '../../src/lib/server/catalog-fs';
 import { createNodeEngine, useWasmBackend } from '../../src/lib/server/node-engine';
 import { meanAbsDiff, smallPhoto } from '../helpers/pixels';
+import { cacheReader, jobSettings } from '../helpers/engine';
 import { expectMatchesReference, referenceContent } from '../helpers/reference';
 
 type TF = Awaited<ReturnType<typeof useWasmBackend>>;
@@ -24,19 +25,10 @@ let tf: TF;
 let catalog: Catalog;
 let engine: StyleEngine;
 let content: Pixels;
-const cacheDir = defaultCacheDir(PROJECT_ROOT);
-const reader = (file: AssetFile) => readVerified(file, cacheDir);
+const reader = cacheReader;
 
 function settings(overrides: Partial<StylizeSettings> = {}): StylizeSettings {
-	return {
-		modelId: MODEL_ID,
-		strength: 1,
-		preserveColors: false,
-		workingSide: SIDE,
-		styleSide: 128,
-		output: { width: content.width, height: content.height },
-		...overrides
-	};
+	return jobSettings(MODEL_ID, content, { workingSide: SIDE, ...overrides });
 }
 
 const paint = (overrides: Partial<StylizeSettings> = {}, photo = content) =>
