@@ -1,8 +1,11 @@
 // Benchmark of the Node engine on the wasm backend: model load and warm-up, then the engine path
 // (`StyleEngine.stylize`, end to end) against a plain reference path (the same two graph models
-// called with `executeAsync`) at long sides 256, 512 and 1024.
+// called with `executeAsync`) at long sides 256, 512 and 1024; then every catalog model (models.ts),
+// the cost of tiling (tiling.ts), tiles on worker threads (parallel.ts) and memory as the image grows
+// (memory.ts).
 //
-// Run with `npm run bench`. One JSON object goes to stdout; progress lines go to stderr.
+// Run with `npm run bench` (`npm run bench -- --quick`, or `npx tsx bench/run.ts --quick`, for a smoke
+// test with small images and single runs). One JSON object goes to stdout; progress lines go to stderr.
 import os from 'node:os';
 import type * as tfType from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -14,7 +17,12 @@ import { defaultCacheDir, readVerified } from '../src/lib/server/asset-cache';
 import { loadProjectCatalog, PROJECT_ROOT } from '../src/lib/server/catalog-fs';
 import { decodeImage } from '../src/lib/server/image-io';
 import { createNodeEngine, useWasmBackend } from '../src/lib/server/node-engine';
-import { contentImage, median, msPerMegapixel, round, time } from './util';
+import type { BenchContext } from './context';
+import { benchMemory, MEMORY_NOTES } from './memory';
+import { benchModels, MODELS_NOTES } from './models';
+import { benchParallel, PARALLEL_NOTES } from './parallel';
+import { benchTiling, TILING_NOTES } from './tiling';
+import { contentImage, cpuMs, median, msPerMegapixel, processMaxRss, progress, round, time } from './util';
 
 const MODEL_ID = 'arbitrary-wyf';
 const STYLE_ID = 'rembrandt-night-watch';
@@ -24,6 +32,8 @@ const SIZES = [
 	{ longSide: 512, runs: 3 },
 	{ longSide: 1024, runs: 2 }
 ] as const;
+const QUICK_SIZES = [{ longSide: 256, runs: 1 }] as const;
+const QUICK = process.argv.slice(2).includes('--quick');
 
 interface GraphPair {
 	style: tfType.GraphModel;
@@ -40,7 +50,6 @@ console.warn = (...args: unknown[]) => {
 	if (typeof args[0] === 'string' && args[0].includes('You can use model.execute() instead')) return;
 	warn(...args);
 };
-const progress = (message: string) => console.error(`[bench] ${message}`);
 
 async function main(): Promise<void> {
 	const started = performance.now();
@@ -52,6 +61,24 @@ async function main(): Promise<void> {
 	const styleCard = findStyle(catalog, STYLE_ID);
 	if (!styleCard?.files[0]) throw new Error(`the catalog has no style "${STYLE_ID}"`);
 	const style = await decodeImage(await readVerified(styleCard.files[0], cacheDir));
+	const ctx: BenchContext = { tf, catalog, cacheDir, style, quick: QUICK };
+	const sectionMs: Record<string, number> = {};
+	const sectionCpuMs: Record<string, number> = {};
+	const section = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+		const start = performance.now();
+		const cpu = process.cpuUsage();
+		try {
+			return await run();
+		} finally {
+			sectionMs[name] = round(performance.now() - start);
+			sectionCpuMs[name] = round(cpuMs(process.cpuUsage(cpu)));
+		}
+	};
+
+	// First, while the process's RSS and wasm heap are still small (see MEMORY_NOTES).
+	const memory = await section('memory', () => benchMemory(ctx));
+	const sizesStarted = performance.now();
+	const sizesCpu = process.cpuUsage();
 
 	// A fresh model: load (read verified files + loadGraphModel both nets), then warm-up.
 	progress('loading the model');
@@ -67,7 +94,7 @@ async function main(): Promise<void> {
 	const nets = await loadGraphPair(tf, card, read);
 
 	const sizes = [];
-	for (const { longSide, runs } of SIZES) {
+	for (const { longSide, runs } of QUICK ? QUICK_SIZES : SIZES) {
 		const content = contentImage(longSide, Math.round((longSide * 3) / 4), longSide);
 		const work = workingSize(content.width, content.height, longSide);
 		const job = (strength: number) => ({
@@ -134,6 +161,12 @@ async function main(): Promise<void> {
 	nets.style.dispose();
 	nets.transfer.dispose();
 	engine.dispose();
+	sectionMs.sizes = round(performance.now() - sizesStarted);
+	sectionCpuMs.sizes = round(cpuMs(process.cpuUsage(sizesCpu)));
+
+	const models = await section('models', () => benchModels(ctx));
+	const tiling = await section('tiling', () => benchTiling(ctx));
+	const parallel = await section('parallel', () => benchParallel(ctx));
 
 	const cpus = os.cpus();
 	writeJson({
@@ -147,8 +180,10 @@ async function main(): Promise<void> {
 			backend: tf.getBackend(),
 			wasmSimd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
 			wasmMultithread: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'),
-			wasmThreads: getThreadsCount()
+			wasmThreads: getThreadsCount(),
+			processMaxRssBytes: processMaxRss()
 		},
+		quick: QUICK,
 		model: MODEL_ID,
 		style: STYLE_ID,
 		styleImage: { width: style.width, height: style.height, styleSide: DEFAULT_SETTINGS.styleSide },
@@ -157,8 +192,15 @@ async function main(): Promise<void> {
 		modelTensorBytes,
 		engineModelReadyMs: round(engineReadyMs),
 		sizes,
+		models,
+		tiling,
+		parallel,
+		memory,
+		sectionMs,
+		sectionCpuMs,
 		totalMs: round(performance.now() - started),
-		notes: NOTES
+		totalCpuMs: round(cpuMs(process.cpuUsage())),
+		notes: [...NOTES, ...MODELS_NOTES, ...TILING_NOTES, ...PARALLEL_NOTES, ...MEMORY_NOTES, ...RUN_NOTES]
 	});
 }
 
@@ -170,6 +212,10 @@ const NOTES = [
 	'Each size gets one untimed warm run of every path first; the timed runs then alternate engine, reference, strength-0.5 so drift affects all alike. samplesMs lists every timed run.',
 	'peakTensorBytes: profile.peakBytes of tf.profile(() => model.stylize(content, { style, strength: 1 })) on the fresh model, with the content and the 256-side style already tensors. It is the largest tfjs-tracked byte count after any kernel, so it includes what was already allocated (baselineTensorBytes: the weights of the three loaded copies of the nets, modelTensorBytes each, plus the two input tensors); peakTensorBytesAboveBaseline subtracts that. It counts tensor bytes only, not the wasm heap, which does not shrink. peakTensorBytesStrengthHalf: the same at strength 0.5.',
 	'leakedTensors: tf.memory().numTensors after the warm and timed runs of a size minus before; 0 means no path leaks.'
+];
+
+const RUN_NOTES = [
+	'quick: true when run with --quick (sizes: long side 256 only, one timed run; every other section at small sizes, see its note): a smoke test whose timings are not comparable with a full run. sectionMs: wall time of each section (sizes is the load, warm-up and sizes part above); the sections run in the order memory, sizes, models, tiling, parallel. sectionCpuMs, totalCpuMs: user + system CPU time of the process (all threads) in the same spans; on a machine busy with other work, CPU time of the single-threaded sections is close to what their wall time would be on an idle one. machine.processMaxRssBytes: the OS peak resident set size of the process at the end (process.resourceUsage().maxRSS), worker threads included.'
 ];
 
 /** The two nets of the card, loaded from the same verified files as the model, for the reference path. */

@@ -47,3 +47,57 @@ export function round(value: number, digits = 1): number {
 	const f = 10 ** digits;
 	return Math.round(value * f) / f;
 }
+
+/** Progress for humans, on stderr (stdout carries only the JSON). */
+export function progress(message: string): void {
+	console.error(`[bench] ${message}`);
+}
+
+export function megapixels(size: { width: number; height: number }): number {
+	return (size.width * size.height) / 1e6;
+}
+
+/**
+ * The process's resident set size, sampled on a timer and whenever `sample()` is called. A timer
+ * cannot fire during synchronous tensor work, so callers also sample right after each tile (the wasm
+ * heap never shrinks, so its growth during a tile is still resident afterwards).
+ */
+export interface RssSampler {
+	sample(): number;
+	/** The largest sample since the start or the last reset. */
+	readonly peak: number;
+	/** Starts a new peak from the current size. */
+	reset(): void;
+	stop(): void;
+}
+
+export function sampleRss(intervalMs = 20): RssSampler {
+	let peak = process.memoryUsage.rss();
+	const sample = () => {
+		const rss = process.memoryUsage.rss();
+		if (rss > peak) peak = rss;
+		return rss;
+	};
+	const timer = setInterval(sample, intervalMs);
+	timer.unref();
+	return {
+		sample,
+		get peak() {
+			return peak;
+		},
+		reset: () => {
+			peak = process.memoryUsage.rss();
+		},
+		stop: () => clearInterval(timer)
+	};
+}
+
+/** The operating system's peak resident set size of this process so far (all threads), in bytes. */
+export function processMaxRss(): number {
+	return process.resourceUsage().maxRSS * 1024;
+}
+
+/** Milliseconds of CPU time (user + system, all threads) in a process.cpuUsage() reading. */
+export function cpuMs(usage: NodeJS.CpuUsage): number {
+	return (usage.user + usage.system) / 1000;
+}

@@ -1,7 +1,5 @@
 // `npx rakkan <command>`: the command line over the studio's own engine and catalog.
-import { runAssets } from './assets';
-import { runStylize } from './stylize';
-import { runVerify } from './verify';
+// Each command is imported when it runs: `rakkan verify` should not wait for tfjs to load.
 
 const USAGE = `Usage:
   rakkan assets                         download and verify every catalog file into the cache
@@ -17,11 +15,11 @@ export async function main(argv: string[]): Promise<number> {
 	try {
 		switch (command) {
 			case 'assets':
-				return await runAssets();
+				return await (await import('./assets')).runAssets();
 			case 'stylize':
-				return await runStylize(rest);
+				return await (await import('./stylize')).runStylize(rest);
 			case 'verify':
-				return await runVerify(rest);
+				return await (await import('./verify')).runVerify(rest);
 			case undefined:
 			case '--help':
 			case '-h':

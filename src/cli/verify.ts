@@ -41,6 +41,10 @@ function ingredientLines(nodes: IngredientNode[], indent: string, out: string[])
 		out.push(
 			`${indent}- ${node.relationship ?? 'ingredient'} ${title}${node.format ? ` (${node.format})` : ''}`
 		);
+		const recorded = (node.recordedFailures ?? []).filter((f) => f.code !== 'signingCredential.untrusted');
+		if (recorded.length) {
+			out.push(`${indent}    when it was used: ${recorded.map((f) => f.code).join(', ')}`);
+		}
 		if (node.manifest) manifestLines(node.manifest, `${indent}    `, out);
 	}
 }

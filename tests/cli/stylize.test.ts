@@ -100,7 +100,7 @@ describe('rakkan stylize: success', () => {
 		expect(line).toContain(chelsea);
 		expect(line).toContain('(451x300)');
 		expect(line).toContain('"The Night Watch" (Rembrandt van Rijn, 1642)');
-		expect(line).toContain('arbitrary-wyf (MIT)');
+		expect(line).toContain('arbitrary-wyf (MIT, commercial use allowed)');
 		expect(line).toMatch(/ in \d+(\.\d+)? s /);
 		expect(line).toContain(`-> ${out} (451x300, `);
 
@@ -353,9 +353,25 @@ describe('rakkan stylize: failures', () => {
 		expect(await readdir(dir)).toEqual([]);
 	});
 
-	it('names the known models for an unknown model', async () => {
+	it('names the known models for an unknown model, and refuses a style for a fixed-look model', async () => {
 		const dir = await outDir();
 		const result = await rakkan([
+			'stylize',
+			'--content',
+			chelsea,
+			'--style',
+			STYLE,
+			'--model',
+			'no-such-model',
+			'--out',
+			path.join(dir, 'out.png')
+		]);
+		expectOneLineError(
+			result,
+			/"no-such-model" is not a known model \(known: [^)]*arbitrary-wyf[^)]*fast-wave/
+		);
+		expect(await readdir(dir)).toEqual([]);
+		const fixed = await rakkan([
 			'stylize',
 			'--content',
 			chelsea,
@@ -366,7 +382,7 @@ describe('rakkan stylize: failures', () => {
 			'--out',
 			path.join(dir, 'out.png')
 		]);
-		expectOneLineError(result, /"fast-wave" is not a known model \(known: arbitrary-wyf\)/);
+		expectOneLineError(fixed, /fast-wave has its own fixed look and takes no --style/);
 		expect(await readdir(dir)).toEqual([]);
 	});
 

@@ -91,6 +91,7 @@ describe('rakkan stylize with Content Credentials', () => {
 				Creator: 'Jane Doe',
 				Rights: expect.stringMatching(/^© \d{4} Jane Doe$/),
 				Marked: true,
+				LicensorName: 'Jane Doe',
 				DataMining: 'DMI-PROHIBITED-AIMLTRAINING'
 			});
 		});

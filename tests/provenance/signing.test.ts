@@ -223,6 +223,13 @@ describe('remix: a photo that carries its own manifest', () => {
 		expect(node?.manifest).toMatchObject({ label: parentLabel, title: 'first.png', state: 'untrusted' });
 	});
 
+	it('records that a parent was tampered with when it was used, and still validates', async () => {
+		const remix = await signPng(png, sampleInput(await c2paFixtureBytes('XCA')), id.signer);
+		expect((await c2paValidate(remix, 'image/png')).codes).toEqual(['signingCredential.untrusted']);
+		const parent = (await verifyImage(remix)).ingredients.find((i) => i.relationship === 'parentOf');
+		expect(parent?.recordedFailures?.map((f) => f.code)).toContain('assertion.dataHash.mismatch');
+	});
+
 	it('keeps a third-party chain (CA.jpg, PS256, with its own ingredient) across APP11 segments', async () => {
 		const parent = await c2paFixtureBytes('CA');
 		const remix = await signJpeg(jpeg, sampleInput(parent), id.signer);

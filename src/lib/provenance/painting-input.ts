@@ -54,7 +54,10 @@ export function paintingProvenance(facts: PaintingFacts): ProvenanceInput {
 		title: facts.title,
 		generator: { name: 'Rakkan', version: facts.versions.rakkan },
 		creator: facts.creator,
-		rights: facts.creator ? { copyright: `© ${new Date().getUTCFullYear()} ${facts.creator}` } : undefined,
+		// The maker holds the copyright and is whom to ask for a license (plus:Licensor).
+		rights: facts.creator
+			? { copyright: `© ${new Date().getUTCFullYear()} ${facts.creator}`, licensor: { name: facts.creator } }
+			: undefined,
 		trainingMining: trainingMiningFor(facts.allowTraining),
 		content: { title: facts.content.title, bytes: facts.content.bytes },
 		styles: facts.styles,

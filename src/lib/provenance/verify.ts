@@ -57,6 +57,8 @@ export interface IngredientNode {
 	informationalURI?: string;
 	dataTypes?: string[];
 	metadata?: unknown;
+	/** Failures the signer recorded when it validated this ingredient (its validationResults). */
+	recordedFailures?: StatusEntry[];
 	/** The ingredient's own manifest, when it carries one in this store. */
 	manifest?: ManifestSummary;
 }
@@ -539,6 +541,20 @@ interface StoreContext {
 
 const MAX_NESTING = 16;
 
+/** The failure codes an ingredient assertion records: v3 validationResults, v1/v2 validationStatus. */
+function recordedFailures(data: CborObject): StatusEntry[] | undefined {
+	const results = data.validationResults;
+	const active = isCborObject(results) ? results.activeManifest : undefined;
+	const list = isCborObject(active) ? active.failure : data.validationStatus;
+	if (!Array.isArray(list)) return undefined;
+	const out: StatusEntry[] = [];
+	for (const item of list.slice(0, 100)) {
+		if (!isCborObject(item) || typeof item.code !== 'string') continue;
+		out.push({ code: item.code, url: str(item.url), explanation: str(item.explanation) ?? item.code });
+	}
+	return out;
+}
+
 async function readIngredients(
 	manifest: Manifest,
 	ctx: StoreContext,
@@ -566,7 +582,8 @@ async function readIngredients(
 			description: str(data.description),
 			informationalURI: str(data.informationalURI ?? data.informational_URI),
 			dataTypes,
-			metadata: data.metadata === undefined ? undefined : jsonSafe(data.metadata)
+			metadata: data.metadata === undefined ? undefined : jsonSafe(data.metadata),
+			recordedFailures: recordedFailures(data)
 		};
 		const ref = data.activeManifest ?? data.c2pa_manifest;
 		if (isCborObject(ref) && typeof ref.url === 'string') {
