@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The flags TOOLCHAIN.md lists: no outside traffic, SwiftShader WebGL, WebGPU allowed. */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
 	'--no-sandbox',
 	'--disable-quic',
 	'--no-first-run',

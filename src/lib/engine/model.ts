@@ -5,6 +5,8 @@ import { ArbitraryWyfModel } from './arbitrary-wyf/model';
 import { MangaInkModel } from './manga-ink/model';
 import { FastStyleModel } from './fast-style/model';
 import { WhiteboxCartoonModel } from './whitebox-cartoon/model';
+import { MagentaTfliteModel } from './magenta-tflite/model';
+import { AnimeganTfliteModel } from './animegan-tflite/model';
 import { type AssetReader, EngineError } from './types';
 
 export interface StyleParams {
@@ -52,6 +54,10 @@ export function createModel(card: ModelCard, tfjs: typeof tf): StyleModel {
 			return new FastStyleModel(card, tfjs);
 		case 'whitebox-cartoon':
 			return new WhiteboxCartoonModel(card, tfjs);
+		case 'magenta-tflite':
+			return new MagentaTfliteModel(card, tfjs);
+		case 'animegan-tflite':
+			return new AnimeganTfliteModel(card, tfjs);
 		default:
 			throw new EngineError(`"${String(card.family)}" is not a supported model family`);
 	}
