@@ -1,4 +1,5 @@
 // What tiling costs: the same 1 MP job in a single pass and in 512 px tiles, on the main thread.
+import { overlapFor } from '../src/lib/kernels/tiling';
 import { createNodeEngine } from '../src/lib/server/node-engine';
 import { type BenchContext, benchJob, type JobTiming, timeJob } from './context';
 import { contentImage, median, progress, round } from './util';
@@ -17,10 +18,7 @@ export async function benchTiling(ctx: BenchContext) {
 		const single = benchJob(ctx, MODEL_ID, content, 0);
 		const tiled = benchJob(ctx, MODEL_ID, content, tile);
 		const plan = engine.plan(tiled);
-		const paintedPixels = plan.tiles.tiles.reduce(
-			(sum, t) => sum + Math.round(t.width * plan.scale) * Math.round(t.height * plan.scale),
-			0
-		);
+		const paintedPixels = plan.workTiles.reduce((sum, t) => sum + t.width * t.height, 0);
 		progress(`tiling: ${width}x${height}, warm runs`);
 		await engine.stylize(single);
 		await engine.stylize(tiled);
@@ -40,7 +38,7 @@ export async function benchTiling(ctx: BenchContext) {
 			height,
 			runs,
 			tileSize: tile,
-			overlap: Math.round(plan.tiles.overlap * plan.scale),
+			overlap: overlapFor(tile),
 			tiles: plan.tiles.tiles.length,
 			paintedAreaRatio: round(paintedPixels / (plan.work.width * plan.work.height), 3),
 			singleMs: round(singleMs),

