@@ -45,10 +45,10 @@ describe('studio exports with Content Credentials', () => {
 		await studioPage.setContent(await photoPath('astronaut'));
 		await studioPage.byTestId('content-origin').selectOption('public-domain');
 		await studioPage.byTestId('content-person').check();
-		await expect(verdict(studioPage)).resolves.toBe('person-without-consent');
+		await expect.poll(() => verdict(studioPage)).toBe('person-without-consent');
 		await studioPage.byTestId('content-consent').check();
 		await studioPage.byTestId('style-option-rembrandt-night-watch').click();
-		await expect(verdict(studioPage)).resolves.toBe('publishable-commercial');
+		await expect.poll(() => verdict(studioPage)).toBe('publishable-commercial');
 		await expect(studioPage.byTestId('rights-verdict').textContent()).resolves.toContain(
 			'May be published; commercial use allowed.'
 		);
@@ -101,24 +101,24 @@ describe('studio exports with Content Credentials', () => {
 		await studioPage.setContent(await photoPath('coffee'));
 		await studioPage.byTestId('content-origin').selectOption('own-work');
 		await studioPage.byTestId('model').selectOption('cartoon-whitebox');
-		await expect(verdict(studioPage)).resolves.toBe('non-commercial-only');
+		await expect.poll(() => verdict(studioPage)).toBe('non-commercial-only');
 		await expect(studioPage.byTestId('rights-verdict').textContent()).resolves.toMatch(
 			/cartoon-whitebox.*CC BY-NC-SA/
 		);
 
 		await studioPage.byTestId('model').selectOption('arbitrary-wyf');
 		await studioPage.byTestId('style-input').setInputFiles(await photoPath('chelsea'));
-		await expect(verdict(studioPage)).resolves.toBe('rights-unclear');
-		await expect(studioPage.byTestId('rights-verdict').textContent()).resolves.toMatch(/origin is unknown/);
+		await expect.poll(() => verdict(studioPage)).toBe('rights-unclear');
+		await expect.poll(() => studioPage.byTestId('rights-verdict').textContent()).toMatch(/origin is unknown/);
 
 		// A style image whose own credentials say no AI training or inference.
 		await studioPage.byTestId('style-input').setInputFiles(await c2paFixturePath('C_with_CAWG_data'));
 		const gate = studioPage.page.locator('[data-testid^=rights-gate-upload]');
 		await gate.waitFor();
 		await expect(gate.textContent()).resolves.toContain('C_with_CAWG_data.jpg');
-		await expect(studioPage.byTestId('stylize').isDisabled()).resolves.toBe(true);
+		await expect.poll(() => studioPage.byTestId('stylize').isDisabled()).toBe(true);
 		await studioPage.page.locator('[data-testid^=rights-confirm-upload]').check();
-		await expect(studioPage.byTestId('stylize').isDisabled()).resolves.toBe(false);
+		await expect.poll(() => studioPage.byTestId('stylize').isDisabled()).toBe(false);
 		await studioPage.page.close();
 	});
 });
