@@ -106,6 +106,8 @@ async function main(): Promise<void> {
 				preserveColors: false,
 				workingSide: longSide,
 				styleSide: DEFAULT_SETTINGS.styleSide,
+				// A single pass, like the reference path: tiling is measured on its own below.
+				tile: 0,
 				output: work
 			}
 		});

@@ -3,9 +3,10 @@
 
 const USAGE = `Usage:
   rakkan assets                         download and verify every catalog file into the cache
-  rakkan stylize --content IN --style ID|FILE --model ID [--strength 0..1] [--max-side N]
-                 [--working-side N] [--creator NAME] [--allow-training] [--key KEY.pem --cert CHAIN.pem]
-                 --out OUT.png|OUT.jpg
+  rakkan stylize --content IN --out OUT.png|OUT.jpg [--model ID] [--style ID|FILE ...] [--weights A,B,...]
+                 [--strength 0..1] [--preserve-colors] [--style-scale N] [--working-side N] [--max-side N]
+                 [--tile N|auto] [--threads N] [--option NAME=VALUE ...] [--creator NAME] [--allow-training]
+                 [--key KEY.pem --cert CHAIN.pem]
   rakkan verify FILE [--json] [--trust ROOT.pem]
                                         check a file's Content Credentials (exit 0 only when valid)`;
 

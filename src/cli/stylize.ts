@@ -21,6 +21,7 @@ import { fitWithin } from '../lib/kernels/geometry';
 import { defaultCacheDir, readVerified } from '../lib/server/asset-cache';
 import { loadProjectCatalog, PROJECT_ROOT } from '../lib/server/catalog-fs';
 import { decodeImage, readImageFile } from '../lib/server/image-io';
+import { parseOptions } from '../lib/engine/options';
 import { createNodeEngine } from '../lib/server/node-engine';
 import { createTileWorkerPool } from '../lib/server/tile-pool';
 import { outputFormatOf, writeSignedImage } from '../lib/provenance/node/export';
@@ -69,6 +70,7 @@ export async function runStylize(argv: string[]): Promise<number> {
 			out: { type: 'string' },
 			creator: { type: 'string' },
 			'allow-training': { type: 'boolean', default: false },
+			option: { type: 'string', multiple: true },
 			key: { type: 'string' },
 			cert: { type: 'string' }
 		},
@@ -94,6 +96,7 @@ export async function runStylize(argv: string[]): Promise<number> {
 	if (weights.length !== styleIds.length) {
 		throw new EngineError(`--weights has ${weights.length} numbers for ${styleIds.length} --style images`);
 	}
+	const options = parseOptions(model.family, values.option ?? []);
 	const styleSide = positiveInt(values['style-scale'], '--style-scale', 32) ?? DEFAULT_SETTINGS.styleSide;
 	const maxSide = positiveInt(values['max-side'], '--max-side');
 	// The network paints at sides that are multiples of 4 (see workingSize), so 4 is the least.
@@ -123,6 +126,7 @@ export async function runStylize(argv: string[]): Promise<number> {
 			preserveColors: values['preserve-colors'],
 			workingSide,
 			styleSide,
+			options,
 			tile,
 			output
 		}
@@ -147,6 +151,7 @@ export async function runStylize(argv: string[]): Promise<number> {
 				preserveColors: values['preserve-colors'],
 				workingSide,
 				styleSide,
+				options,
 				tilePlan: tiles.tiles.length > 1 ? { tileSize, count: tiles.tiles.length } : undefined
 			},
 			creator: values.creator,

@@ -121,4 +121,31 @@ describe('studio exports with Content Credentials', () => {
 		await expect.poll(() => studioPage.byTestId('stylize').isDisabled()).toBe(false);
 		await studioPage.page.close();
 	});
+
+	it('remixes a photo that carries credentials: the export names it as parent and keeps its manifest', async () => {
+		const studioPage = await StudioPage.open(studio);
+		await studioPage.setContent(await c2paFixturePath('CA'));
+		await studioPage.page.locator('[data-testid=content-credentials][data-state=valid]').waitFor();
+		// A licensed photo: the verdict follows the license the user names.
+		await studioPage.byTestId('content-origin').selectOption('licensed');
+		await studioPage.byTestId('style-option-klimt-the-kiss').click();
+		await expect.poll(() => verdict(studioPage)).toBe('rights-unclear');
+		await studioPage.byTestId('content-license').fill('CC BY 4.0');
+		await studioPage.byTestId('content-license-commercial').check();
+		await expect.poll(() => verdict(studioPage)).toBe('publishable-commercial');
+
+		await studioPage.byTestId('working-side').selectOption('512');
+		await studioPage.byTestId('stylize').click();
+		await expect(studioPage.waitForStatus('done', 'error')).resolves.toBe('done');
+		const png = await download(studioPage, 'export-png');
+		const checked = await c2paValidate(png, 'image/png');
+		expect(checked.state).toBe('Valid');
+		expect(checked.codes).toEqual(['signingCredential.untrusted']);
+		const active = checked.report!.manifests[checked.report!.active_manifest!]!;
+		const parent = active.ingredients?.find((i) => i.relationship === 'parentOf');
+		expect(parent?.title).toBe('CA.jpg');
+		expect(parent?.active_manifest).toBeTruthy();
+		expect(Object.keys(checked.report!.manifests).length).toBeGreaterThan(1);
+		await studioPage.page.close();
+	});
 });

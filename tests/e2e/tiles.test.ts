@@ -2,17 +2,22 @@
 // WebGL context that resumes from the finished tiles.
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
 import { photoPath } from '../helpers/assets';
+import { makeTempDir, removeDir } from '../helpers/images';
 import { type Studio, StudioPage, startStudio } from './harness';
 
 let studio: Studio;
+let dir: string;
 
 beforeAll(async () => {
 	studio = await startStudio();
+	dir = await makeTempDir('rakkan-e2e-tiles-');
 });
 
 afterAll(async () => {
 	await studio?.stop();
+	await removeDir(dir);
 });
 
 async function exportedSize(studioPage: StudioPage): Promise<[number, number]> {
@@ -51,6 +56,27 @@ describe('tiles in the studio', () => {
 			/The webgl backend failed \(the WebGL context was lost\); Rakkan (restarted webgl|switched to wasm) and resumed/
 		);
 		await expect(exportedSize(studioPage)).resolves.toEqual([600, 400]);
+		expect(studioPage.errors).toEqual([]);
+		await studioPage.page.close();
+	});
+
+	it('paints a 24 MP photo at full size in the browser, in tiles, and exports it', async () => {
+		const big = path.join(dir, 'rocket-24mp.jpg');
+		await sharp(await photoPath('rocket'))
+			.resize(6000, 4000, { fit: 'fill' })
+			.jpeg({ quality: 85 })
+			.toFile(big);
+		const studioPage = await StudioPage.open(studio);
+		await studioPage.byTestId('model').selectOption('manga-ink');
+		await studioPage.setContent(big);
+		await expect
+			.poll(() => studioPage.byTestId('content-size').textContent(), { timeout: 60_000 })
+			.toContain('6000×4000');
+		await studioPage.byTestId('working-side').selectOption('0');
+		await studioPage.byTestId('stylize').click();
+		await studioPage.page.getByText(/Painting tile \d+ of 77/).waitFor({ timeout: 120_000 });
+		await expect(studioPage.waitForStatus('done', 'error')).resolves.toBe('done');
+		await expect(exportedSize(studioPage)).resolves.toEqual([6000, 4000]);
 		expect(studioPage.errors).toEqual([]);
 		await studioPage.page.close();
 	});

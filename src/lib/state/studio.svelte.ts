@@ -21,6 +21,7 @@ import {
 	aiUseGate,
 	type ContentOrigin,
 	type ContentRights,
+	type DeclaredLicense,
 	type IncomingRights,
 	ingredientsOf,
 	rightsVerdict,
@@ -120,6 +121,8 @@ export class StudioState {
 		showsIdentifiablePerson: false,
 		consentRecorded: false
 	});
+	/** The license terms, when the user says the photo is licensed to them. */
+	contentLicense = $state<DeclaredLicense>({ name: '', allowsCommercialUse: false, allowsDerivatives: true });
 	contentIncoming = $state<IncomingRights>({});
 	contentConfirmed = $state(false);
 
@@ -134,6 +137,10 @@ export class StudioState {
 			content: this.content
 				? {
 						...this.contentRights,
+						license:
+							this.contentRights.origin === 'licensed' && this.contentLicense.name.trim()
+								? { ...this.contentLicense, name: this.contentLicense.name.trim() }
+								: undefined,
 						name: this.content.name,
 						incoming: this.contentIncoming,
 						confirmed: this.contentConfirmed
