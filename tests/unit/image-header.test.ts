@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
 	DEFAULT_PIXEL_LIMIT,
@@ -10,6 +9,9 @@ import {
 	type ImageHeader
 } from '../../src/lib/kernels/image-header';
 import { seededRandom } from '../helpers/random';
+import { findStyle } from '../../src/lib/assets/catalog';
+import { loadProjectCatalog } from '../../src/lib/server/catalog-fs';
+import { photoPath, verifiedPath } from '../helpers/assets';
 
 // ---------------------------------------------------------------------------------------------------------
 // Byte builders
@@ -550,26 +552,25 @@ describe('fuzz', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// Real files from the shared asset mirror (skipped when it is absent).
+// Real files, fetched and verified like every third-party test file.
 
-const mirrorRoot = process.env.RAKKAN_ASSET_MIRROR ?? resolve(process.cwd(), '../shared/mirror');
-const haveMirror = existsSync(mirrorRoot);
-const SKIMAGE = 'scikit-image/scikit-image/cd0a3d22b9f359f05618d75d5c7a29b91b4951ca/src/_skimage2/data';
 const REAL_FILES = [
-	{ path: `${SKIMAGE}/astronaut.png`, format: 'png', width: 512, height: 512 },
-	{ path: `${SKIMAGE}/rocket.jpg`, format: 'jpeg', width: 640, height: 427 },
+	{ name: 'astronaut.png', file: () => photoPath('astronaut'), format: 'png', width: 512, height: 512 },
+	{ name: 'rocket.jpg', file: () => photoPath('rocket'), format: 'jpeg', width: 640, height: 427 },
 	{
-		path: 'satoshi-create/emakimono/ef220833442944d5b233dfbd68e26d8696b7b12b/images/cyoujyuu_yamazaki_kou_18-1080.webp',
+		name: 'the Chōjū-giga WebP style reference',
+		file: async () =>
+			verifiedPath(findStyle(await loadProjectCatalog(), 'chojugiga-frog-rabbit-sumo')!.files[0]!),
 		format: 'webp',
 		width: 1899,
 		height: 1080
 	}
 ] as const;
 
-describe.skipIf(!haveMirror)('real files from the asset mirror', () => {
+describe('real files', () => {
 	for (const real of REAL_FILES) {
-		it(`${real.path.split('/').pop()} is ${real.format} ${real.width}x${real.height}`, () => {
-			const file = new Uint8Array(readFileSync(resolve(mirrorRoot, real.path)));
+		it(`${real.name} is ${real.format} ${real.width}x${real.height}`, async () => {
+			const file = new Uint8Array(readFileSync(await real.file()));
 			const header = readImageHeader(file);
 			expect(header).toEqual({
 				format: real.format,
