@@ -3,7 +3,7 @@
 // takes any image size, that it frees its tensors, and that other networks' weights are refused clearly.
 import type { Tensor3D } from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AssetFile, type Catalog, findModel, takesStyleImage } from '../../src/lib/assets/catalog';
+import { type AssetFile, type Catalog, findModel } from '../../src/lib/assets/catalog';
 import { StyleEngine, toTensor } from '../../src/lib/engine/engine';
 import { createModel } from '../../src/lib/engine/model';
 import { EngineError, type Pixels, type StylizeSettings } from '../../src/lib/engine/types';
@@ -14,6 +14,7 @@ import { createNodeEngine, useWasmBackend } from '../../src/lib/server/node-engi
 import { meanAbsDiff, smallPhoto } from '../helpers/pixels';
 import { cacheReader, jobSettings } from '../helpers/engine';
 import { expectMatchesReference, referenceContent } from '../helpers/reference';
+import { fixedLookContract } from '../helpers/fixed-look-contract';
 
 type TF = Awaited<ReturnType<typeof useWasmBackend>>;
 
@@ -46,6 +47,16 @@ afterAll(() => {
 });
 
 describe('cartoon-whitebox through the engine', () => {
+	// Measured 22.0 for the coffee cup at 160 px.
+	fixedLookContract({
+		modelId: MODEL_ID,
+		minChange: 10,
+		tf: () => tf,
+		catalog: () => catalog,
+		engine: () => engine,
+		photo: () => content
+	});
+
 	it('matches its reference image (chelsea at 96 px as a cartoon)', async () => {
 		const input = await referenceContent();
 		const out = await engine.stylize({
@@ -54,56 +65,6 @@ describe('cartoon-whitebox through the engine', () => {
 			settings: settings({ workingSide: 96, output: { width: input.width, height: input.height } })
 		});
 		await expectMatchesReference('cartoon-whitebox', out);
-	});
-
-	it('paints at the requested size, clearly unlike the photo, without a style image', async () => {
-		expect(takesStyleImage(findModel(catalog, MODEL_ID))).toBe(false);
-		const same = await paint();
-		expect([same.width, same.height]).toEqual([content.width, content.height]);
-		// Measured 22.0 for the coffee cup at 160 px: a cartoon keeps the photo's layout and colours.
-		expect(meanAbsDiff(same, content)).toBeGreaterThan(10);
-
-		const odd = await paint({ output: { width: 77, height: 50 } });
-		expect([odd.width, odd.height]).toEqual([77, 50]);
-		for (let i = 3; i < odd.data.length; i += 4) if (odd.data[i] !== 255) expect.fail(`alpha ${odd.data[i]}`);
-	});
-
-	it('gives byte-identical output for the same input', async () => {
-		const first = await paint();
-		const second = await paint();
-		expect(Buffer.from(second.data).equals(Buffer.from(first.data))).toBe(true);
-	});
-
-	it('strength 0.5 lies halfway between the photo and the full cartoon', async () => {
-		const full = await paint();
-		const half = await paint({ strength: 0.5 });
-		const fullToPhoto = meanAbsDiff(full, content);
-		const halfToPhoto = meanAbsDiff(half, content);
-		const halfToFull = meanAbsDiff(half, full);
-		// Measured: 22.0 full to photo, 11.0 half to photo, 11.0 half to full.
-		expect(halfToPhoto).toBeGreaterThan(fullToPhoto * 0.4);
-		expect(halfToPhoto).toBeLessThan(fullToPhoto * 0.6);
-		expect(halfToFull).toBeGreaterThan(fullToPhoto * 0.4);
-		expect(halfToFull).toBeLessThan(fullToPhoto * 0.6);
-	});
-
-	it('leaves no tensors behind after 10 runs, and none at all once disposed', async () => {
-		const own = await createNodeEngine(catalog);
-		const before = tf.memory().numTensors;
-		await own.model(MODEL_ID);
-		const loaded = tf.memory().numTensors;
-		expect(loaded).toBeGreaterThan(before);
-		for (let run = 0; run < 10; run++) {
-			await own.stylize({
-				content,
-				styles: [],
-				settings: settings({ strength: run / 9, workingSide: 64, output: { width: 40, height: 30 } })
-			});
-		}
-		expect(tf.memory().numTensors).toBe(loaded);
-		own.dispose();
-		await new Promise((resolve) => setTimeout(resolve, 0));
-		expect(tf.memory().numTensors).toBe(before);
 	});
 
 	it('refuses a card that points at the arbitrary-wyf transfer network, and keeps working', async () => {
