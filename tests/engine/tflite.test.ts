@@ -432,8 +432,8 @@ describe('anime-hayao through the engine', () => {
 
 describe('tiles', () => {
 	it("paint like a single pass: tiles share the whole image's normalisation statistics", async () => {
-		// Measured at 192 px in 96 px tiles: magenta 37.0 dB (28.6 without shared statistics), anime 49.9 dB
-		// (38.4 without).
+		// Measured at 192 px in 96 px tiles: magenta 35.6 dB, anime 44.3 dB (without shared statistics, with
+		// an earlier tile plan: 28.6 and 38.4 dB).
 		const photo = await smallPhoto('coffee', 192);
 		const output = { width: photo.width, height: photo.height };
 		for (const [modelId, floor] of [
@@ -449,7 +449,9 @@ describe('tiles', () => {
 			expect(engine.plan(job(96)).tiles.tiles.length, modelId).toBeGreaterThan(1);
 			const single = await engine.stylize(job(0));
 			const tiled = await engine.stylize(job(96));
-			expect(psnr(single.data, tiled.data), modelId).toBeGreaterThanOrEqual(floor);
+			const db = psnr(single.data, tiled.data);
+			console.info(`${modelId} tiled vs single pass at 192 px: ${db.toFixed(2)} dB`);
+			expect(db, modelId).toBeGreaterThanOrEqual(floor);
 		}
 	});
 });
