@@ -14,13 +14,12 @@ import {
 	convolve,
 	convSpec,
 	inputAt,
+	meanSpec,
 	intsOf,
-	normaliseAxis,
 	type OpContext,
 	QUANTIZED_RANGE,
 	requireConst,
 	type Step,
-	staticRank,
 	tfjsFilter,
 	type TF
 } from './ops';
@@ -154,13 +153,7 @@ const mean: Int8Builder = (ctx) => {
 	const inGrid = gridOf(ctx, inputAt(ctx, 0));
 	const outGrid = gridOf(ctx, ctx.op.outputs[0]!);
 	if (!inGrid || !outGrid) return null;
-	const rank = staticRank(ctx, 0);
-	const axes = [
-		...new Set(
-			intsOf(ctx, requireConst(ctx, 1, 'the axes'), 'the axes').map((a) => normaliseAxis(ctx, a, rank))
-		)
-	];
-	const keepDims = ctx.options?.bool(0) ?? false;
+	const { rank, axes, keepDims } = meanSpec(ctx);
 	const x = inputAt(ctx, 0);
 	const range: [number, number] = [outGrid.min - outGrid.zero, outGrid.max - outGrid.zero];
 	if (rank === 4 && axes.length === 2 && axes.includes(1) && axes.includes(2)) {

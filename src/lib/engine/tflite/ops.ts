@@ -272,14 +272,19 @@ function unary(fn: (tf: TF, x: tf.Tensor) => tf.Tensor): OpBuilder {
 	};
 }
 
-const mean: OpBuilder = (ctx) => {
+/** MEAN's reduced axes (constant input 1, deduplicated, made non-negative) and its keep_dims option. */
+export function meanSpec(ctx: OpContext): { rank: number; axes: number[]; keepDims: boolean } {
 	const rank = staticRank(ctx, 0);
 	const axes = [
 		...new Set(
 			intsOf(ctx, requireConst(ctx, 1, 'the axes'), 'the axes').map((a) => normaliseAxis(ctx, a, rank))
 		)
 	];
-	const keepDims = ctx.options?.bool(0) ?? false;
+	return { rank, axes, keepDims: ctx.options?.bool(0) ?? false };
+}
+
+const mean: OpBuilder = (ctx) => {
+	const { axes, keepDims } = meanSpec(ctx);
 	const x = inputAt(ctx, 0);
 	return (get) => [ctx.tf.mean(get(x), axes, keepDims)];
 };
