@@ -9,13 +9,10 @@ import { StyleEngine, toPixels, toTensor } from '../../src/lib/engine/engine';
 import { FastStyleModel } from '../../src/lib/engine/fast-style/model';
 import { createModel } from '../../src/lib/engine/model';
 import { EngineError, type Pixels, type StylizeSettings } from '../../src/lib/engine/types';
-
-import { loadProjectCatalog } from '../../src/lib/server/catalog-fs';
-import { createNodeEngine, useWasmBackend } from '../../src/lib/server/node-engine';
-import { meanAbsDiff, smallPhoto } from '../helpers/pixels';
+import type { useWasmBackend } from '../../src/lib/server/node-engine';
+import { meanAbsDiff } from '../helpers/pixels';
 import { cacheReader, jobSettings } from '../helpers/engine';
-import { expectMatchesReference, referenceContent } from '../helpers/reference';
-import { fixedLookContract } from '../helpers/fixed-look-contract';
+import { fixedLookContract, setUpModelTests } from '../helpers/fixed-look-contract';
 
 type TF = Awaited<ReturnType<typeof useWasmBackend>>;
 
@@ -39,10 +36,7 @@ const paint = (overrides: Partial<StylizeSettings> = {}, photo = content) =>
 	engine.stylize({ content: photo, styles: [], settings: settings(overrides) });
 
 beforeAll(async () => {
-	tf = await useWasmBackend();
-	catalog = await loadProjectCatalog();
-	engine = await createNodeEngine(catalog);
-	content = await smallPhoto('chelsea', SIDE);
+	({ tf, catalog, engine, content } = await setUpModelTests('chelsea', SIDE));
 });
 
 afterAll(() => {
@@ -57,17 +51,8 @@ describe('fast-style through the engine', () => {
 		tf: () => tf,
 		catalog: () => catalog,
 		engine: () => engine,
-		photo: () => content
-	});
-
-	it('matches its reference image (chelsea at 96 px after The Great Wave)', async () => {
-		const input = await referenceContent();
-		const out = await engine.stylize({
-			content: input,
-			styles: [],
-			settings: settings({ workingSide: 96, output: { width: input.width, height: input.height } })
-		});
-		await expectMatchesReference('fast-wave', out);
+		photo: () => content,
+		referenceShows: 'after The Great Wave'
 	});
 
 	it('each of the four styles paints its own picture', async () => {

@@ -8,13 +8,10 @@ import { StyleEngine, toTensor } from '../../src/lib/engine/engine';
 import { createModel } from '../../src/lib/engine/model';
 import { EngineError, type Pixels, type StylizeSettings } from '../../src/lib/engine/types';
 import { WhiteboxCartoonModel } from '../../src/lib/engine/whitebox-cartoon/model';
-
-import { loadProjectCatalog } from '../../src/lib/server/catalog-fs';
-import { createNodeEngine, useWasmBackend } from '../../src/lib/server/node-engine';
-import { meanAbsDiff, smallPhoto } from '../helpers/pixels';
+import type { useWasmBackend } from '../../src/lib/server/node-engine';
+import { meanAbsDiff } from '../helpers/pixels';
 import { cacheReader, jobSettings } from '../helpers/engine';
-import { expectMatchesReference, referenceContent } from '../helpers/reference';
-import { fixedLookContract } from '../helpers/fixed-look-contract';
+import { fixedLookContract, setUpModelTests } from '../helpers/fixed-look-contract';
 
 type TF = Awaited<ReturnType<typeof useWasmBackend>>;
 
@@ -36,10 +33,7 @@ const paint = (overrides: Partial<StylizeSettings> = {}, photo = content) =>
 	engine.stylize({ content: photo, styles: [], settings: settings(overrides) });
 
 beforeAll(async () => {
-	tf = await useWasmBackend();
-	catalog = await loadProjectCatalog();
-	engine = await createNodeEngine(catalog);
-	content = await smallPhoto('coffee', SIDE);
+	({ tf, catalog, engine, content } = await setUpModelTests('coffee', SIDE));
 });
 
 afterAll(() => {
@@ -54,17 +48,8 @@ describe('cartoon-whitebox through the engine', () => {
 		tf: () => tf,
 		catalog: () => catalog,
 		engine: () => engine,
-		photo: () => content
-	});
-
-	it('matches its reference image (chelsea at 96 px as a cartoon)', async () => {
-		const input = await referenceContent();
-		const out = await engine.stylize({
-			content: input,
-			styles: [],
-			settings: settings({ workingSide: 96, output: { width: input.width, height: input.height } })
-		});
-		await expectMatchesReference('cartoon-whitebox', out);
+		photo: () => content,
+		referenceShows: 'as a cartoon'
 	});
 
 	it('refuses a card that points at the arbitrary-wyf transfer network, and keeps working', async () => {

@@ -4,15 +4,26 @@ import { expect, it } from 'vitest';
 import { type Catalog, findModel, takesStyleImage } from '../../src/lib/assets/catalog';
 import type { StyleEngine } from '../../src/lib/engine/engine';
 import type { Pixels, StylizeSettings } from '../../src/lib/engine/types';
-import type { useWasmBackend } from '../../src/lib/server/node-engine';
-import { createNodeEngine } from '../../src/lib/server/node-engine';
+import { loadProjectCatalog } from '../../src/lib/server/catalog-fs';
+import { createNodeEngine, useWasmBackend } from '../../src/lib/server/node-engine';
+import type { PhotoId } from './assets';
 import { jobSettings } from './engine';
-import { meanAbsDiff } from './pixels';
+import { meanAbsDiff, smallPhoto } from './pixels';
+import { expectMatchesReference, referenceContent } from './reference';
+
+/** What a model test file needs, made in its beforeAll: wasm tfjs, the catalog, an engine, a small photo. */
+export async function setUpModelTests(photo: PhotoId, side: number) {
+	const tf = await useWasmBackend();
+	const catalog = await loadProjectCatalog();
+	return { tf, catalog, engine: await createNodeEngine(catalog), content: await smallPhoto(photo, side) };
+}
 
 export interface FixedLookContract {
 	modelId: string;
 	/** Mean absolute difference (0..255) a full-strength painting must keep from the photo. */
 	minChange: number;
+	/** What the stored reference image shows (reference content at 96 px), for the test's name. */
+	referenceShows: string;
 	/** Set up in the caller's beforeAll, hence read lazily. */
 	tf(): Awaited<ReturnType<typeof useWasmBackend>>;
 	catalog(): Catalog;
@@ -25,6 +36,15 @@ export function fixedLookContract(c: FixedLookContract): void {
 		c
 			.engine()
 			.stylize({ content: c.photo(), styles: [], settings: jobSettings(c.modelId, c.photo(), overrides) });
+
+	it(`matches its reference image (chelsea at 96 px ${c.referenceShows})`, async () => {
+		const input = await referenceContent();
+		const settings = jobSettings(c.modelId, input, { workingSide: 96 });
+		await expectMatchesReference(
+			c.modelId,
+			await c.engine().stylize({ content: input, styles: [], settings })
+		);
+	});
 
 	it('paints at the requested size, clearly unlike the photo, without a style image', async () => {
 		expect(takesStyleImage(findModel(c.catalog(), c.modelId))).toBe(false);
