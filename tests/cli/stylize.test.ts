@@ -47,6 +47,11 @@ const STYLE = 'rembrandt-night-watch';
 /** Small enough for two CPU cores; the output is still written at the content's own size. */
 const FAST = ['--model', 'arbitrary-wyf', '--working-side', '128'];
 
+/** `rakkan stylize` with the photo, the style and the output, quickly (FAST), plus any extra flags. */
+function paint(content: string, style: string, out: string, extra: string[] = []): Promise<CliResult> {
+	return rakkan(['stylize', '--content', content, '--style', style, ...FAST, ...extra, '--out', out]);
+}
+
 let tempDir: string;
 let chelsea: string;
 let catalog: Catalog;
@@ -95,7 +100,7 @@ describe('rakkan stylize: success', () => {
 	it('paints a photo after a catalog style at the photo size and says what it did in one line', async () => {
 		const dir = await outDir();
 		const out = path.join(dir, 'cat.png');
-		const result = await rakkan(['stylize', '--content', chelsea, '--style', STYLE, ...FAST, '--out', out]);
+		const result = await paint(chelsea, STYLE, out);
 		const line = stdoutLine(result);
 		expect(line).toContain(chelsea);
 		expect(line).toContain('(451x300)');
@@ -117,18 +122,7 @@ describe('rakkan stylize: success', () => {
 
 	it('--max-side 64 gives a long side of 64 with the aspect ratio kept', async () => {
 		const out = path.join(await outDir(), 'small.png');
-		const result = await rakkan([
-			'stylize',
-			'--content',
-			chelsea,
-			'--style',
-			STYLE,
-			...FAST,
-			'--max-side',
-			'64',
-			'--out',
-			out
-		]);
+		const result = await paint(chelsea, STYLE, out, ['--max-side', '64']);
 		expect(stdoutLine(result)).toContain('(64x43, ');
 		const meta = await sharp(out).metadata();
 		expect([meta.width, meta.height]).toEqual([64, Math.round((300 * 64) / 451)]);
@@ -138,20 +132,7 @@ describe('rakkan stylize: success', () => {
 		const webp = VALID_IMAGES.find((spec) => spec.name === 'WebP')!;
 		const content = await writeValidImage(path.join(tempDir, 'in'), webp);
 		const out = path.join(await outDir(), 'webp.png');
-		stdoutLine(
-			await rakkan([
-				'stylize',
-				'--content',
-				content,
-				'--style',
-				STYLE,
-				...FAST,
-				'--max-side',
-				'4000',
-				'--out',
-				out
-			])
-		);
+		stdoutLine(await paint(content, STYLE, out, ['--max-side', '4000']));
 		const meta = await sharp(out).metadata();
 		expect([meta.width, meta.height]).toEqual([180, 120]);
 	});
@@ -159,20 +140,7 @@ describe('rakkan stylize: success', () => {
 	it('takes a local image file as the style, even a 1x1 one', async () => {
 		const coffee = await photoPath('coffee');
 		const out = path.join(await outDir(), 'coffee-style.png');
-		const line = stdoutLine(
-			await rakkan([
-				'stylize',
-				'--content',
-				chelsea,
-				'--style',
-				coffee,
-				...FAST,
-				'--max-side',
-				'96',
-				'--out',
-				out
-			])
-		);
+		const line = stdoutLine(await paint(chelsea, coffee, out, ['--max-side', '96']));
 		expect(line).toContain(`after ${coffee} with arbitrary-wyf`);
 		expect((await sharp(out).metadata()).width).toBe(96);
 
@@ -181,20 +149,7 @@ describe('rakkan stylize: success', () => {
 		await mkdir(path.dirname(dot), { recursive: true });
 		await pattern(1, 1).png().toFile(dot);
 		const tiny = path.join(await outDir(), 'dot-style.png');
-		stdoutLine(
-			await rakkan([
-				'stylize',
-				'--content',
-				chelsea,
-				'--style',
-				dot,
-				...FAST,
-				'--max-side',
-				'96',
-				'--out',
-				tiny
-			])
-		);
+		stdoutLine(await paint(chelsea, dot, tiny, ['--max-side', '96']));
 		expect((await sharp(tiny).metadata()).width).toBe(96);
 	});
 
@@ -203,18 +158,7 @@ describe('rakkan stylize: success', () => {
 		const dir = await outDir();
 		const out = path.join(dir, 'out.png');
 		// Strength below 1 also runs the photo itself through the style network.
-		const result = await rakkan([
-			'stylize',
-			'--content',
-			content,
-			'--style',
-			STYLE,
-			...FAST,
-			'--strength',
-			'0.5',
-			'--out',
-			out
-		]);
+		const result = await paint(content, STYLE, out, ['--strength', '0.5']);
 		expect(stdoutLine(result)).toContain(`(${spec.width}x${spec.height})`);
 		const meta = await sharp(out).metadata();
 		expect([meta.format, meta.width, meta.height]).toEqual(['png', spec.width, spec.height]);
@@ -282,16 +226,7 @@ describe('rakkan stylize: failures', () => {
 	it.each(BAD_IMAGES)('refuses a $name as the photo, in one line, writing nothing', async (spec) => {
 		const content = await writeBadImage(path.join(tempDir, 'bad'), spec);
 		const dir = await outDir();
-		const result = await rakkan([
-			'stylize',
-			'--content',
-			content,
-			'--style',
-			STYLE,
-			...FAST,
-			'--out',
-			path.join(dir, 'out.png')
-		]);
+		const result = await paint(content, STYLE, path.join(dir, 'out.png'));
 		expectOneLineError(result, spec.message);
 		expect(result.stderr).toContain(content);
 		expect(await readdir(dir)).toEqual([]);
@@ -302,16 +237,7 @@ describe('rakkan stylize: failures', () => {
 		async (spec) => {
 			const style = await writeBadImage(path.join(tempDir, 'bad-style'), spec);
 			const dir = await outDir();
-			const result = await rakkan([
-				'stylize',
-				'--content',
-				chelsea,
-				'--style',
-				style,
-				...FAST,
-				'--out',
-				path.join(dir, 'out.png')
-			]);
+			const result = await paint(chelsea, style, path.join(dir, 'out.png'));
 			expectOneLineError(result, spec.message);
 			expect(result.stderr).toContain(style);
 			expect(await readdir(dir)).toEqual([]);
@@ -327,26 +253,14 @@ describe('rakkan stylize: failures', () => {
 			path.join(tempDir, 'bad'),
 			BAD_IMAGES.find((spec) => spec.name.startsWith('truncated JPEG'))!
 		);
-		expectOneLineError(
-			await rakkan(['stylize', '--content', bad, '--style', STYLE, ...FAST, '--out', out]),
-			/truncated or corrupt/
-		);
+		expectOneLineError(await paint(bad, STYLE, out), /truncated or corrupt/);
 		expect((await readFile(out)).equals(before)).toBe(true);
 		expect(await readdir(dir)).toEqual(['keep.png']);
 	});
 
 	it('names every known style when the style is neither an id nor a file', async () => {
 		const dir = await outDir();
-		const result = await rakkan([
-			'stylize',
-			'--content',
-			chelsea,
-			'--style',
-			'van-gogh-sunflowers',
-			...FAST,
-			'--out',
-			path.join(dir, 'out.png')
-		]);
+		const result = await paint(chelsea, 'van-gogh-sunflowers', path.join(dir, 'out.png'));
 		expectOneLineError(result, /"van-gogh-sunflowers" is neither a style id \(.*\) nor an image file/);
 		expect(catalog.styles.length).toBeGreaterThan(1);
 		for (const style of catalog.styles) expect(result.stderr).toContain(style.id);
@@ -390,17 +304,7 @@ describe('rakkan stylize: failures', () => {
 		'refuses --strength=%s, saying it must be 0 to 1',
 		async (strength) => {
 			const dir = await outDir();
-			const result = await rakkan([
-				'stylize',
-				'--content',
-				chelsea,
-				'--style',
-				STYLE,
-				...FAST,
-				`--strength=${strength}`,
-				'--out',
-				path.join(dir, 'out.png')
-			]);
+			const result = await paint(chelsea, STYLE, path.join(dir, 'out.png'), [`--strength=${strength}`]);
 			expectOneLineError(result, /strength must be a number from 0 to 1, got /);
 			expect(await readdir(dir)).toEqual([]);
 		}
@@ -423,16 +327,7 @@ describe('rakkan stylize: failures', () => {
 		);
 		const dir = await outDir();
 		expectOneLineError(
-			await rakkan([
-				'stylize',
-				'--content',
-				chelsea,
-				'--style',
-				STYLE,
-				...FAST,
-				'--out',
-				path.join(dir, 'out.gif')
-			]),
+			await paint(chelsea, STYLE, path.join(dir, 'out.gif')),
 			/--out must name a \.png, \.jpg or \.jpeg file/
 		);
 		expect(await readdir(dir)).toEqual([]);
@@ -440,16 +335,7 @@ describe('rakkan stylize: failures', () => {
 
 	it('refuses an output folder that does not exist before doing any work', async () => {
 		const missing = path.join(tempDir, 'no-such-folder');
-		const result = await rakkan([
-			'stylize',
-			'--content',
-			chelsea,
-			'--style',
-			STYLE,
-			...FAST,
-			'--out',
-			path.join(missing, 'out.png')
-		]);
+		const result = await paint(chelsea, STYLE, path.join(missing, 'out.png'));
 		expectOneLineError(result, /--out: the folder .*no-such-folder does not exist/);
 		expect(result.stderr).not.toContain('.partial-');
 		expect(await readdir(tempDir)).not.toContain('no-such-folder');
@@ -463,18 +349,7 @@ describe('rakkan stylize: failures', () => {
 			/--working-side must be a whole number of pixels, at least 4, got "2"/
 		);
 		expectOneLineError(
-			await rakkan([
-				'stylize',
-				'--content',
-				chelsea,
-				'--style',
-				STYLE,
-				...FAST,
-				'--max-side',
-				'1.5',
-				'--out',
-				out
-			]),
+			await paint(chelsea, STYLE, out, ['--max-side', '1.5']),
 			/--max-side must be a whole number of pixels, at least 1, got "1.5"/
 		);
 		expect(await readdir(dir)).toEqual([]);
