@@ -14,18 +14,22 @@ import { seededRandom } from '../helpers/random';
 
 describe('planTiles', () => {
 	it('covers every pixel with tiles no larger than asked, neighbours overlapping at least as asked', () => {
+		// Plain checks that collect problems (one expect() per tile made this slow on a busy machine).
 		const random = seededRandom(5);
-		for (let trial = 0; trial < 2000; trial++) {
+		const problems: string[] = [];
+		for (let trial = 0; trial < 1000 && problems.length < 5; trial++) {
 			const width = 1 + Math.floor(random() * 3000);
 			const height = 1 + Math.floor(random() * 3000);
 			const tileSize = 64 + Math.floor(random() * 900);
 			const overlap = Math.floor(random() * (tileSize / 2 - 1));
 			const plan = planTiles(width, height, tileSize, overlap);
+			const where = `${width}x${height}, tiles ${tileSize}, overlap ${overlap}`;
 			for (const tile of plan.tiles) {
-				expect(tile.width).toBeLessThanOrEqual(tileSize);
-				expect(tile.height).toBeLessThanOrEqual(tileSize);
-				if (tile.x > 0) expect(tile.overlapLeft).toBeGreaterThanOrEqual(overlap);
-				if (tile.y > 0) expect(tile.overlapTop).toBeGreaterThanOrEqual(overlap);
+				if (tile.width > tileSize || tile.height > tileSize)
+					problems.push(`${where}: tile ${tile.index} too big`);
+				if ((tile.x > 0 && tile.overlapLeft < overlap) || (tile.y > 0 && tile.overlapTop < overlap)) {
+					problems.push(`${where}: tile ${tile.index} overlaps too little`);
+				}
 			}
 			// The tiles form a grid: its column spans must cover 0..width and its row spans 0..height,
 			// each starting no later than the previous one ends.
@@ -35,12 +39,12 @@ describe('planTiles', () => {
 				[spans((t) => [t.x, t.x + t.width]), width],
 				[spans((t) => [t.y, t.y + t.height]), height]
 			] as const) {
-				expect(line[0]![0]).toBe(0);
-				for (let i = 1; i < line.length; i++) expect(line[i]![0]).toBeLessThanOrEqual(line[i - 1]![1]);
-				expect(line.at(-1)![1]).toBe(length);
+				const gap = line.some((span, i) => i > 0 && span[0] > line[i - 1]![1]);
+				if (line[0]![0] !== 0 || gap || line.at(-1)![1] !== length) problems.push(`${where}: not covered`);
 			}
-			expect(plan.tiles.length).toBe(plan.rows * plan.columns);
+			if (plan.tiles.length !== plan.rows * plan.columns) problems.push(`${where}: not a grid`);
 		}
+		expect(problems).toEqual([]);
 	});
 
 	it('spreads tiles evenly, painting little more than the image', () => {
