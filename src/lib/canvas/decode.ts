@@ -53,9 +53,9 @@ export async function pixelsToBitmap(pixels: Pixels): Promise<ImageBitmap> {
 	return createImageBitmap(new ImageData(new Uint8ClampedArray(pixels.data), pixels.width, pixels.height));
 }
 
-export type ExportFormat = 'png' | 'jpeg';
+export type ExportFormat = 'png' | 'jpeg' | 'webp';
 
-/** Encodes pixels as PNG or JPEG (quality 0..1 for JPEG). */
+/** Encodes pixels as PNG, JPEG or WebP (quality 0..1 for the lossy two). */
 export async function encodePixels(
 	pixels: Pixels,
 	format: ExportFormat,
