@@ -38,11 +38,18 @@ export async function signedJpeg(id: TestIdentity): Promise<Uint8Array> {
 	return signImage(await plainJpeg(), sampleInput(await plainPng(40, 30)), id.signer);
 }
 
-/** Flips one byte inside the first IDAT: the credentials still parse, the data hash no longer matches. */
-export function tamperPng(bytes: Uint8Array): Uint8Array {
-	const out = bytes.slice();
-	const idat = parsePng(bytes).find((c) => c.type === 'IDAT')!;
-	out[idat.offset + 8 + Math.floor(idat.data.length / 2)]! ^= 0x01;
+/**
+ * The signed PNG with other pixels: its image data replaced by a different picture of the same size (a
+ * whole, decodable PNG), credentials untouched, so the data hash no longer matches.
+ */
+export async function tamperPng(bytes: Uint8Array, width = 96, height = 72): Promise<Uint8Array> {
+	const other = new Uint8Array(await pattern(width, height).negate().png().toBuffer());
+	const firstIdat = (png: Uint8Array) => parsePng(png).find((c) => c.type === 'IDAT')!.offset;
+	const head = bytes.subarray(0, firstIdat(bytes));
+	const tail = other.subarray(firstIdat(other));
+	const out = new Uint8Array(head.length + tail.length);
+	out.set(head);
+	out.set(tail, head.length);
 	return out;
 }
 
