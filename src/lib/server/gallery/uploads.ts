@@ -39,8 +39,13 @@ const MIME: Record<'png' | 'jpeg' | 'webp', ImageMimeType> = {
 	webp: 'image/webp'
 };
 
+function sizeText(bytes: number): string {
+	if (bytes >= 1024 * 1024) return megabytes(bytes);
+	return bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} kB` : `${bytes} bytes`;
+}
+
 export function tooManyBytesMessage(bytes: number, limits: UploadLimits): string {
-	return `The file is ${megabytes(bytes)}; the limit is ${megabytes(limits.maxBytes)}.`;
+	return `The file is ${sizeText(bytes)}; the limit is ${sizeText(limits.maxBytes)}.`;
 }
 
 /** Checks the bytes without decoding them; throws an {@link UploadError} with the status to answer. */
