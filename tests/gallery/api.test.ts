@@ -18,7 +18,7 @@ let signed: Uint8Array;
 beforeAll(async () => {
 	dataDir = await mkdtemp(path.join(os.tmpdir(), 'rakkan-gallery-api-'));
 	[server, id] = await Promise.all([
-		startServer({ RAKKAN_DATA_DIR: dataDir, RAKKAN_LOGIN_ATTEMPTS: '5' }),
+		startServer({ RAKKAN_DATA_DIR: dataDir, RAKKAN_LOGIN_ATTEMPTS: '5', RAKKAN_ADMINS: 'moderator' }),
 		testIdentity('Gallery Painter')
 	]);
 	signed = await signedPng(id);
@@ -300,6 +300,28 @@ describe('accounts and safety', () => {
 		const renamed = await owner.request('PATCH', `/api/images/${image.id}`, { title: 'Renamed' });
 		expect(renamed.body).toMatchObject({ title: 'Renamed' });
 		expect((await owner.request('DELETE', `/api/images/${image.id}`)).status).toBe(204);
+		expect((await owner.get(`/api/images/${image.id}`)).status).toBe(404);
+	});
+
+	it('lets an admin see the reports on any public image, hide it and delete it', async () => {
+		const owner = await newUser();
+		const image = (await owner.upload(signed, { rightsConfirmed: 'true' })).body;
+		const reporter = await newUser();
+		await reporter.request('POST', `/api/images/${image.id}/reports`, { reason: 'Not theirs to publish.' });
+		const moderator = new ApiClient(server.url);
+		expect((await moderator.signup('moderator')).status).toBe(201);
+		expect((await moderator.get('/api/auth/me')).body).toMatchObject({ user: { isAdmin: true } });
+		const reports = await moderator.get<{ reports: { reason: string; reporter: { username: string } }[] }>(
+			`/api/images/${image.id}/reports`
+		);
+		expect(reports.body.reports.map((r) => r.reason)).toEqual(['Not theirs to publish.']);
+		expect((await moderator.request('POST', `/api/images/${image.id}/hide`, { hidden: true })).status).toBe(
+			200
+		);
+		const listed = await reporter.get<ImagePage>('/api/images?limit=100');
+		expect(listed.body.items.map((i) => i.id)).not.toContain(image.id);
+		expect((await moderator.request('PATCH', `/api/images/${image.id}`, { title: 'x' })).status).toBe(403);
+		expect((await moderator.request('DELETE', `/api/images/${image.id}`)).status).toBe(204);
 		expect((await owner.get(`/api/images/${image.id}`)).status).toBe(404);
 	});
 
