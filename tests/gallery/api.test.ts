@@ -176,7 +176,7 @@ describe('sharing', () => {
 		expect(fetched.body.description).toBe(title);
 	});
 
-	it('refuses a decompression bomb, an SVG and a truncated JPEG with the right status and a message', async () => {
+	it('refuses a decompression bomb, an SVG, a truncated JPEG and a too large file with the right status and a message', async () => {
 		const client = await newUser();
 		const cases: [Uint8Array, string, number, RegExp][] = [
 			[bombPng(), 'bomb.png', 413, /30000 x 30000 pixels/],
@@ -188,6 +188,10 @@ describe('sharing', () => {
 			expect(response.status, name).toBe(status);
 			expect(response.body.message, name).toMatch(message);
 		}
+		// Over the byte limit (25 MiB by default): refused from its Content-Length, before it is read.
+		const huge = await client.upload(new Uint8Array(26 * 1024 * 1024), { visibility: 'unlisted' }, 'big.png');
+		expect(huge.status).toBe(413);
+		expect(huge.body.message).toMatch(/the limit is 25 MB\./);
 		expect((await client.get<ImagePage>('/api/images?mine=1')).body.items).toEqual([]);
 	});
 
