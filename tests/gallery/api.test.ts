@@ -261,6 +261,9 @@ describe('accounts and safety', () => {
 		expect(taken.status).toBe(409);
 		expect(taken.body).toEqual({ message: 'That username is taken.' });
 		expect((await new ApiClient(server.url).upload(await plainPng())).status).toBe(401);
+		const unknown = await client.get('/api/no-such-thing');
+		expect(unknown.status).toBe(404);
+		expect(unknown.body).toEqual({ message: 'No such API endpoint.' });
 	});
 
 	it('signs out server-side: the old cookie no longer works', async () => {
