@@ -5,6 +5,9 @@ export default defineConfig({
 	plugins: [sveltekit()],
 	worker: { format: 'es' },
 	optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
+	// Bundled into the server build so that provenance/reflect-shim.ts runs before tsyringe loads (an
+	// external import would be hoisted above it).
+	ssr: { noExternal: ['@peculiar/x509', 'tsyringe'] },
 	test: {
 		projects: [
 			{
@@ -41,6 +44,18 @@ export default defineConfig({
 					environment: 'node',
 					testTimeout: 120_000,
 					hookTimeout: 120_000
+				}
+			},
+			{
+				// The gallery: repository and stores against PGlite, a throwaway PostgreSQL cluster and s3rver on
+				// loopback; the API through the production build (npm run build first).
+				extends: true,
+				test: {
+					name: 'gallery',
+					include: ['tests/gallery/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 180_000,
+					hookTimeout: 180_000
 				}
 			},
 			{

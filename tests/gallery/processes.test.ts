@@ -1,0 +1,86 @@
+// Two server processes behind one address's worth of state: a shared PostgreSQL server and an S3 bucket
+// (s3rver), both on loopback. Whatever one process did, the other sees: accounts, sessions, images and
+// their bytes, and the sign-in rate limit.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { GalleryImage, ImagePage } from '../../src/lib/gallery-api';
+import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { startS3, type TestS3 } from '../helpers/s3';
+import { testIdentity } from '../provenance/helpers';
+import { signedPng } from './images';
+import { ApiClient, startServer, type RunningServer } from './server';
+
+let pg: TestPostgres;
+let s3: TestS3;
+let servers: RunningServer[] = [];
+let dataDir: string;
+
+beforeAll(async () => {
+	[pg, s3] = await Promise.all([startPostgres(), startS3()]);
+	dataDir = await mkdtemp(path.join(os.tmpdir(), 'rakkan-gallery-procs-'));
+	const env = {
+		DATABASE_URL: await pg.createDatabase('shared'),
+		S3_ENDPOINT: s3.endpoint,
+		S3_BUCKET: s3.bucket,
+		S3_ACCESS_KEY_ID: s3.accessKeyId,
+		S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+		RAKKAN_LOGIN_ATTEMPTS: '4'
+	};
+	// Started at the same time: both run the migrations against the one database.
+	servers = await Promise.all(
+		['a', 'b'].map((name) => startServer({ ...env, RAKKAN_DATA_DIR: path.join(dataDir, name) }))
+	);
+});
+
+afterAll(async () => {
+	await Promise.all(servers.map((s) => s.stop()));
+	await Promise.all([pg?.stop(), s3?.stop()]);
+	await rm(dataDir, { recursive: true, force: true });
+});
+
+it('share one state: a session, an image and its bytes made through one process are there in the other', async () => {
+	const [a, b] = servers as [RunningServer, RunningServer];
+	const onA = new ApiClient(a.url);
+	expect((await onA.signup('shared_user')).status).toBe(201);
+	const bytes = await signedPng(await testIdentity('Two Processes'));
+	const image = (await onA.upload(bytes, { rightsConfirmed: 'true' })).body;
+
+	// The same cookie, presented to the other process (as a load balancer would send it).
+	const onB = new ApiClient(b.url);
+	onB.cookie = onA.cookie;
+	expect((await onB.get('/api/auth/me')).body).toMatchObject({ user: { username: 'shared_user' } });
+	expect((await onB.get<ImagePage>('/api/images')).body.items.map((i) => i.id)).toEqual([image.id]);
+	const original = await new ApiClient(b.url).get<Uint8Array>(image.originalUrl);
+	expect(Buffer.from(original.body).equals(Buffer.from(bytes))).toBe(true);
+	const renamed = await onB.request<GalleryImage>('PATCH', `/api/images/${image.id}`, {
+		title: 'Renamed on B'
+	});
+	expect(renamed.body.title).toBe('Renamed on B');
+	expect((await onA.get<GalleryImage>(`/api/images/${image.id}`)).body.title).toBe('Renamed on B');
+
+	// Signing out on one process ends the session on both.
+	await onB.request('POST', '/api/auth/logout');
+	const stale = new ApiClient(a.url);
+	stale.cookie = onA.cookie;
+	expect((await stale.get('/api/auth/me')).body).toEqual({ user: null });
+});
+
+it('count sign-in attempts together, so spreading them over processes does not get around the limit', async () => {
+	const [a, b] = servers as [RunningServer, RunningServer];
+	await new ApiClient(a.url).signup('limited_user');
+	const statuses: number[] = [];
+	for (let i = 0; i < 5; i++) {
+		const via = new ApiClient((i % 2 ? b : a).url);
+		statuses.push(
+			(
+				await via.request('POST', '/api/auth/login', {
+					username: 'limited_user',
+					password: 'not the password'
+				})
+			).status
+		);
+	}
+	expect(statuses).toEqual([401, 401, 401, 401, 429]);
+});
