@@ -1,0 +1,27 @@
+// The gallery's filters as they travel in the page's address and on to GET /api/images: style reference,
+// model, rights verdict and creator, plus the pagination cursor. Pure: no DOM, no Svelte.
+
+export const FILTER_KEYS = ['style', 'model', 'rights', 'creator'] as const;
+export type FilterKey = (typeof FILTER_KEYS)[number];
+export type GalleryFilters = Partial<Record<FilterKey, string>>;
+
+/** The filters set in `params` (blank ones dropped, surrounding spaces trimmed). */
+export function readFilters(params: URLSearchParams): GalleryFilters {
+	const filters: GalleryFilters = {};
+	for (const key of FILTER_KEYS) {
+		const value = params.get(key)?.trim();
+		if (value) filters[key] = value;
+	}
+	return filters;
+}
+
+/** A query string (without "?") for these filters and, to go on from a page, its cursor. */
+export function filterQuery(filters: GalleryFilters, cursor?: string | null): string {
+	const params = new URLSearchParams();
+	for (const key of FILTER_KEYS) {
+		const value = filters[key];
+		if (value) params.set(key, value);
+	}
+	if (cursor) params.set('cursor', cursor);
+	return params.toString();
+}
