@@ -54,7 +54,13 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
 		});
 		server.once('exit', (code) => reject(new Error(`server.js exited with ${code}: ${out}`)));
 	});
-	const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+	let browser: Browser;
+	try {
+		browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+	} catch (error) {
+		server.kill('SIGTERM');
+		throw error;
+	}
 	return {
 		url,
 		browser,
