@@ -1,11 +1,23 @@
 // Production entry: the SvelteKit handler on HOST:PORT (default 127.0.0.1:3000), printing its address.
 import http from 'node:http';
-import { handler } from './build/handler.js';
+
+// adapter-node refuses bodies over 512 kB with a plain-text answer; the gallery's upload route reads the
+// body itself with its own limit (RAKKAN_MAX_UPLOAD_BYTES) and answers 413 as JSON.
+process.env.BODY_SIZE_LIMIT ??= 'Infinity';
+// Without ORIGIN (or PROTOCOL_HEADER, e.g. x-forwarded-proto behind a TLS proxy) adapter-node assumes
+// https; this server speaks plain http, and says so in a header it sets itself on every request.
+const PROTOCOL = 'x-rakkan-protocol';
+const ownProtocol = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+if (ownProtocol) process.env.PROTOCOL_HEADER = PROTOCOL;
+const { handler } = await import('./build/handler.js');
 
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 3000);
 
-const server = http.createServer((req, res) => handler(req, res, () => {}));
+const server = http.createServer((req, res) => {
+	if (ownProtocol) req.headers[PROTOCOL] = 'http';
+	handler(req, res, () => {});
+});
 server.listen(port, host, () => {
 	const address = server.address();
 	const shown = typeof address === 'object' && address ? address.port : port;

@@ -1,0 +1,82 @@
+// What an upload must be before anything decodes it: a PNG, JPEG or WebP by its bytes (never by its name
+// or declared type), within the byte and pixel limits read from its header (so a decompression bomb is
+// refused before decoding), and whole. Then the thumbnail, a derived WebP rendition made with sharp.
+import sharp from 'sharp';
+import { IMAGE_ERRORS, ImageInputError, readImageHeader, tooLargeMessage } from '../../kernels/image-header';
+import { checkImageBytes, megabytes } from '../../provenance/inspect';
+import type { ImageMimeType } from '../../gallery-api';
+
+export interface UploadLimits {
+	maxBytes: number;
+	maxPixels: number;
+}
+
+export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { maxBytes: 25 * 1024 * 1024, maxPixels: 50_000_000 };
+
+/** Long side of the thumbnail rendition. */
+export const THUMBNAIL_SIDE = 512;
+
+export class UploadError extends Error {
+	constructor(
+		readonly status: 400 | 413 | 415,
+		message: string
+	) {
+		super(message);
+		this.name = 'UploadError';
+	}
+}
+
+export interface SniffedImage {
+	mimeType: ImageMimeType;
+	/** As displayed (after EXIF orientation). */
+	width: number;
+	height: number;
+}
+
+const MIME: Record<'png' | 'jpeg' | 'webp', ImageMimeType> = {
+	png: 'image/png',
+	jpeg: 'image/jpeg',
+	webp: 'image/webp'
+};
+
+export function tooManyBytesMessage(bytes: number, limits: UploadLimits): string {
+	return `The file is ${megabytes(bytes)}; the limit is ${megabytes(limits.maxBytes)}.`;
+}
+
+/** Checks the bytes without decoding them; throws an {@link UploadError} with the status to answer. */
+export function sniffUpload(bytes: Uint8Array, limits: UploadLimits = DEFAULT_UPLOAD_LIMITS): SniffedImage {
+	if (bytes.length > limits.maxBytes) throw new UploadError(413, tooManyBytesMessage(bytes.length, limits));
+	let header;
+	try {
+		header = readImageHeader(bytes, Number.POSITIVE_INFINITY);
+	} catch (error) {
+		if (!(error instanceof ImageInputError)) throw error;
+		const unsupported = error.message === IMAGE_ERRORS.svg || error.message === IMAGE_ERRORS.unsupported;
+		throw new UploadError(unsupported ? 415 : 400, error.message);
+	}
+	if (header.width * header.height > limits.maxPixels) {
+		throw new UploadError(413, tooLargeMessage(header.width, header.height, limits.maxPixels));
+	}
+	if (header.format !== 'webp') {
+		const check = checkImageBytes('The image', bytes);
+		if (check.ok && check.damage) throw new UploadError(400, check.damage);
+	}
+	return { mimeType: MIME[header.format], width: header.orientedWidth, height: header.orientedHeight };
+}
+
+/** Decodes the whole image (refusing truncated data) into a WebP thumbnail, upright, at most 512 px. */
+export async function renderThumbnail(
+	bytes: Uint8Array,
+	limits: UploadLimits = DEFAULT_UPLOAD_LIMITS
+): Promise<Uint8Array> {
+	try {
+		const out = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated' })
+			.rotate()
+			.resize(THUMBNAIL_SIDE, THUMBNAIL_SIDE, { fit: 'inside', withoutEnlargement: true })
+			.webp({ quality: 80 })
+			.toBuffer();
+		return new Uint8Array(out);
+	} catch {
+		throw new UploadError(400, 'The image data is truncated or corrupt: it cannot be decoded.');
+	}
+}

@@ -1,0 +1,68 @@
+import { json } from '@sveltejs/kit';
+import { GalleryError } from '$lib/server/gallery/repository';
+import {
+	api,
+	optionalText,
+	parseBoolean,
+	parseVisibility,
+	readBody,
+	requireUser
+} from '$lib/server/gallery/http';
+import { gallery } from '$lib/server/gallery/service';
+import { tooManyBytesMessage } from '$lib/server/gallery/uploads';
+import type { RequestHandler } from './$types';
+
+/** Room for the form's other fields and the multipart boundaries around the file. */
+const MULTIPART_OVERHEAD = 256 * 1024;
+
+export const GET: RequestHandler = api(async ({ url, locals }) => {
+	const q = url.searchParams;
+	const limit = q.get('limit');
+	const page = await (
+		await gallery()
+	).repository.listImages(
+		{
+			cursor: q.get('cursor'),
+			limit: limit === null ? undefined : Number(limit),
+			style: q.get('style') || undefined,
+			model: q.get('model') || undefined,
+			rights: q.get('rights') || undefined,
+			creator: q.get('creator') || undefined,
+			mine: q.get('mine') === '1' || q.get('mine') === 'true'
+		},
+		locals.user
+	);
+	return json(page);
+});
+
+export const POST: RequestHandler = api(async (event) => {
+	const user = requireUser(event);
+	const { repository } = await gallery();
+	const type = event.request.headers.get('content-type') ?? '';
+	if (!/^multipart\/form-data/i.test(type)) {
+		throw new GalleryError(400, 'Send the image as multipart/form-data with a "file" field.');
+	}
+	const limits = repository.limits;
+	const body = await readBody(event.request, limits.maxBytes + MULTIPART_OVERHEAD, () =>
+		tooManyBytesMessage(Number(event.request.headers.get('content-length') ?? 0), limits)
+	);
+	let form: FormData;
+	try {
+		form = await new Response(body as Uint8Array<ArrayBuffer>, {
+			headers: { 'content-type': type }
+		}).formData();
+	} catch {
+		throw new GalleryError(400, 'The multipart form cannot be read.');
+	}
+	const file = form.get('file');
+	if (!(file instanceof Blob)) throw new GalleryError(400, 'The form has no "file" field with the image.');
+	const fallbackTitle = file instanceof File && file.name ? file.name.replace(/\.[^.]*$/, '') : 'Untitled';
+	const image = await repository.createImage(user, {
+		bytes: new Uint8Array(await file.arrayBuffer()),
+		title: optionalText(form.get('title'), 'title') || fallbackTitle,
+		description: optionalText(form.get('description'), 'description') ?? '',
+		visibility: parseVisibility(form.get('visibility'), 'public'),
+		rightsConfirmed: parseBoolean(form.get('rightsConfirmed'), 'rightsConfirmed') ?? false
+	});
+	return json(image, { status: 201 });
+});
