@@ -84,7 +84,8 @@ export async function startGallery(): Promise<Studio> {
 	const dataDir = await makeTempDir('rakkan-e2e-gallery-');
 	let studio: Studio;
 	try {
-		studio = await startStudio({ env: { RAKKAN_DATA_DIR: dataDir } });
+		// Nothing shared from the environment: an embedded database and a file store in the fresh directory.
+		studio = await startStudio({ env: { RAKKAN_DATA_DIR: dataDir, DATABASE_URL: '', S3_BUCKET: '' } });
 	} catch (error) {
 		await removeDir(dataDir);
 		throw error;

@@ -1,9 +1,18 @@
-// The gallery's JSON API as the pages see it (the contract in the README's gallery section): the shapes
-// the server returns and one fetch helper that turns its `{ message }` refusals into errors a page can
+// The gallery's JSON API as the pages see it: the shapes the server returns (src/lib/gallery-api.ts),
+// words for visibilities, and one fetch helper that turns its `{ message }` refusals into errors a page can
 // show. Runs in the browser and in server loads (with SvelteKit's `event.fetch`).
 
-export const VISIBILITIES = ['public', 'unlisted', 'private'] as const;
-export type Visibility = (typeof VISIBILITIES)[number];
+import type { GalleryImage, Visibility } from '../gallery-api';
+
+export { VISIBILITIES } from '../gallery-api';
+export type {
+	ApiToken,
+	GalleryImage,
+	GalleryUser,
+	ImageCredentials,
+	ImagePage,
+	Visibility
+} from '../gallery-api';
 
 export const VISIBILITY_WORDS: Record<Visibility, string> = {
 	public: 'Public: listed in the gallery',
@@ -11,73 +20,11 @@ export const VISIBILITY_WORDS: Record<Visibility, string> = {
 	private: 'Private: only me'
 };
 
-export type CredentialsState = 'trusted' | 'untrusted' | 'tampered' | 'invalid' | 'none';
-
-export interface SessionUser {
-	id: string;
-	username: string;
-	isAdmin: boolean;
-}
-
-export interface GalleryImage {
-	id: string;
-	title: string;
-	description: string;
-	visibility: Visibility;
-	hidden: boolean;
-	createdAt: string;
-	owner: { username: string };
-	mimeType: 'image/png' | 'image/jpeg' | 'image/webp';
-	byteSize: number;
-	width: number;
-	height: number;
-	originalUrl: string;
-	thumbnailUrl: string;
-	credentials: {
-		state: CredentialsState;
-		summary: string;
-		signer: string | null;
-		claimGenerator: string | null;
-		signedAt: string | null;
-		ingredients: {
-			title: string;
-			relationship: string;
-			attribution: string | null;
-			license: string | null;
-		}[];
-		models: { id: string; name: string; license: string; commercialUse: boolean }[];
-		styles: {
-			id: string | null;
-			title: string;
-			artist: string | null;
-			year: string | null;
-			license: string | null;
-		}[];
-		recipe: Record<string, unknown> | null;
-	};
-	rights: { verdict: string | null; label: string | null; nonCommercial: boolean; confirmedByOwner: boolean };
-	attribution: string;
-	labels: string[];
-	parentId: string | null;
-}
-
-export interface GalleryPage {
-	items: GalleryImage[];
-	nextCursor: string | null;
-}
-
-export interface ApiToken {
-	id: string;
-	name: string;
-	createdAt: string;
-	lastUsedAt: string | null;
-}
-
 export interface ImageReport {
 	id: string;
 	reason: string;
 	createdAt: string;
-	reporter: string | { username: string };
+	reporter: { username: string };
 }
 
 /** A refusal from the API (its `message` is written for people) or a failure to reach it. */
@@ -128,11 +75,6 @@ export async function api<T>(
 /** Words for a failed call: the server's own message, or what went wrong in this page. */
 export function errorMessage(error: unknown): string {
 	return error instanceof ApiError ? error.message : `Something went wrong: ${(error as Error).message}`;
-}
-
-/** Who filed a report, whichever way the server spells it. */
-export function reporterName(report: ImageReport): string {
-	return typeof report.reporter === 'string' ? report.reporter : report.reporter.username;
 }
 
 /** A path inside this site to return to after signing in; anything else (another origin) goes home. */

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { api, ApiError, type GalleryPage } from '$lib/gallery/api';
+import { api, ApiError, type ImagePage } from '$lib/gallery/api';
 import { filterQuery, readFilters } from '$lib/gallery/filters';
 import type { PageServerLoad } from './$types';
 
@@ -7,7 +7,7 @@ export const load: PageServerLoad = async ({ fetch, url }) => {
 	const filters = readFilters(url.searchParams);
 	const query = filterQuery(filters, url.searchParams.get('cursor'));
 	try {
-		const page = await api<GalleryPage>(`/api/images${query ? `?${query}` : ''}`, {}, fetch);
+		const page = await api<ImagePage>(`/api/images${query ? `?${query}` : ''}`, {}, fetch);
 		return { ...page, filters, paged: url.searchParams.has('cursor') };
 	} catch (failure) {
 		// A refused filter or a stale cursor: the server's words, with its status.
