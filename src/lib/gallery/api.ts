@@ -2,7 +2,7 @@
 // words for visibilities, and one fetch helper that turns its `{ message }` refusals into errors a page can
 // show. Runs in the browser and in server loads (with SvelteKit's `event.fetch`).
 
-import type { GalleryImage, Visibility } from '../gallery-api';
+import type { Visibility } from '../gallery-api';
 
 export { VISIBILITIES } from '../gallery-api';
 export type {
