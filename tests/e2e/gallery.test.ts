@@ -123,11 +123,18 @@ describe('the gallery', () => {
 		await studioPage.setContent(await photoPath('coffee'));
 		await studioPage.byTestId('content-origin').selectOption('own-work');
 		await paint(studioPage);
+		// The photo's origin is not in the credentials: public sharing waits for the owner's confirmation.
+		await studioPage.byTestId('share-title').fill(HOSTILE_TITLE);
+		await studioPage.byTestId('share').click();
+		await expect(studioPage.byTestId('share-alert').textContent(WAIT)).resolves.toMatch(/confirm/i);
+		await expect(studioPage.byTestId('share-alert').getAttribute('role')).resolves.toBe('alert');
+		await expect(studioPage.byTestId('share-result').count()).resolves.toBe(0);
 		const id = await share(studioPage, HOSTILE_TITLE, 'public');
 		privateId = await share(studioPage, PRIVATE_TITLE, 'private');
 		const sent = await sentUploads(page);
-		expect(sent).toHaveLength(2);
-		publicImage = { id, uploaded: sent[0]! };
+		// The refused upload, the public one, the private one.
+		expect(sent).toHaveLength(3);
+		publicImage = { id, uploaded: sent[1]! };
 		await expect(verifyImage(publicImage.uploaded)).resolves.toMatchObject({ state: 'untrusted' });
 
 		// Its page: the hostile title as text, valid credentials from an unknown signer, the model named.
@@ -232,12 +239,22 @@ describe('the gallery', () => {
 		expect(parent?.manifest?.label).toBe(original.activeManifest);
 
 		// Shared, the remix links back to the image it was made from.
-		const remixId = await share(studioPage, REMIX_TITLE, 'unlisted');
+		const remixId = await share(studioPage, REMIX_TITLE, 'public');
 		await page.goto(`${gallery.url}/gallery/${remixId}`);
 		await expect(page.getByTestId('image-parent').getAttribute('href')).resolves.toMatch(
 			new RegExp(`/gallery/${publicImage.id}$`)
 		);
 		expect(studioPage.errors).toEqual([]);
+		await page.close();
+	});
+
+	it('pages through the gallery with More, newest first', async () => {
+		const page = await viewer.newPage();
+		await expect(galleryTitles(page, '?limit=1')).resolves.toEqual([REMIX_TITLE]);
+		await page.getByTestId('gallery-more').click();
+		await page.waitForURL(/cursor=/);
+		await expect(page.getByTestId('gallery-item-title').allTextContents()).resolves.toEqual([HOSTILE_TITLE]);
+		await expect(page.getByTestId('gallery-more').count()).resolves.toBe(0);
 		await page.close();
 	});
 

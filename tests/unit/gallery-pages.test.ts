@@ -13,10 +13,11 @@ describe('gallery filters', () => {
 	});
 
 	it('writes the filters and the cursor for the next page, escaped', () => {
-		const query = filterQuery({ creator: 'a&b', model: 'manga-ink' }, 'c/1=');
+		const query = filterQuery({ creator: 'a&b', model: 'manga-ink' }, { cursor: 'c/1=', limit: '5' });
 		expect(Object.fromEntries(new URLSearchParams(query))).toEqual({
 			creator: 'a&b',
 			model: 'manga-ink',
+			limit: '5',
 			cursor: 'c/1='
 		});
 		expect(filterQuery({})).toBe('');

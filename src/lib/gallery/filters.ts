@@ -1,5 +1,6 @@
 // The gallery's filters as they travel in the page's address and on to GET /api/images: style reference,
-// model, rights verdict and creator, plus the pagination cursor. Pure: no DOM, no Svelte.
+// model, rights verdict and creator, plus where a page starts (cursor) and how many it shows (limit).
+// Pure: no DOM, no Svelte.
 
 export const FILTER_KEYS = ['style', 'model', 'rights', 'creator'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
@@ -15,13 +16,19 @@ export function readFilters(params: URLSearchParams): GalleryFilters {
 	return filters;
 }
 
-/** A query string (without "?") for these filters and, to go on from a page, its cursor. */
-export function filterQuery(filters: GalleryFilters, cursor?: string | null): string {
+export interface PageSpec {
+	cursor?: string | null;
+	limit?: string | null;
+}
+
+/** A query string (without "?") for these filters and this page (the server checks the values). */
+export function filterQuery(filters: GalleryFilters, page: PageSpec = {}): string {
 	const params = new URLSearchParams();
 	for (const key of FILTER_KEYS) {
 		const value = filters[key];
 		if (value) params.set(key, value);
 	}
-	if (cursor) params.set('cursor', cursor);
+	if (page.limit) params.set('limit', page.limit);
+	if (page.cursor) params.set('cursor', page.cursor);
 	return params.toString();
 }
