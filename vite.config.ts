@@ -47,6 +47,18 @@ export default defineConfig({
 				}
 			},
 			{
+				// The gallery: repository and stores against PGlite, a throwaway PostgreSQL cluster and s3rver on
+				// loopback; the API through the production build (npm run build first).
+				extends: true,
+				test: {
+					name: 'gallery',
+					include: ['tests/gallery/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 180_000,
+					hookTimeout: 180_000
+				}
+			},
+			{
 				// Real Chromium against the production build (npm run build first).
 				extends: true,
 				test: {

@@ -18,6 +18,7 @@ import { loadProjectCatalog, PROJECT_ROOT } from '../src/lib/server/catalog-fs';
 import { decodeImage } from '../src/lib/server/image-io';
 import { createNodeEngine, useWasmBackend } from '../src/lib/server/node-engine';
 import type { BenchContext } from './context';
+import { benchGallery, GALLERY_NOTES } from './gallery';
 import { benchMemory, MEMORY_NOTES } from './memory';
 import { benchModels, MODELS_NOTES } from './models';
 import { benchParallel, PARALLEL_NOTES } from './parallel';
@@ -169,6 +170,7 @@ async function main(): Promise<void> {
 	const models = await section('models', () => benchModels(ctx));
 	const tiling = await section('tiling', () => benchTiling(ctx));
 	const parallel = await section('parallel', () => benchParallel(ctx));
+	const gallery = await section('gallery', () => benchGallery(QUICK));
 
 	const cpus = os.cpus();
 	writeJson({
@@ -197,12 +199,21 @@ async function main(): Promise<void> {
 		models,
 		tiling,
 		parallel,
+		gallery,
 		memory,
 		sectionMs,
 		sectionCpuMs,
 		totalMs: round(performance.now() - started),
 		totalCpuMs: round(cpuMs(process.cpuUsage())),
-		notes: [...NOTES, ...MODELS_NOTES, ...TILING_NOTES, ...PARALLEL_NOTES, ...MEMORY_NOTES, ...RUN_NOTES]
+		notes: [
+			...NOTES,
+			...MODELS_NOTES,
+			...TILING_NOTES,
+			...PARALLEL_NOTES,
+			...GALLERY_NOTES,
+			...MEMORY_NOTES,
+			...RUN_NOTES
+		]
 	});
 }
 
@@ -217,7 +228,7 @@ const NOTES = [
 ];
 
 const RUN_NOTES = [
-	'quick: true when run with --quick (sizes: long side 256 only, one timed run; every other section at small sizes, see its note): a smoke test whose timings are not comparable with a full run. sectionMs: wall time of each section (sizes is the load, warm-up and sizes part above); the sections run in the order memory, sizes, models, tiling, parallel. sectionCpuMs, totalCpuMs: user + system CPU time of the process (all threads) in the same spans; on a machine busy with other work, CPU time of the single-threaded sections is close to what their wall time would be on an idle one. machine.processMaxRssBytes: the OS peak resident set size of the process at the end (process.resourceUsage().maxRSS), worker threads included.'
+	'quick: true when run with --quick (sizes: long side 256 only, one timed run; every other section at small sizes, see its note): a smoke test whose timings are not comparable with a full run. sectionMs: wall time of each section (sizes is the load, warm-up and sizes part above); the sections run in the order memory, sizes, models, tiling, parallel, gallery. sectionCpuMs, totalCpuMs: user + system CPU time of the process (all threads) in the same spans; on a machine busy with other work, CPU time of the single-threaded sections is close to what their wall time would be on an idle one. machine.processMaxRssBytes: the OS peak resident set size of the process at the end (process.resourceUsage().maxRSS), worker threads included.'
 ];
 
 /** The two nets of the card, loaded from the same verified files as the model, for the reference path. */

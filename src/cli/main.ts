@@ -8,7 +8,10 @@ const USAGE = `Usage:
                  [--tile N|auto] [--threads N] [--option NAME=VALUE ...] [--creator NAME] [--allow-training]
                  [--key KEY.pem --cert CHAIN.pem]
   rakkan verify FILE [--json] [--trust ROOT.pem]
-                                        check a file's Content Credentials (exit 0 only when valid)`;
+                                        check a file's Content Credentials (exit 0 only when valid)
+  rakkan share FILE --server URL --token T [--title T] [--description D]
+               [--visibility public|unlisted|private] [--rights-confirmed]
+                                        upload an image to a gallery; prints its address`;
 
 /** Runs a command and returns the exit code; errors are printed as one readable line. */
 export async function main(argv: string[]): Promise<number> {
@@ -21,6 +24,8 @@ export async function main(argv: string[]): Promise<number> {
 				return await (await import('./stylize')).runStylize(rest);
 			case 'verify':
 				return await (await import('./verify')).runVerify(rest);
+			case 'share':
+				return await (await import('./share')).runShare(rest);
 			case undefined:
 			case '--help':
 			case '-h':
