@@ -3,6 +3,7 @@
 // image's page with its Content Credentials and original, private images, reports and hiding, remixes,
 // API tokens, and an accessibility check of the pages.
 import { createRequire } from 'node:module';
+import { crc32 } from 'node:zlib';
 import { type BrowserContext, type Page, request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GalleryImage } from '../../src/lib/gallery/api';
@@ -103,6 +104,26 @@ async function share(
 	return id!;
 }
 
+/** The PNG with one letter of its XMP packet changed (and the chunk's CRC mended): still a valid PNG,
+ * but no longer the bytes that were signed. */
+function withChangedXmp(png: Buffer): Buffer {
+	const out = Buffer.from(png);
+	let at = 8;
+	while (at < out.length) {
+		const length = out.readUInt32BE(at);
+		const type = out.toString('latin1', at + 4, at + 8);
+		const data = out.subarray(at + 8, at + 8 + length);
+		const letter = data.indexOf('Rakkan');
+		if (type === 'iTXt' && letter >= 0) {
+			data[letter] = 'r'.charCodeAt(0);
+			out.writeUInt32BE(crc32(out.subarray(at + 4, at + 8 + length)), at + 8 + length);
+			return out;
+		}
+		at += 12 + length;
+	}
+	throw new Error('the PNG has no XMP packet naming Rakkan');
+}
+
 async function imageJson(page: Page, id: string): Promise<GalleryImage> {
 	const response = await page.request.get(`${gallery.url}/api/images/${id}`);
 	expect(response.status()).toBe(200);
@@ -185,10 +206,41 @@ describe('the gallery', () => {
 		const ownerPage = await owner.newPage();
 		expect((await ownerPage.goto(`${gallery.url}/gallery/${privateId}`))?.status()).toBe(200);
 		await expect(ownerPage.getByTestId('image-title').textContent()).resolves.toBe(PRIVATE_TITLE);
+		// Made unlisted, anyone with the address sees it; then deleted, nobody does.
+		await ownerPage.getByTestId('edit-visibility').selectOption('unlisted');
+		await ownerPage.getByTestId('save-visibility').click();
+		await expect(ownerPage.getByRole('status').textContent(WAIT)).resolves.toMatch(/now unlisted/);
+		expect((await page.goto(`${gallery.url}/gallery/${privateId}`))?.status()).toBe(200);
 		await ownerPage.getByTestId('delete-image').click();
 		await ownerPage.waitForURL(/\/gallery$/);
 		expect((await ownerPage.goto(`${gallery.url}/gallery/${privateId}`))?.status()).toBe(404);
 		await ownerPage.close();
+		await page.close();
+	});
+
+	it('shows an image whose bytes changed after signing as tampered, never as valid', async () => {
+		const tampered = withChangedXmp(publicImage.uploaded);
+		await expect(verifyImage(tampered)).resolves.toMatchObject({ state: 'tampered' });
+		const page = await owner.newPage();
+		const upload = await page.request.post(`${gallery.url}/api/images`, {
+			headers: { origin: gallery.url },
+			multipart: {
+				file: { name: 'tampered.png', mimeType: 'image/png', buffer: tampered },
+				title: 'A tampered copy',
+				description: '',
+				visibility: 'unlisted',
+				rightsConfirmed: 'true'
+			}
+		});
+		expect(upload.status()).toBe(201);
+		const { id } = (await upload.json()) as GalleryImage;
+		await page.goto(`${gallery.url}/gallery/${id}`);
+		const state = page.getByTestId('credentials-state');
+		await expect(state.getAttribute('data-state')).resolves.toBe('tampered');
+		await expect(state.textContent()).resolves.toMatch(/Tampered/);
+		await expect(state.textContent()).resolves.not.toMatch(/Valid/);
+		await expect(page.getByTestId('credentials-caveat').count()).resolves.toBe(1);
+		await expect(page.getByTestId('image-label').allTextContents()).resolves.toContain('tampered');
 		await page.close();
 	});
 
