@@ -1,10 +1,12 @@
 // End-to-end harness: the production build served by server.js on a free loopback port, driven by
 // Debian's Chromium through playwright-core. `npm run build` must have run first.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
+import { makeTempDir, removeDir } from '../helpers/images';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -29,13 +31,18 @@ export interface Studio {
 	stop(): Promise<void>;
 }
 
-export async function startStudio(): Promise<Studio> {
+export interface StudioOptions {
+	/** More environment for the server process (e.g. its data directory). */
+	env?: Record<string, string>;
+}
+
+export async function startStudio(options: StudioOptions = {}): Promise<Studio> {
 	if (!existsSync(path.join(PROJECT_ROOT, 'build', 'handler.js'))) {
 		throw new Error('No production build: run `npm run build` before the e2e tests.');
 	}
 	const server: ChildProcess = spawn(process.execPath, ['server.js'], {
 		cwd: PROJECT_ROOT,
-		env: { ...process.env, HOST: '127.0.0.1', PORT: '0' },
+		env: { ...process.env, ...options.env, HOST: '127.0.0.1', PORT: '0' },
 		stdio: ['ignore', 'pipe', 'inherit']
 	});
 	const url = await new Promise<string>((resolve, reject) => {
@@ -47,16 +54,52 @@ export async function startStudio(): Promise<Studio> {
 		});
 		server.once('exit', (code) => reject(new Error(`server.js exited with ${code}: ${out}`)));
 	});
-	const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+	let browser: Browser;
+	try {
+		browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+	} catch (error) {
+		server.kill('SIGTERM');
+		throw error;
+	}
 	return {
 		url,
 		browser,
 		async stop() {
 			await browser.close();
-			server.kill('SIGTERM');
+			// Wait for the server to end, so whoever removes its data next finds nothing still writing.
+			if (server.exitCode === null && server.signalCode === null) {
+				const exited = once(server, 'exit');
+				server.kill('SIGTERM');
+				await exited;
+			}
 		}
 	};
 }
+
+/**
+ * The studio with the gallery: a server whose data (database, stored images) lives in a fresh temporary
+ * directory, removed again by stop(), so each test file starts with an empty gallery.
+ */
+export async function startGallery(): Promise<Studio> {
+	const dataDir = await makeTempDir('rakkan-e2e-gallery-');
+	let studio: Studio;
+	try {
+		// Nothing shared from the environment: an embedded database and a file store in the fresh directory.
+		studio = await startStudio({ env: { RAKKAN_DATA_DIR: dataDir, DATABASE_URL: '', S3_BUCKET: '' } });
+	} catch (error) {
+		await removeDir(dataDir);
+		throw error;
+	}
+	return {
+		...studio,
+		async stop() {
+			await studio.stop();
+			await removeDir(dataDir);
+		}
+	};
+}
+
+export const STUDIO_VIEWPORT = { width: 1280, height: 800 };
 
 /** A page object for /studio, speaking the automation contract's data-testids. */
 export class StudioPage {
@@ -66,13 +109,16 @@ export class StudioPage {
 		page.on('pageerror', (error) => this.errors.push(error.message));
 	}
 
-	static async open(studio: Studio): Promise<StudioPage> {
-		const page = await studio.browser.newPage({
-			viewport: { width: 1280, height: 800 },
-			acceptDownloads: true
-		});
+	/** Opens /studio (or `path`, e.g. `/studio?remix=<id>`), in its own browser context unless given one. */
+	static async open(
+		studio: Studio,
+		options: { context?: BrowserContext; path?: string } = {}
+	): Promise<StudioPage> {
+		const page = options.context
+			? await options.context.newPage()
+			: await studio.browser.newPage({ viewport: STUDIO_VIEWPORT, acceptDownloads: true });
 		const studioPage = new StudioPage(page);
-		await page.goto(`${studio.url}/studio`);
+		await page.goto(`${studio.url}${options.path ?? '/studio'}`);
 		await page
 			.locator('[data-testid=backend][data-backend]:not([data-backend=""])')
 			.waitFor({ timeout: 60_000 });
@@ -99,13 +145,14 @@ export class StudioPage {
 
 	/** Clicks Download PNG and returns the file's bytes. */
 	async exportPng(): Promise<Buffer> {
-		const [download] = await Promise.all([
-			this.page.waitForEvent('download'),
-			this.byTestId('export-png').click()
-		]);
-		const stream = await download.createReadStream();
-		const chunks: Buffer[] = [];
-		for await (const chunk of stream) chunks.push(chunk as Buffer);
-		return Buffer.concat(chunks);
+		return downloadOf(this.byTestId('export-png'));
 	}
+}
+
+/** Clicks `link` (a download link or button) and returns the bytes the browser saved. */
+export async function downloadOf(link: Locator): Promise<Buffer> {
+	const [download] = await Promise.all([link.page().waitForEvent('download'), link.click()]);
+	const chunks: Buffer[] = [];
+	for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks);
 }
