@@ -7,7 +7,16 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GalleryImage, ImagePage } from '../../src/lib/gallery-api';
 import { c2paValidate, rakkan, testIdentity, type TestIdentity } from '../provenance/helpers';
-import { bombPng, plainPng, signedJpeg, signedPng, SVG, tamperPng, truncatedJpeg } from './images';
+import {
+	bombPng,
+	plainPng,
+	signedJpeg,
+	signedPng,
+	signedWebp,
+	SVG,
+	tamperPng,
+	truncatedJpeg
+} from './images';
 import { ApiClient, startServer, uniqueName, type RunningServer } from './server';
 
 let server: RunningServer;
@@ -92,11 +101,18 @@ describe('sharing', () => {
 		expect(await sharp(thumbnail.body).metadata()).toMatchObject({ format: 'webp', width: 96, height: 72 });
 	});
 
-	it('shares a signed JPEG and labels a non-commercial model', async () => {
+	it('shares a signed JPEG and WebP and labels a non-commercial model', async () => {
 		const client = await newUser();
 		const jpeg = await client.upload(await signedJpeg(id), { visibility: 'unlisted' }, 'p.jpg');
 		expect(jpeg.status).toBe(201);
 		expect(jpeg.body).toMatchObject({ mimeType: 'image/jpeg', credentials: { state: 'untrusted' } });
+		const webpBytes = await signedWebp(id);
+		const webp = await client.upload(webpBytes, { visibility: 'unlisted' }, 'p.webp');
+		expect(webp.status).toBe(201);
+		expect(webp.body).toMatchObject({ mimeType: 'image/webp', credentials: { state: 'untrusted' } });
+		const original = await client.get<Uint8Array>(webp.body.originalUrl);
+		expect(Buffer.from(original.body).equals(Buffer.from(webpBytes))).toBe(true);
+		expect((await c2paValidate(original.body, 'image/webp')).state).toBe('Valid');
 		const nc = await client.upload(await signedPng(id, { width: 70, model: 'cartoon-whitebox' }), {
 			visibility: 'unlisted'
 		});

@@ -38,6 +38,11 @@ export async function signedJpeg(id: TestIdentity): Promise<Uint8Array> {
 	return signImage(await plainJpeg(), sampleInput(await plainPng(40, 30)), id.signer);
 }
 
+export async function signedWebp(id: TestIdentity): Promise<Uint8Array> {
+	const webp = new Uint8Array(await pattern(96, 72).webp({ quality: 90 }).toBuffer());
+	return signImage(webp, sampleInput(await plainPng(40, 30)), id.signer);
+}
+
 /**
  * The signed PNG with other pixels: its image data replaced by a different picture of the same size (a
  * whole, decodable PNG), credentials untouched, so the data hash no longer matches.

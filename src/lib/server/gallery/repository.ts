@@ -122,17 +122,6 @@ function isUniqueViolation(error: unknown): boolean {
 	return code(error) === '23505' || code((error as { cause?: unknown })?.cause) === '23505';
 }
 
-const NONE_RESULT = (summary: string): VerifyResult => ({
-	state: 'none',
-	summary,
-	actions: [],
-	ingredients: [],
-	failures: [],
-	results: { success: [], informational: [], failure: [] }
-});
-
-const WEBP_SUMMARY = 'No Content Credentials: credentials are read from PNG and JPEG files only.';
-
 /** Why this image cannot have this visibility, or null. */
 export function publicationProblem(
 	visibility: Visibility,
@@ -345,8 +334,7 @@ export class GalleryRepository {
 			if (error instanceof UploadError) throw new GalleryError(error.status, error.message);
 			throw error;
 		}
-		const result =
-			sniffed.mimeType === 'image/webp' ? NONE_RESULT(WEBP_SUMMARY) : await verifyImage(input.bytes);
+		const result = await verifyImage(input.bytes);
 		let thumbnail: Uint8Array;
 		try {
 			thumbnail = await renderThumbnail(input.bytes, this.limits);

@@ -62,11 +62,9 @@ export function sniffUpload(bytes: Uint8Array, limits: UploadLimits = DEFAULT_UP
 	if (header.width * header.height > limits.maxPixels) {
 		throw new UploadError(413, tooLargeMessage(header.width, header.height, limits.maxPixels));
 	}
-	if (header.format !== 'webp') {
-		const check = checkImageBytes('image', bytes);
-		// The verifier's words name a file ("“image” is truncated ..."); an upload has no name worth quoting.
-		if (check.ok && check.damage) throw new UploadError(400, check.damage.replace(/^“image”/, 'The image'));
-	}
+	const check = checkImageBytes('image', bytes);
+	// The verifier's words name a file ("“image” is truncated ..."); an upload has no name worth quoting.
+	if (check.ok && check.damage) throw new UploadError(400, check.damage.replace(/^“image”/, 'The image'));
 	return { mimeType: MIME[header.format], width: header.orientedWidth, height: header.orientedHeight };
 }
 
