@@ -6,6 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GalleryImage, ImagePage } from '../../src/lib/gallery-api';
+import type { ContentRights } from '../../src/lib/provenance/rights';
 import { c2paValidate, rakkan, testIdentity, type TestIdentity } from '../provenance/helpers';
 import {
 	bombPng,
@@ -141,6 +142,35 @@ describe('sharing', () => {
 		expect(listed.body.items.map((i) => i.id)).not.toContain(unlisted.body.id);
 		// Unlisted: anyone with the id sees it.
 		expect((await new ApiClient(server.url).get(`/api/images/${unlisted.body.id}`)).status).toBe(200);
+	});
+
+	it("publishes on the maker's signed declaration about the photo, and holds back a person without consent", async () => {
+		const client = await newUser();
+		const photo = await plainPng(40, 30);
+		const declared = (rights: Partial<ContentRights>) =>
+			signedPng(id, {
+				overrides: {
+					content: {
+						title: 'photo.png',
+						bytes: photo,
+						declared: {
+							origin: 'own-work',
+							showsIdentifiablePerson: false,
+							consentRecorded: false,
+							...rights
+						}
+					}
+				}
+			});
+		const own = await client.upload(await declared({}));
+		expect(own.status).toBe(201);
+		expect(own.body.rights).toMatchObject({ verdict: 'publishable-commercial', confirmedByOwner: false });
+		const person = await client.upload(await declared({ showsIdentifiablePerson: true }));
+		expect(person.status).toBe(422);
+		const consented = await client.upload(
+			await declared({ showsIdentifiablePerson: true, consentRecorded: true })
+		);
+		expect(consented.status).toBe(201);
 	});
 
 	it('shows a tampered upload as tampered, never as valid', async () => {

@@ -12,7 +12,13 @@ import { SigningError } from './errors';
 import { app11Segments, app11Size, manifestInsertOffset, removeJpegManifest, setJpegXmp } from './jpeg';
 import { childByLabel, contentBox, parseJumbf, superBox, superChildren, type JumbfSuperBox } from './jumbf';
 import { C2PA_CHUNK, pngChunk, removePngManifest, setPngXmp, splitAfterIhdr } from './png';
-import { CAWG_ENTRY_KEYS, type CawgEntry, type CawgEntryKey, type TrainingMining } from './rights';
+import {
+	CAWG_ENTRY_KEYS,
+	type CawgEntry,
+	type CawgEntryKey,
+	type ContentRights,
+	type TrainingMining
+} from './rights';
 import type { Signer } from './signer';
 import { buildXmpPacket, DIGITAL_SOURCE_TYPES, parseXmp, PLUS_DATA_MINING, XmpError } from './xmp';
 import { verifyImage, type StatusEntry } from './verify';
@@ -57,6 +63,8 @@ export interface ContentSource {
 	bytes: Uint8Array;
 	/** MIME type; detected from the bytes when absent. */
 	format?: string;
+	/** What the maker declared about the photo (origin, license, a person and consent), signed with the rest. */
+	declared?: ContentRights;
 }
 
 /** A style reference and its share of the blend. */
@@ -310,7 +318,12 @@ async function buildIngredients(input: ProvenanceInput): Promise<Ingredients> {
 				: `The photo "${content.title}", painted over by Rakkan: its composition and shapes are kept.`,
 			metadata: {
 				dateTime: (input.when ?? new Date()).toISOString(),
-				[INGREDIENT_METADATA_KEY]: { role: 'content', sha256: contentSha256, bytes: content.bytes.length }
+				[INGREDIENT_METADATA_KEY]: {
+					role: 'content',
+					sha256: contentSha256,
+					bytes: content.bytes.length,
+					...(content.declared ? { declared: content.declared } : {})
+				}
 			}
 		};
 		if (parent) {

@@ -4,6 +4,7 @@ import type { ModelCard } from '../assets/catalog';
 import { sha256, toHex } from './bytes';
 import { containerOf, MIME_TYPES } from './container';
 import { type EditStep, type ProvenanceInput, type StyleSource, trainingMiningFor } from './manifest';
+import type { ContentRights } from './rights';
 import { modelSourceFromCard } from './sources';
 
 export interface PaintingFacts {
@@ -13,7 +14,7 @@ export interface PaintingFacts {
 	versions: Record<string, string> & { rakkan: string };
 	creator?: string;
 	allowTraining: boolean;
-	content: { title: string; bytes: Uint8Array; width: number; height: number };
+	content: { title: string; bytes: Uint8Array; width: number; height: number; declared?: ContentRights };
 	styles: StyleSource[];
 	model: ModelCard;
 	settings: {
@@ -59,7 +60,7 @@ export function paintingProvenance(facts: PaintingFacts): ProvenanceInput {
 			? { copyright: `© ${new Date().getUTCFullYear()} ${facts.creator}`, licensor: { name: facts.creator } }
 			: undefined,
 		trainingMining: trainingMiningFor(facts.allowTraining),
-		content: { title: facts.content.title, bytes: facts.content.bytes },
+		content: { title: facts.content.title, bytes: facts.content.bytes, declared: facts.content.declared },
 		styles: facts.styles,
 		models: [modelSourceFromCard(facts.model)],
 		edits: edits(facts),

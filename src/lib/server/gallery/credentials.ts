@@ -2,10 +2,12 @@
 // `verifyImage` as `rakkan verify`) turned into the Image JSON's credentials, a rights verdict from the
 // rights model the studio uses (catalog cards for known styles and models), an attribution line and labels.
 // Pure: the catalog and the remix parent's recorded verdict are passed in.
+import { z } from 'zod';
 import type { Catalog } from '../../assets/catalog';
 import { findStyle } from '../../assets/catalog';
 import { INGREDIENT_METADATA_KEY } from '../../provenance/manifest';
 import {
+	CONTENT_ORIGINS,
 	CONTENT_SUBJECT,
 	ingredientFromContent,
 	ingredientFromModel,
@@ -38,11 +40,27 @@ export const CREDENTIALS_INVALID_REASON = "the image's Content Credentials did n
 /** Rakkan's own facts about an ingredient (written by the studio and the CLI). */
 interface RakkanIngredient {
 	role?: string;
+	declared?: unknown;
 	id?: string;
 	sha256?: string;
 	license?: { name?: string; commercialUse?: string };
 	rights?: { status?: string };
 }
+
+/** The photo's rights as the studio records them in its content ingredient (see ContentSource.declared). */
+const DECLARED_CONTENT = z.object({
+	origin: z.enum(CONTENT_ORIGINS),
+	license: z
+		.object({
+			name: z.string().max(200),
+			url: z.string().max(2000).optional(),
+			allowsCommercialUse: z.boolean(),
+			allowsDerivatives: z.boolean()
+		})
+		.optional(),
+	showsIdentifiablePerson: z.boolean(),
+	consentRecorded: z.boolean()
+});
 
 function rakkanFacts(node: IngredientNode): RakkanIngredient {
 	const metadata = node.metadata;
@@ -185,14 +203,15 @@ export function recordCredentials(
 				})
 			);
 		} else if (facts.role === 'content') {
-			// The credentials record the photo but not what its maker declared about it: unknown origin,
-			// which the owner's confirmation answers.
+			// What the signer declared about the photo; without a declaration its origin is unknown, which
+			// the owner's confirmation answers.
+			const declared = DECLARED_CONTENT.safeParse(facts.declared);
 			rightsIngredients.push(
 				ingredientFromContent({
 					name: title,
-					origin: 'unknown',
-					showsIdentifiablePerson: false,
-					consentRecorded: false
+					...(declared.success
+						? declared.data
+						: { origin: 'unknown', showsIdentifiablePerson: false, consentRecorded: false })
 				})
 			);
 		}
