@@ -99,10 +99,12 @@ export class StudioPage {
 
 	/** Clicks Download PNG and returns the file's bytes. */
 	async exportPng(): Promise<Buffer> {
-		const [download] = await Promise.all([
-			this.page.waitForEvent('download'),
-			this.byTestId('export-png').click()
-		]);
+		return this.download('export-png');
+	}
+
+	/** Clicks the button with this test id and returns the bytes of the file it downloads. */
+	async download(testId: string): Promise<Buffer> {
+		const [download] = await Promise.all([this.page.waitForEvent('download'), this.byTestId(testId).click()]);
 		const stream = await download.createReadStream();
 		const chunks: Buffer[] = [];
 		for await (const chunk of stream) chunks.push(chunk as Buffer);
