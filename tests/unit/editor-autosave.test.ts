@@ -131,6 +131,59 @@ describe('autosave to IndexedDB', () => {
 		expect((await store.loadLatestProject())?.project).toEqual(project);
 	});
 
+	it('a write that fails later in the transaction aborts all of it', async () => {
+		const store = freshAutosave();
+		const { project, store: blobs, photo } = await photoProject();
+		await store.saveProject(project, blobs);
+		const region = await storedPng(blobs, 40, 30, 255);
+		const masked = applyChange(
+			project,
+			editMask(project.document, { kind: 'region' }, { kind: 'fill' }, region)
+		);
+		// `add` of a key that exists fails asynchronously, with a ConstraintError on the request.
+		const put = IDBObjectStore.prototype.put;
+		vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value, key) {
+			return this.name === 'projects' ? this.add(value, key) : put.call(this, value, key);
+		});
+		await expect(store.saveProject(masked, blobs)).rejects.toThrow(AUTOSAVE_ERRORS.failed);
+		vi.restoreAllMocks();
+		const loaded = await store.loadLatestProject();
+		expect(loaded?.project).toEqual(project);
+		expect(await storedBlobCount(`rakkan-editor-test-${dbCount}`)).toBe(1);
+		expect(loaded?.blobs.has(photo.image.id)).toBe(true);
+	});
+
+	it('another tab freeing an image mid-save: the save reads again and keeps it', async () => {
+		const name = `rakkan-editor-test-${dbCount + 1}`;
+		const store = freshAutosave();
+		const otherTab = new Autosave(indexedDB, name);
+		const first = await photoProject(new Date('2026-01-01T00:00:00.000Z'));
+		await otherTab.saveProject(first.project, first.store);
+		// A second project with the same photo and a region not stored yet.
+		const second = await photoProject(new Date('2026-03-01T00:00:00.000Z'));
+		const region = await storedPng(second.store, 40, 30, 255);
+		const masked = applyChange(
+			second.project,
+			editMask(second.project.document, { kind: 'region' }, { kind: 'fill' }, region)
+		);
+		let interfered = false;
+		const source = {
+			get: async (id: string) => {
+				if (!interfered) {
+					interfered = true;
+					// While this save fetches the region, the other tab drops the only project using the photo.
+					await otherTab.deleteProject(first.project.id);
+				}
+				return second.store.get(id);
+			}
+		};
+		await store.saveProject(masked, source);
+		otherTab.close();
+		const loaded = await store.loadLatestProject();
+		expect(loaded?.project).toEqual(masked);
+		expect([...loaded!.blobs.keys()].sort()).toEqual([first.photo.image.id, region.id].sort());
+	});
+
 	it('an image missing from the open document fails the save without touching the stored one', async () => {
 		const store = freshAutosave();
 		const { project, store: blobs } = await photoProject();

@@ -67,7 +67,6 @@ function completion(tx: IDBTransaction): Promise<void> {
 	return new Promise((resolve, reject) => {
 		tx.oncomplete = () => resolve();
 		tx.onabort = () => reject(tx.error ?? new DOMException('The save was aborted.', 'AbortError'));
-		tx.onerror = (event) => event.preventDefault();
 	});
 }
 
