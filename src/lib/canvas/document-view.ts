@@ -192,6 +192,12 @@ export class DocumentView {
 		this.layer.batchDraw();
 	}
 
+	/** Moves the crop box (typed in numbers rather than dragged). */
+	setCropBox(rect: CropRect): void {
+		this.cropBox.setAttrs({ ...rect, scaleX: 1, scaleY: 1 });
+		this.layer.batchDraw();
+	}
+
 	cropRect(): CropRect {
 		return {
 			x: this.cropBox.x(),
