@@ -44,6 +44,7 @@ async function strokeTimes(studioPage: StudioPage, width: number, height: number
 		const from = await screenPoint(studioPage, x, height * 0.3);
 		const to = await screenPoint(studioPage, x, height * 0.7);
 		const entries = await historyLength(studioPage);
+		await studioPage.page.locator('[data-testid=stage][data-ready=true]').waitFor({ timeout: 120_000 });
 		const times = await studioPage.page.evaluate(
 			async ({ from, to }) => {
 				const content = document.querySelector('[data-testid=stage] .konvajs-content')!;
@@ -133,11 +134,13 @@ async function panFrames(studioPage: StudioPage): Promise<ReturnType<typeof stat
 
 async function benchDocument(studio: Awaited<ReturnType<typeof startStudio>>, file: string, label: string) {
 	const studioPage = await StudioPage.open(studio);
+	// tsx keeps function names with a `__name` helper, which functions sent to the page also call.
+	await studioPage.page.evaluate('globalThis.__name = (fn) => fn');
 	progress(`${label}: loading`);
 	const loadStart = performance.now();
 	await studioPage.setContent(file);
 	await studioPage.byTestId('layer-0').waitFor({ timeout: 120_000 });
-	await studioPage.page.locator('[data-testid=stage] canvas').waitFor();
+	await studioPage.page.locator('[data-testid=stage][data-ready=true]').waitFor({ timeout: 120_000 });
 	const { width, height } = (await sharp(file).metadata()) as { width: number; height: number };
 	const loadMs = performance.now() - loadStart;
 	await studioPage.byTestId('tool-brush').click();

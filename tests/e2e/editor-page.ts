@@ -51,6 +51,7 @@ export async function screenPoint(
 export async function paintStroke(studioPage: StudioPage, points: { x: number; y: number }[]): Promise<void> {
 	const { page } = studioPage;
 	const before = await historyLength(studioPage);
+	await studioPage.page.locator('[data-testid=stage][data-ready=true]').waitFor();
 	const first = await screenPoint(studioPage, points[0]!.x, points[0]!.y);
 	await page.mouse.move(first.x, first.y);
 	await page.mouse.down();

@@ -204,6 +204,43 @@ describe('the layer editor', () => {
 		await second.page.close();
 	});
 
+	it('crops the document and moves a layer by typed numbers', async () => {
+		const studioPage = await StudioPage.open(studio);
+		const coffee = await photoPath('coffee');
+		await startDocument(studioPage, coffee);
+		await stylizeWhole(studioPage);
+		const stylized = await exported(studioPage);
+		const photo = await rawOf(coffee);
+
+		// The stylized layer 100 px to the right: the photo shows in the uncovered strip on the left.
+		await studioPage.byTestId('layer-x').fill('100');
+		await studioPage.byTestId('layer-x').press('Enter');
+		await waitForHistory(studioPage, 3);
+		const moved = await exported(studioPage);
+		expect(meanDiff(moved, photo, { x: 0, y: 0, width: 100, height: 400 })).toBe(0);
+		expect(pixelAt(moved, 350, 200)).toEqual(pixelAt(stylized, 250, 200));
+
+		await studioPage.byTestId('tool-crop').click();
+		for (const [field, value] of [
+			['x', '50'],
+			['y', '40'],
+			['width', '300'],
+			['height', '200']
+		] as const) {
+			await studioPage.byTestId(`crop-${field}`).fill(value);
+			await studioPage.byTestId(`crop-${field}`).press('Enter');
+		}
+		await studioPage.byTestId('crop-apply').click();
+		await waitForHistory(studioPage, 4);
+		await expect(historyLabels(studioPage)).resolves.toContain('Cropped to 300 x 200 at 50, 40');
+		const cropped = await exported(studioPage);
+		expect([cropped.width, cropped.height]).toEqual([300, 200]);
+		expect(pixelAt(cropped, 10, 10)).toEqual(pixelAt(moved, 60, 50));
+		expect(pixelAt(cropped, 250, 150)).toEqual(pixelAt(moved, 300, 190));
+		expect(studioPage.errors).toEqual([]);
+		await studioPage.page.close();
+	});
+
 	it('exports JPEG and WebP at a chosen long side', async () => {
 		const studioPage = await StudioPage.open(studio);
 		await startDocument(studioPage, await photoPath('coffee'));

@@ -96,6 +96,8 @@ export const BLEND_LABELS: Record<BlendMode, string> = {
 
 /** What the stage draws: the document's size, its layers and the mask being painted, as pictures. */
 export interface Scene {
+	/** The document these pictures show (the scene lags a moment behind each change). */
+	document: EditorDocument;
 	width: number;
 	height: number;
 	layers: LayerPicture[];
@@ -135,6 +137,10 @@ export class EditorState {
 	private sceneRequest = 0;
 	/** The mask being painted, at display size, as the scene last showed it. */
 	private overlayMask: MaskPixels | null = null;
+	/** Copies of it and its overlay made ahead for the next stroke. */
+	private nextStroke: { mask: MaskPixels; overlay: OffscreenCanvas } | null = null;
+	/** The full-size pixels of the mask the last stroke stored, by image id. */
+	private lastMask: { id: string; mask: MaskPixels } | null = null;
 	private stroke: {
 		points: Point[];
 		mask: MaskPixels;
@@ -293,9 +299,10 @@ export class EditorState {
 	/** A brush or eraser stroke begins: it is painted on the overlay at once, at display size. */
 	strokeStart(point: Point): void {
 		const scene = this.scene;
-		if (!scene || !this.overlayMask) return;
-		const mask = { ...this.overlayMask, data: this.overlayMask.data.slice() };
-		const overlay = overlayOf(mask);
+		if (!scene) return;
+		const { mask, overlay } = this.nextStroke ?? this.prepareStroke(scene) ?? {};
+		this.nextStroke = null;
+		if (!mask || !overlay) return;
 		this.stroke = {
 			points: [point],
 			mask,
@@ -327,8 +334,23 @@ export class EditorState {
 			const mask = await this.fullMask(doc, target);
 			paintStroke(mask, strokeDabs(stroke.points, size), stroke.settings);
 			const result = target.kind === 'region' && isBlankMask(mask) ? null : await this.storeMask(mask);
+			if (result) this.lastMask = { id: result.id, mask };
 			return editMask(doc, target, edit, result);
 		});
+	}
+
+	/**
+	 * Copies the display mask and its overlay for the next stroke ahead of time, so a 24 MP document's first
+	 * dab does not wait for tens of megabytes to be copied.
+	 */
+	private prepareStroke(scene: Scene): { mask: MaskPixels; overlay: OffscreenCanvas } | null {
+		const base = this.overlayMask;
+		if (!base || this.scene !== scene) return null;
+		const mask = { ...base, data: base.data.slice() };
+		const overlay = new OffscreenCanvas(mask.width, mask.height);
+		if (scene.overlay) overlay.getContext('2d')?.drawImage(scene.overlay, 0, 0);
+		this.nextStroke = { mask, overlay };
+		return this.nextStroke;
 	}
 
 	private paintLive(points: Point[]): void {
@@ -345,6 +367,10 @@ export class EditorState {
 	private async fullMask(doc: EditorDocument, target: MaskTarget): Promise<MaskPixels> {
 		const ref = maskOf(doc, target);
 		if (!ref) return solidMask(doc.width, doc.height, target.kind === 'region' ? 0 : 255);
+		// The last mask painted is still decoded: taken over (it is painted in place), not read back.
+		const kept = this.lastMask;
+		this.lastMask = null;
+		if (kept?.id === ref.id) return kept.mask;
 		return this.readMask(ref);
 	}
 
@@ -563,8 +589,11 @@ export class EditorState {
 			this.overlayMask = mask;
 			const overlay = target ? await overlayFor(target) : null;
 			if (request !== this.sceneRequest) return;
-			this.scene = { width: doc.width, height: doc.height, layers, overlay, before };
+			const scene = { document: doc, width: doc.width, height: doc.height, layers, overlay, before };
+			this.scene = scene;
+			this.nextStroke = null;
 			this.pictures.keepOnly(used);
+			setTimeout(() => this.prepareStroke(scene), 0);
 		} catch (error) {
 			this.report(`The document could not be shown: ${(error as Error).message}`);
 		}
