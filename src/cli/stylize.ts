@@ -24,7 +24,7 @@ import { decodeImage, readImageFile } from '../lib/server/image-io';
 import { parseOptions } from '../lib/engine/options';
 import { createNodeEngine } from '../lib/server/node-engine';
 import { createTileWorkerPool } from '../lib/server/tile-pool';
-import { outputFormatOf, writeSignedImage } from '../lib/provenance/node/export';
+import { OUTPUT_NAMES, outputFormatOf, writeSignedImage } from '../lib/provenance/node/export';
 
 function positiveInt(value: string | undefined, flag: string, min = 1): number | undefined {
 	if (value === undefined) return undefined;
@@ -77,7 +77,7 @@ export async function runStylize(argv: string[]): Promise<number> {
 		strict: true
 	});
 	if (!values.content || !values.out) throw new EngineError('--content and --out are required');
-	if (!outputFormatOf(values.out)) throw new EngineError('--out must name a .png, .jpg or .jpeg file');
+	if (!outputFormatOf(values.out)) throw new EngineError(`--out must name ${OUTPUT_NAMES}`);
 	if (!values.key !== !values.cert)
 		throw new EngineError('--key and --cert go together: give both or neither');
 	const strength = validateStrength(Number(values.strength));

@@ -328,7 +328,7 @@ describe('rakkan stylize: failures', () => {
 		const dir = await outDir();
 		expectOneLineError(
 			await paint(chelsea, STYLE, path.join(dir, 'out.gif')),
-			/--out must name a \.png, \.jpg or \.jpeg file/
+			/--out must name a \.png, \.jpg, \.jpeg or \.webp file/
 		);
 		expect(await readdir(dir)).toEqual([]);
 	});

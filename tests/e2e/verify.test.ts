@@ -464,13 +464,13 @@ describe('verify view: an image Rakkan signed', () => {
 		expect(cut).toContain('“cut.png” is truncated or damaged');
 
 		// Formats it cannot check, an empty file and a huge one.
-		const webp = await v.refuse({
-			name: 'photo.webp',
-			mimeType: 'image/webp',
-			buffer: await pattern(40, 30).webp().toBuffer()
+		const gif = await v.refuse({
+			name: 'photo.gif',
+			mimeType: 'image/gif',
+			buffer: await pattern(40, 30).gif().toBuffer()
 		});
-		expect(webp).toContain(
-			'“photo.webp” is a WebP image: Content Credentials can be checked in PNG and JPEG files only.'
+		expect(gif).toContain(
+			'“photo.gif” is a GIF image: Content Credentials can be checked in PNG, JPEG and WebP files only.'
 		);
 		expect(await v.refuse({ name: 'empty.png', mimeType: 'image/png', buffer: Buffer.alloc(0) })).toContain(
 			'“empty.png” is empty.'

@@ -6,11 +6,9 @@ import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalIdentity, derToPem, exportPkcs8Pem } from '../../src/lib/provenance/certificates';
-import { parseJpeg } from '../../src/lib/provenance/jpeg';
-import { parsePng } from '../../src/lib/provenance/png';
 import { photoPath } from '../helpers/assets';
 import { makeTempDir, removeDir } from '../helpers/images';
-import { c2paFixturePath, c2paValidate, formatOf, rakkan, type CliResult } from './helpers';
+import { c2paFixturePath, c2paValidate, flipImageByte, formatOf, rakkan, type CliResult } from './helpers';
 
 const FAST = [
 	'--model',
@@ -27,7 +25,7 @@ let dir: string;
 let env: Record<string, string>;
 let chelsea: string;
 const exiftool = new ExifTool({ maxProcs: 1, taskTimeoutMillis: 30_000 });
-const outputs: Record<'png' | 'jpg', string> = { png: '', jpg: '' };
+const outputs: Record<'png' | 'jpg' | 'webp', string> = { png: '', jpg: '', webp: '' };
 
 function ok(result: CliResult): string {
 	expect(result.stderr, 'stderr').toBe('');
@@ -43,7 +41,7 @@ beforeAll(async () => {
 	dir = await makeTempDir('rakkan-provenance-');
 	env = { RAKKAN_IDENTITY_DIR: path.join(dir, 'identity') };
 	chelsea = await photoPath('chelsea');
-	for (const ext of ['png', 'jpg'] as const) {
+	for (const ext of ['png', 'jpg', 'webp'] as const) {
 		outputs[ext] = path.join(dir, `painting.${ext}`);
 		const line = ok(await stylize(outputs[ext], ['--creator', 'Jane Doe']));
 		expect(line).toMatch(
@@ -66,7 +64,7 @@ describe('rakkan stylize with Content Credentials', () => {
 		);
 	});
 
-	for (const ext of ['png', 'jpg'] as const) {
+	for (const ext of ['png', 'jpg', 'webp'] as const) {
 		it(`${ext}: c2pa-rs says Valid with exactly one failure, signingCredential.untrusted`, async () => {
 			const bytes = new Uint8Array(await readFile(outputs[ext]));
 			const verdict = await c2paValidate(bytes, formatOf(outputs[ext]));
@@ -118,16 +116,7 @@ describe('rakkan stylize with Content Credentials', () => {
 		});
 
 		it(`${ext}: one flipped byte of image data is tampering, for c2pa-rs and for rakkan verify`, async () => {
-			const bytes = new Uint8Array(await readFile(outputs[ext]));
-			let at: number;
-			if (ext === 'png') {
-				const idat = parsePng(bytes).find((c) => c.type === 'IDAT')!;
-				at = idat.offset + 8 + Math.floor(idat.data.length / 2);
-			} else {
-				const { scanStart } = parseJpeg(bytes);
-				at = scanStart + Math.floor((bytes.length - scanStart) / 2);
-			}
-			bytes[at]! ^= 0x10;
+			const bytes = flipImageByte(new Uint8Array(await readFile(outputs[ext])));
 			const changed = path.join(dir, `tampered.${ext}`);
 			await writeFile(changed, bytes);
 			const verdict = await c2paValidate(bytes, formatOf(changed));

@@ -1,4 +1,4 @@
-// Fuzzing: thousands of seeded mutations of signed PNGs and JPEGs (and of their manifest stores, claims and
+// Fuzzing: thousands of seeded mutations of signed PNGs, JPEGs and WebPs (and of their manifest stores, claims and
 // signatures) through every parser and through verifyImage. Nothing may crash: the parsers either return or
 // throw a ProvenanceError with a code and a readable message; verifyImage always answers with a state.
 // Time per file is measured and printed, not asserted (the machine may be busy).
@@ -9,9 +9,10 @@ import { parseCoseSign1 } from '../../src/lib/provenance/cose';
 import { ProvenanceError } from '../../src/lib/provenance/errors';
 import { parseJpeg, readJpegManifest } from '../../src/lib/provenance/jpeg';
 import { parseJumbf, type JumbfSuperBox } from '../../src/lib/provenance/jumbf';
-import { signJpeg, signPng } from '../../src/lib/provenance/manifest';
+import { signJpeg, signPng, signWebp } from '../../src/lib/provenance/manifest';
 import { parsePng } from '../../src/lib/provenance/png';
 import { verifyImage, type VerifyState } from '../../src/lib/provenance/verify';
+import { riffChunks } from '../../src/lib/provenance/webp';
 import { seededRandom } from '../helpers/random';
 import {
 	c2paFixtureBytes,
@@ -20,6 +21,7 @@ import {
 	sampleInput,
 	smallJpeg,
 	smallPng,
+	smallWebps,
 	testIdentity
 } from './helpers';
 import { manifestFocus, mutate } from './mutate';
@@ -77,22 +79,30 @@ beforeAll(async () => {
 	const id = await testIdentity('Fuzz');
 	const png = await smallPng(48, 32);
 	const jpeg = await smallJpeg(48, 32);
+	const { lossy: webp } = await smallWebps(48, 32);
 	seeds = [
 		seedOf('signed PNG', await signPng(png, sampleInput(png), id.signer), 'image/png'),
 		seedOf('signed JPEG', await signJpeg(jpeg, sampleInput(png), id.signer), 'image/jpeg'),
+		seedOf('signed WebP', await signWebp(webp, sampleInput(png), id.signer), 'image/webp'),
 		seedOf('C.jpg (c2pa-rs, PS256, v1 claim)', await c2paFixtureBytes('C'), 'image/jpeg'),
 		seedOf('C_with_CAWG_data.jpg (v2 claim)', await c2paFixtureBytes('C_with_CAWG_data'), 'image/jpeg')
 	];
 });
 
 describe('fuzzing the parsers', () => {
-	it('containers: 4000 mutated files through the PNG and JPEG parsers', () => {
+	it('containers: 4000 mutated files through the PNG, JPEG and WebP parsers', () => {
 		const random = seededRandom(1);
 		for (let n = 0; n < 4000; n++) {
 			const seed = seeds[n % seeds.length]!;
 			const bytes = mutate(seed.bytes, random, seed.focus);
 			const what = `${seed.name} mutation ${n}`;
-			survives(`${what}: parsePng/parseJpeg`, () => (bytes[0] === 0x89 ? parsePng(bytes) : parseJpeg(bytes)));
+			survives(`${what}: container parser`, () =>
+				seed.format === 'image/png'
+					? parsePng(bytes)
+					: seed.format === 'image/webp'
+						? riffChunks(bytes)
+						: parseJpeg(bytes)
+			);
 			survives(`${what}: readManifestStore`, () => readManifestStore(bytes));
 			survives(`${what}: readJpegManifest`, () => (bytes[0] === 0xff ? readJpegManifest(bytes) : null));
 			survives(`${what}: readXmp`, () => readXmp(bytes));

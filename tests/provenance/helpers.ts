@@ -6,7 +6,10 @@ import path from 'node:path';
 import { initSync, WasmReader } from '@contentauth/c2pa-wasm';
 import { PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
 import { createLocalIdentity, derToPem, type LocalIdentity } from '../../src/lib/provenance/certificates';
+import { parseJpeg } from '../../src/lib/provenance/jpeg';
 import type { ProvenanceInput } from '../../src/lib/provenance/manifest';
+import { isPng, parsePng } from '../../src/lib/provenance/png';
+import { isWebp, riffChunks } from '../../src/lib/provenance/webp';
 import { webCryptoSigner, type Signer } from '../../src/lib/provenance/signer';
 import type { VerifyState } from '../../src/lib/provenance/verify';
 import { CLI, verifiedPath } from '../helpers/assets';
@@ -117,7 +120,8 @@ export function expectedState(verdict: C2paVerdict): VerifyState {
 }
 
 export function formatOf(file: string): string {
-	return /\.png$/i.test(file) ? 'image/png' : 'image/jpeg';
+	if (/\.png$/i.test(file)) return 'image/png';
+	return /\.webp$/i.test(file) ? 'image/webp' : 'image/jpeg';
 }
 
 // ------------------------------------------------------------------------------------------------------
@@ -144,6 +148,37 @@ export async function smallPng(width = 128, height = 96): Promise<Uint8Array> {
 
 export async function smallJpeg(width = 128, height = 96): Promise<Uint8Array> {
 	return new Uint8Array(await pattern(width, height).jpeg({ quality: 92 }).toBuffer());
+}
+
+/** Flips one byte of the pixel data: the first IDAT of a PNG, the scan of a JPEG, the VP8/VP8L of a WebP. */
+export function flipImageByte(bytes: Uint8Array): Uint8Array {
+	const out = bytes.slice();
+	let at: number;
+	if (isWebp(bytes)) {
+		const image = riffChunks(bytes).find((c) => c.fourcc === 'VP8 ' || c.fourcc === 'VP8L')!;
+		at = image.offset + 8 + Math.floor(image.data.length / 2);
+	} else if (isPng(bytes)) {
+		const idat = parsePng(bytes).find((c) => c.type === 'IDAT')!;
+		at = idat.offset + 8 + Math.floor(idat.data.length / 2);
+	} else {
+		const { scanStart } = parseJpeg(bytes);
+		at = scanStart + Math.floor((bytes.length - scanStart) / 2);
+	}
+	out[at]! ^= 0x10;
+	return out;
+}
+
+/** WebPs in the three layouts a file can have: simple lossy (VP8), simple lossless (VP8L), extended (VP8X). */
+export async function smallWebps(
+	width = 128,
+	height = 96
+): Promise<{ lossy: Uint8Array; lossless: Uint8Array; alpha: Uint8Array }> {
+	const encode = async (image: ReturnType<typeof pattern>) => new Uint8Array(await image.toBuffer());
+	return {
+		lossy: await encode(pattern(width, height).webp({ quality: 90 })),
+		lossless: await encode(pattern(width, height).webp({ lossless: true })),
+		alpha: await encode(pattern(width, height, 4).webp({ quality: 90, alphaQuality: 100 }))
+	};
 }
 
 /** A complete input as the studio or the CLI would give it. */

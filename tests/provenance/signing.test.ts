@@ -7,16 +7,21 @@ import {
 	signImage,
 	signJpeg,
 	signPng,
+	signWebp,
 	trainingMiningFor
 } from '../../src/lib/provenance/manifest';
-import { parsePng, readPngXmp } from '../../src/lib/provenance/png';
+import { readXmp } from '../../src/lib/provenance/container';
+import { parsePng } from '../../src/lib/provenance/png';
+import { riffChunks } from '../../src/lib/provenance/webp';
 import { verifyImage } from '../../src/lib/provenance/verify';
 import {
 	c2paFixtureBytes,
 	c2paValidate,
+	flipImageByte,
 	sampleInput,
 	smallJpeg,
 	smallPng,
+	smallWebps,
 	testIdentity,
 	type C2paManifest,
 	type TestIdentity
@@ -25,11 +30,13 @@ import {
 let id: TestIdentity;
 let png: Uint8Array;
 let jpeg: Uint8Array;
+let webp: { lossy: Uint8Array; lossless: Uint8Array; alpha: Uint8Array };
 
 beforeAll(async () => {
 	id = await testIdentity();
 	png = await smallPng();
 	jpeg = await smallJpeg();
+	webp = await smallWebps();
 });
 
 function activeManifest(verdict: Awaited<ReturnType<typeof c2paValidate>>): C2paManifest {
@@ -41,22 +48,12 @@ function assertionData(manifest: C2paManifest, label: string): unknown {
 	return manifest.assertions?.find((a) => a.label === label)?.data;
 }
 
-/** Flips one byte of the pixel data: inside the first IDAT of a PNG, inside the scan of a JPEG. */
-function flipImageByte(bytes: Uint8Array): Uint8Array {
-	const out = bytes.slice();
-	if (bytes[0] === 0x89) {
-		const idat = parsePng(bytes).find((c) => c.type === 'IDAT')!;
-		out[idat.offset + 8 + Math.floor(idat.data.length / 2)]! ^= 0x01;
-	} else {
-		const { scanStart } = parseJpeg(bytes);
-		out[scanStart + Math.floor((bytes.length - scanStart) / 2)]! ^= 0x01;
-	}
-	return out;
-}
-
 describe.each([
 	['PNG', 'image/png', () => png, signPng],
-	['JPEG', 'image/jpeg', () => jpeg, signJpeg]
+	['JPEG', 'image/jpeg', () => jpeg, signJpeg],
+	['lossy WebP', 'image/webp', () => webp.lossy, signWebp],
+	['lossless WebP', 'image/webp', () => webp.lossless, signWebp],
+	['extended WebP with alpha', 'image/webp', () => webp.alpha, signWebp]
 ] as const)('%s export', (_name, format, source, sign) => {
 	let signed: Uint8Array;
 
@@ -131,7 +128,7 @@ describe.each([
 	});
 
 	it('carries XMP written before signing, with the claim instanceID', async () => {
-		const xmp = format === 'image/png' ? readPngXmp(signed) : readJpegXmp(signed);
+		const xmp = readXmp(signed);
 		expect(xmp).toContain(DIGITAL_SOURCE_TYPES.compositeWithTrainedAlgorithmicMedia);
 		const ours = await verifyImage(signed);
 		expect(xmp).toContain(`<xmpMM:InstanceID>${ours.instanceId}</xmpMM:InstanceID>`);
@@ -152,8 +149,26 @@ describe.each([
 		const text = new TextDecoder('latin1').decode(again);
 		expect(text.split('http://ns.adobe.com/xap/1.0/\0').length - 1).toBe(format === 'image/jpeg' ? 1 : 0);
 		expect(text.split('<x:xmpmeta').length - 1).toBe(1);
-		const stores = format === 'image/png' ? parsePng(again).filter((c) => c.type === 'caBX').length : 1;
+		const stores =
+			format === 'image/png'
+				? parsePng(again).filter((c) => c.type === 'caBX').length
+				: format === 'image/webp'
+					? riffChunks(again).filter((c) => c.fourcc === 'C2PA').length
+					: 1;
 		expect(stores).toBe(1);
+	});
+});
+
+describe('WebP chunk padding', () => {
+	it('validates whether the manifest store has an odd or an even length', async () => {
+		const parities = new Set<number>();
+		for (const title of ['painting.webp', 'painting2.webp']) {
+			const signed = await signWebp(webp.lossy, sampleInput(png, { title }), id.signer);
+			parities.add(riffChunks(signed).find((c) => c.fourcc === 'C2PA')!.data.length % 2);
+			expect((await c2paValidate(signed, 'image/webp')).codes).toEqual(['signingCredential.untrusted']);
+			expect((await verifyImage(signed)).state).toBe('untrusted');
+		}
+		expect([...parities].sort()).toEqual([0, 1]);
 	});
 });
 
@@ -163,7 +178,7 @@ describe('choices the input makes', () => {
 		const result = await verifyImage(signed);
 		expect(result.state).toBe('untrusted');
 		expect(result.actions[0]?.digitalSourceType).toBe(DIGITAL_SOURCE_TYPES.trainedAlgorithmicMedia);
-		expect(readPngXmp(signed)).toContain(DIGITAL_SOURCE_TYPES.trainedAlgorithmicMedia);
+		expect(readXmp(signed)).toContain(DIGITAL_SOURCE_TYPES.trainedAlgorithmicMedia);
 	});
 
 	it('allows training and mining when asked to', async () => {

@@ -53,14 +53,14 @@ export async function pixelsToBitmap(pixels: Pixels): Promise<ImageBitmap> {
 	return createImageBitmap(new ImageData(new Uint8ClampedArray(pixels.data), pixels.width, pixels.height));
 }
 
-export type ExportFormat = 'png' | 'jpeg';
-/** What the browser can encode for a download (WebP only for unsigned editor exports). */
-export type EncodeFormat = ExportFormat | 'webp';
+export type ExportFormat = 'png' | 'jpeg' | 'webp';
+/** The editor's name for the same formats (every export format is encoded and signed). */
+export type EncodeFormat = ExportFormat;
 
 export const UNENCODABLE = (format: EncodeFormat) =>
 	`This browser cannot save ${format.toUpperCase()} images.`;
 
-/** Encodes pixels as PNG, JPEG or WebP (quality 0..1 for JPEG and WebP). */
+/** Encodes pixels as PNG, JPEG or WebP (quality 0..1 for the lossy two). */
 export async function encodePixels(
 	pixels: Pixels,
 	format: EncodeFormat,

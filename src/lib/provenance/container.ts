@@ -1,15 +1,21 @@
-// One entry point over the two containers Rakkan writes: where the manifest store and XMP live in a PNG
-// or a JPEG, independent of which one it is.
+// One entry point over the three containers Rakkan writes: where the manifest store and XMP live in a PNG,
+// a JPEG or a WebP, independent of which one it is.
 import { isJpeg, readJpegManifest, readJpegXmp, removeJpegManifest } from './jpeg';
 import { isPng, readPngManifest, readPngXmp, removePngManifest } from './png';
+import { isWebp, readWebpManifest, readWebpXmp, removeWebpManifest } from './webp';
 
-export type ImageContainer = 'png' | 'jpeg';
+export type ImageContainer = 'png' | 'jpeg' | 'webp';
 
-export const MIME_TYPES: Record<ImageContainer, string> = { png: 'image/png', jpeg: 'image/jpeg' };
+export const MIME_TYPES: Record<ImageContainer, string> = {
+	png: 'image/png',
+	jpeg: 'image/jpeg',
+	webp: 'image/webp'
+};
 
 export function containerOf(bytes: Uint8Array): ImageContainer | null {
 	if (isPng(bytes)) return 'png';
 	if (isJpeg(bytes)) return 'jpeg';
+	if (isWebp(bytes)) return 'webp';
 	return null;
 }
 
@@ -30,6 +36,10 @@ export function readManifestStore(bytes: Uint8Array): StoreLocation | null {
 		const found = readJpegManifest(bytes);
 		return found ? { container, store: found.store } : null;
 	}
+	if (container === 'webp') {
+		const found = readWebpManifest(bytes);
+		return found ? { container, store: found.store } : null;
+	}
 	return null;
 }
 
@@ -37,6 +47,7 @@ export function removeManifestStore(bytes: Uint8Array): Uint8Array {
 	const container = containerOf(bytes);
 	if (container === 'png') return removePngManifest(bytes);
 	if (container === 'jpeg') return removeJpegManifest(bytes);
+	if (container === 'webp') return removeWebpManifest(bytes);
 	return bytes;
 }
 
@@ -44,5 +55,6 @@ export function readXmp(bytes: Uint8Array): string | null {
 	const container = containerOf(bytes);
 	if (container === 'png') return readPngXmp(bytes);
 	if (container === 'jpeg') return readJpegXmp(bytes);
+	if (container === 'webp') return readWebpXmp(bytes);
 	return null;
 }

@@ -2,7 +2,8 @@
 // stack overflow escape: what reaches a caller is a ProvenanceError with a code and a readable message.
 
 /** Where a problem was found: the container, the box tree, the encoding, the signature or the certificate. */
-export type ProvenanceArea = 'png' | 'jpeg' | 'jumbf' | 'cbor' | 'cose' | 'manifest' | 'certificate' | 'xmp';
+export type ProvenanceArea =
+	'png' | 'jpeg' | 'webp' | 'jumbf' | 'cbor' | 'cose' | 'manifest' | 'certificate' | 'xmp';
 
 export class ProvenanceError extends Error {
 	override name = 'ProvenanceError';

@@ -1,8 +1,9 @@
-// Pure byte-level helpers for the Verify view: is this a PNG or JPEG the verifier can read, is it whole,
+// Pure byte-level helpers for the Verify view: is this a PNG, JPEG or WebP the verifier can read, is it whole,
 // which thumbnails do its manifests carry, and what is in a root certificate file. No DOM, no Svelte;
 // nothing throws except readTrustFile, whose messages are meant for people.
 import { decodeCbor, isCborObject } from './cbor';
 import { derToPem, pemToDer, summarizeCertificate } from './certificates';
+import { riffChunks } from './webp';
 import { containerOf, readManifestStore, type ImageContainer } from './container';
 import { describe } from './errors';
 import { jpegSegments } from './jpeg';
@@ -32,7 +33,6 @@ function ascii(bytes: Uint8Array, start: number, end: number): string {
 // What kind of file is this?
 
 const OTHER_IMAGES: [string, (b: Uint8Array) => boolean][] = [
-	['a WebP image', (b) => ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP'],
 	['a GIF image', (b) => ascii(b, 0, 4) === 'GIF8'],
 	['an AVIF or HEIC image', (b) => ascii(b, 4, 8) === 'ftyp'],
 	['a TIFF image', (b) => ascii(b, 0, 4) === 'II*\0' || ascii(b, 0, 4) === 'MM\0*'],
@@ -45,7 +45,7 @@ export type FileCheck =
 	| { ok: false; message: string };
 
 /**
- * Decides whether the bytes are a PNG or JPEG the verifier can read, and whether the file is complete.
+ * Decides whether the bytes are a PNG, JPEG or WebP the verifier can read, and whether the file is complete.
  * A damaged file is still verified (its credentials, if any, then do not validate) but gets a warning.
  */
 export function checkImageBytes(name: string, bytes: Uint8Array): FileCheck {
@@ -57,8 +57,8 @@ export function checkImageBytes(name: string, bytes: Uint8Array): FileCheck {
 		return {
 			ok: false,
 			message: other
-				? `${quoted} is ${other[0]}: Content Credentials can be checked in PNG and JPEG files only.`
-				: `${quoted} is not an image: Content Credentials can be checked in PNG and JPEG files.`
+				? `${quoted} is ${other[0]}: Content Credentials can be checked in PNG, JPEG and WebP files only.`
+				: `${quoted} is not an image: Content Credentials can be checked in PNG, JPEG and WebP files.`
 		};
 	}
 	let width: number | undefined;
@@ -80,7 +80,7 @@ export function checkImageBytes(name: string, bytes: Uint8Array): FileCheck {
 	};
 }
 
-/** Walks the PNG chunks to IEND, or the JPEG segments to the image data and its end marker. */
+/** Walks the PNG chunks to IEND, the WebP chunks to the RIFF end, or the JPEG segments to the end marker. */
 function structureProblem(container: ImageContainer, bytes: Uint8Array): string | undefined {
 	try {
 		if (container === 'png') {
@@ -92,6 +92,10 @@ function structureProblem(container: ImageContainer, bytes: Uint8Array): string 
 			}
 			if (!sawData) return 'the PNG has no image data';
 			return sawEnd ? undefined : 'the PNG ends before its IEND chunk';
+		}
+		if (container === 'webp') {
+			const image = riffChunks(bytes).some((c) => ['VP8 ', 'VP8L', 'ANMF'].includes(c.fourcc));
+			return image ? undefined : 'the WebP has no image data';
 		}
 		const segments = jpegSegments(bytes);
 		let next = segments.next();

@@ -16,6 +16,7 @@ import { CAWG_ENTRY_KEYS, type CawgEntry, type CawgEntryKey, type TrainingMining
 import type { Signer } from './signer';
 import { buildXmpPacket, DIGITAL_SOURCE_TYPES, parseXmp, PLUS_DATA_MINING, XmpError } from './xmp';
 import { verifyImage, type StatusEntry } from './verify';
+import { C2PA_FOURCC, removeWebpManifest, riffChunk, riffChunkSize, setWebpXmp, withRiffSize } from './webp';
 
 // ------------------------------------------------------------------------------------------------------
 // Vocabulary
@@ -271,9 +272,7 @@ function styleName(style: StyleSource): string {
 
 function detectFormat(bytes: Uint8Array): string {
 	const container = containerOf(bytes);
-	if (container) return MIME_TYPES[container];
-	if (bytes.length >= 12 && utf8('RIFF').every((b, i) => bytes[i] === b)) return 'image/webp';
-	return 'application/octet-stream';
+	return container ? MIME_TYPES[container] : 'application/octet-stream';
 }
 
 interface Ingredients {
@@ -628,10 +627,16 @@ function storeBytes(
 
 /** What {@link embed} needs to know about a container. */
 interface Layout {
-	head: Uint8Array;
+	/** The bytes before the manifest block (a RIFF header counts the whole file, block included). */
+	head(blockLength: number): Uint8Array;
 	tail: Uint8Array;
 	/** Bytes the container adds around a store of this length. */
 	blockSize(storeLength: number): number;
+	/**
+	 * Bytes of the block the data hash excludes, from its start; the rest (a RIFF chunk's pad byte, which
+	 * c2pa-rs hashes) is hashed with the image. Defaults to the whole block.
+	 */
+	excludedSize?(storeLength: number): number;
 	block(store: Uint8Array): Uint8Array;
 }
 
@@ -641,24 +646,27 @@ async function embed(
 	layout: Layout,
 	signer: Signer
 ): Promise<Uint8Array> {
-	const start = layout.head.length;
+	const start = layout.head(0).length;
 	const placeholderCose = new Uint8Array(signatureSize(signer));
 	const zeroHash = new Uint8Array(32);
+	const excludedSize = layout.excludedSize ?? layout.blockSize;
 	// The exclusion length depends on the store size, which depends on how the length encodes: iterate
 	// to the fixed point (monotone, so two or three rounds).
-	let length = 0;
+	let excluded = 0;
+	let storeLength: number;
 	for (let round = 0; ; round++) {
-		const binding = await hashAssertion(start, length, zeroHash);
+		const binding = await hashAssertion(start, excluded, zeroHash);
 		const all = [...prepared.assertions, binding];
-		const size = layout.blockSize(
-			storeBytes(prepared, all, claimBytes(input, prepared, all), placeholderCose).length
-		);
-		if (size === length) break;
+		storeLength = storeBytes(prepared, all, claimBytes(input, prepared, all), placeholderCose).length;
+		if (excludedSize(storeLength) === excluded) break;
 		if (round > 8) throw new SigningError('manifest.size', 'The manifest size did not settle');
-		length = size;
+		excluded = excludedSize(storeLength);
 	}
-	const hash = await sha256(concat([layout.head, layout.tail]));
-	const binding = await hashAssertion(start, length, hash);
+	const length = layout.blockSize(storeLength);
+	const head = layout.head(length);
+	// Bytes of the block after the exclusion are zero padding.
+	const hash = await sha256(concat([head, new Uint8Array(length - excluded), layout.tail]));
+	const binding = await hashAssertion(start, excluded, hash);
 	const all = [...prepared.assertions, binding];
 	const claim = claimBytes(input, prepared, all);
 	const cose = await signClaim(claim, signer);
@@ -670,7 +678,7 @@ async function embed(
 			`The signed manifest is ${block.length} bytes, ${length} were reserved`
 		);
 	}
-	return concat([layout.head, block, layout.tail]);
+	return concat([head, block, layout.tail]);
 }
 
 function xmpFor(input: ProvenanceInput, prepared: Prepared, format: string): string {
@@ -714,7 +722,7 @@ export async function signPng(
 	return embed(
 		input,
 		prepared,
-		{ head, tail, blockSize: (n) => n + 12, block: (store) => pngChunk(C2PA_CHUNK, store) },
+		{ head: () => head, tail, blockSize: (n) => n + 12, block: (store) => pngChunk(C2PA_CHUNK, store) },
 		signer
 	);
 }
@@ -731,12 +739,39 @@ export async function signJpeg(
 	return embed(
 		input,
 		prepared,
-		{ head: withXmp.subarray(0, at), tail: withXmp.subarray(at), blockSize: app11Size, block: app11Segments },
+		{
+			head: () => withXmp.subarray(0, at),
+			tail: withXmp.subarray(at),
+			blockSize: app11Size,
+			block: app11Segments
+		},
 		signer
 	);
 }
 
-/** {@link signPng} or {@link signJpeg}, chosen from the bytes. */
+/** Writes XMP, then embeds a signed manifest store in a WebP (a `C2PA` chunk at the end, as c2pa-rs does). */
+export async function signWebp(
+	bytes: Uint8Array,
+	input: ProvenanceInput,
+	signer: Signer
+): Promise<Uint8Array> {
+	const prepared = await prepare(input, newInstanceId(input));
+	const withXmp = setWebpXmp(removeWebpManifest(bytes), xmpFor(input, prepared, MIME_TYPES.webp));
+	return embed(
+		input,
+		prepared,
+		{
+			head: (blockLength) => withRiffSize(withXmp, withXmp.length + blockLength),
+			tail: new Uint8Array(0),
+			blockSize: riffChunkSize,
+			excludedSize: (storeLength) => 8 + storeLength,
+			block: (store) => riffChunk(C2PA_FOURCC, store)
+		},
+		signer
+	);
+}
+
+/** {@link signPng}, {@link signJpeg} or {@link signWebp}, chosen from the bytes. */
 export async function signImage(
 	bytes: Uint8Array,
 	input: ProvenanceInput,
@@ -745,5 +780,6 @@ export async function signImage(
 	const container: ImageContainer | null = containerOf(bytes);
 	if (container === 'png') return signPng(bytes, input, signer);
 	if (container === 'jpeg') return signJpeg(bytes, input, signer);
-	throw new SigningError('manifest.format', 'Only PNG and JPEG images can be signed');
+	if (container === 'webp') return signWebp(bytes, input, signer);
+	throw new SigningError('manifest.format', 'Only PNG, JPEG and WebP images can be signed');
 }

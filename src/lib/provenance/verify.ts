@@ -1,4 +1,4 @@
-// Rakkan's own Content Credentials verifier: reads the manifest store of a PNG or JPEG (its own or anyone
+// Rakkan's own Content Credentials verifier: reads the manifest store of a PNG, JPEG or WebP (its own or anyone
 // else's), checks the active manifest's claim signature, every assertion hash, the data hash against the
 // bytes and the certificate chain against the given trust anchors, and says what it found in a few words.
 // It never throws: whatever the bytes are, the answer is a state and a list of failures.
@@ -690,7 +690,7 @@ function anchorsFrom(pems: readonly string[] | undefined, out: Collector): Uint8
 	return anchors;
 }
 
-/** Verifies the Content Credentials of a PNG or JPEG. Never throws. */
+/** Verifies the Content Credentials of a PNG, JPEG or WebP. Never throws. */
 export async function verifyImage(bytes: Uint8Array, options: VerifyOptions = {}): Promise<VerifyResult> {
 	try {
 		return await verifyUnguarded(bytes, options);
@@ -708,7 +708,7 @@ async function verifyUnguarded(bytes: Uint8Array, options: VerifyOptions): Promi
 		const result = emptyResult('invalid');
 		result.results.failure.push({
 			code: 'general.error',
-			explanation: 'the file is not a PNG or JPEG image'
+			explanation: 'the file is not a PNG, JPEG or WebP image'
 		});
 		return finish(result);
 	}

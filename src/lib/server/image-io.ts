@@ -61,6 +61,14 @@ export async function encodeJpeg(pixels: Pixels, quality = JPEG_QUALITY): Promis
 	return new Uint8Array(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength);
 }
 
+/** Quality of the lossy WebPs Rakkan writes. */
+export const WEBP_QUALITY = 90;
+
+export async function encodeWebp(pixels: Pixels, quality = WEBP_QUALITY): Promise<Uint8Array> {
+	const webp = await rawInput(pixels).webp({ quality }).toBuffer();
+	return new Uint8Array(webp.buffer, webp.byteOffset, webp.byteLength);
+}
+
 /** Writes bytes atomically: a failed run never leaves a partial or stale-looking output file. */
 export async function writeFileAtomic(filePath: string, bytes: Uint8Array): Promise<void> {
 	const temp = `${filePath}.partial-${randomBytes(4).toString('hex')}`;

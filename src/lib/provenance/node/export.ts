@@ -1,4 +1,4 @@
-// Writes a painting as a PNG or JPEG with its Content Credentials (Node only: the CLI's side of the
+// Writes a painting as a PNG, JPEG or WebP with its Content Credentials (Node only: the CLI's side of the
 // studio's export). The ingredients come from the catalog cards and the files the user gave.
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -6,19 +6,29 @@ import path from 'node:path';
 import type { ModelCard, StyleCard } from '../../assets/catalog';
 import type { Pixels } from '../../engine/types';
 import { PROJECT_ROOT } from '../../server/catalog-fs';
-import { encodeJpeg, encodePng, writeFileAtomic } from '../../server/image-io';
+import { encodeJpeg, encodePng, encodeWebp, writeFileAtomic } from '../../server/image-io';
 import { signImage, type StyleSource } from '../manifest';
 import { paintingProvenance, uploadedStyleSource } from '../painting-input';
 import { styleSourceFromCard } from '../sources';
 import { loadOrCreateIdentity, signerFromFiles, type CliIdentity } from './identity';
 
-export type OutputFormat = 'png' | 'jpeg';
+export type OutputFormat = 'png' | 'jpeg' | 'webp';
+
+const ENCODERS: Record<OutputFormat, (pixels: Pixels) => Promise<Uint8Array>> = {
+	png: encodePng,
+	jpeg: encodeJpeg,
+	webp: encodeWebp
+};
+
+/** What --out accepts, for messages. */
+export const OUTPUT_NAMES = 'a .png, .jpg, .jpeg or .webp file';
 
 /** The output format an --out name asks for, or null. */
 export function outputFormatOf(file: string): OutputFormat | null {
 	const ext = path.extname(file).toLowerCase();
 	if (ext === '.png') return 'png';
 	if (ext === '.jpg' || ext === '.jpeg') return 'jpeg';
+	if (ext === '.webp') return 'webp';
 	return null;
 }
 
@@ -87,7 +97,7 @@ async function styleSource(style: StyleInput): Promise<StyleSource> {
 /** Encodes, signs and writes the painting atomically; returns what was written and who signed it. */
 export async function writeSignedImage(options: ExportOptions): Promise<ExportResult> {
 	const format = outputFormatOf(options.out);
-	if (!format) throw new TypeError(`--out must name a .png, .jpg or .jpeg file, got ${options.out}`);
+	if (!format) throw new TypeError(`--out must name ${OUTPUT_NAMES}, got ${options.out}`);
 	const identity =
 		options.key || options.cert
 			? await signerFromFiles(requireFlag(options.key, '--key'), requireFlag(options.cert, '--cert'))
@@ -109,7 +119,7 @@ export async function writeSignedImage(options: ExportOptions): Promise<ExportRe
 		output: { width: options.pixels.width, height: options.pixels.height },
 		backend: 'wasm'
 	});
-	const encoded = format === 'png' ? await encodePng(options.pixels) : await encodeJpeg(options.pixels);
+	const encoded = await ENCODERS[format](options.pixels);
 	const signed = await signImage(encoded, input, identity.signer);
 	await writeFileAtomic(options.out, signed);
 	return { bytes: signed.length, format, identity };
