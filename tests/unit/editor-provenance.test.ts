@@ -141,7 +141,7 @@ describe('document provenance', () => {
 		const painted = applyChange(project, editMask(project.document, { kind: 'region' }, stroke, region));
 		const action = documentProvenance(painted).actions[1]!;
 		expect(action.action).toBe('c2pa.drawing');
-		expect(action.description).toBe('Painted (size 12, hardness 50%, opacity 100%) the region mask');
+		expect(action.description).toBe('Painted the region mask (brush size 12, hardness 50%, opacity 100%)');
 		expect(action.parameters).toEqual({
 			type: 'edit-mask',
 			target: { kind: 'region' },
