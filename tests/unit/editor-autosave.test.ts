@@ -194,6 +194,13 @@ describe('autosave to IndexedDB', () => {
 		expect((await store.loadLatestProject())?.project).toEqual(project);
 	});
 
+	it('without IndexedDB every call says so, and nothing throws at construction', async () => {
+		const store = (autosave = new Autosave(null));
+		const { project, store: blobs } = await photoProject();
+		await expect(store.saveProject(project, blobs)).rejects.toThrow(AUTOSAVE_ERRORS.unavailable);
+		await expect(store.loadLatestProject()).rejects.toThrow(AUTOSAVE_ERRORS.unavailable);
+	});
+
 	it('clear forgets everything', async () => {
 		const store = freshAutosave();
 		const { project, store: blobs } = await photoProject();
