@@ -40,6 +40,30 @@ async function storedBlobCount(name: string): Promise<number> {
 	return count;
 }
 
+/** A saved photo project, and the same project with a filled region (not saved yet). */
+async function savedAndMasked() {
+	const store = freshAutosave();
+	const { project, store: blobs, photo } = await photoProject();
+	await store.saveProject(project, blobs);
+	const region = await storedPng(blobs, 40, 30, 255);
+	const masked = applyChange(
+		project,
+		editMask(project.document, { kind: 'region' }, { kind: 'fill' }, region)
+	);
+	return { store, project, blobs, photo, masked };
+}
+
+/** Makes `put` into the named object store do `instead`; puts into the other store go through. */
+function replacePut(
+	storeName: string,
+	instead: (store: IDBObjectStore, value: unknown, key?: IDBValidKey) => IDBRequest<IDBValidKey>
+): void {
+	const put = IDBObjectStore.prototype.put;
+	vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value, key) {
+		return this.name === storeName ? instead(this, value, key) : put.call(this, value, key);
+	});
+}
+
 describe('autosave to IndexedDB', () => {
 	it('has nothing to load at first', async () => {
 		expect(await freshAutosave().loadLatestProject()).toBeNull();
@@ -85,19 +109,9 @@ describe('autosave to IndexedDB', () => {
 	});
 
 	it('storage full: a clear StorageFullError, and the previous save intact', async () => {
-		const store = freshAutosave();
-		const { project, store: blobs, photo } = await photoProject();
-		await store.saveProject(project, blobs);
-
-		const region = await storedPng(blobs, 40, 30, 255);
-		const masked = applyChange(
-			project,
-			editMask(project.document, { kind: 'region' }, { kind: 'fill' }, region)
-		);
-		const put = IDBObjectStore.prototype.put;
-		vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value, key) {
-			if (this.name === 'blobs') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-			return put.call(this, value, key);
+		const { store, project, blobs, photo, masked } = await savedAndMasked();
+		replacePut('blobs', () => {
+			throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
 		});
 		const failure = store.saveProject(masked, blobs);
 		await expect(failure).rejects.toBeInstanceOf(StorageFullError);
@@ -115,16 +129,11 @@ describe('autosave to IndexedDB', () => {
 	});
 
 	it('any other write failure: an AutosaveError, and the previous save intact', async () => {
-		const store = freshAutosave();
-		const { project, store: blobs, photo } = await photoProject();
-		await store.saveProject(project, blobs);
-		const later = applyChange(project, setOpacity(project.document, photo.id, 0.5));
-		const add = IDBObjectStore.prototype.put;
-		vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value, key) {
-			if (this.name === 'projects') throw new DOMException('Disk I/O failed.', 'UnknownError');
-			return add.call(this, value, key);
+		const { store, project, blobs, masked } = await savedAndMasked();
+		replacePut('projects', () => {
+			throw new DOMException('Disk I/O failed.', 'UnknownError');
 		});
-		const failure = store.saveProject(later, blobs);
+		const failure = store.saveProject(masked, blobs);
 		await expect(failure).rejects.toBeInstanceOf(AutosaveError);
 		await expect(failure).rejects.toThrow(AUTOSAVE_ERRORS.failed);
 		vi.restoreAllMocks();
@@ -132,19 +141,9 @@ describe('autosave to IndexedDB', () => {
 	});
 
 	it('a write that fails later in the transaction aborts all of it', async () => {
-		const store = freshAutosave();
-		const { project, store: blobs, photo } = await photoProject();
-		await store.saveProject(project, blobs);
-		const region = await storedPng(blobs, 40, 30, 255);
-		const masked = applyChange(
-			project,
-			editMask(project.document, { kind: 'region' }, { kind: 'fill' }, region)
-		);
+		const { store, project, blobs, photo, masked } = await savedAndMasked();
 		// `add` of a key that exists fails asynchronously, with a ConstraintError on the request.
-		const put = IDBObjectStore.prototype.put;
-		vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value, key) {
-			return this.name === 'projects' ? this.add(value, key) : put.call(this, value, key);
-		});
+		replacePut('projects', (objectStore, value, key) => objectStore.add(value, key));
 		await expect(store.saveProject(masked, blobs)).rejects.toThrow(AUTOSAVE_ERRORS.failed);
 		vi.restoreAllMocks();
 		const loaded = await store.loadLatestProject();
@@ -193,6 +192,13 @@ describe('autosave to IndexedDB', () => {
 		const broken = applyChange(orphan, editMask(orphan.document, { kind: 'region' }, { kind: 'fill' }, lost));
 		await expect(store.saveProject(broken, blobs)).rejects.toThrow(BLOB_ERRORS.missing);
 		expect((await store.loadLatestProject())?.project).toEqual(project);
+	});
+
+	it('without IndexedDB every call says so, and nothing throws at construction', async () => {
+		const store = (autosave = new Autosave(null));
+		const { project, store: blobs } = await photoProject();
+		await expect(store.saveProject(project, blobs)).rejects.toThrow(AUTOSAVE_ERRORS.unavailable);
+		await expect(store.loadLatestProject()).rejects.toThrow(AUTOSAVE_ERRORS.unavailable);
 	});
 
 	it('clear forgets everything', async () => {

@@ -171,6 +171,20 @@ describe('document operations', () => {
 		expect(describeOperation(removed.op, doc, removed.document)).toBe("Removed layer 'Ink'");
 		const renamed = renameLayer(doc, id, 'Wash');
 		expect(describeOperation(renamed.op, doc, renamed.document)).toBe("Renamed layer 'Ink' to 'Wash'");
+		const erase = {
+			kind: 'stroke' as const,
+			tool: 'erase' as const,
+			size: 8,
+			hardness: 1,
+			opacity: 0.5,
+			points: []
+		};
+		const erased = editMask(doc, { kind: 'layer', layerId: id }, erase, null);
+		expect(describeOperation(erased.op, doc, erased.document)).toBe(
+			"Erased from the mask of 'Ink' (brush size 8, hardness 100%, opacity 50%)"
+		);
+		const inverted = editMask(doc, { kind: 'region' }, { kind: 'invert' }, null);
+		expect(describeOperation(inverted.op, doc, inverted.document)).toBe('Inverted the region mask');
 		const stylized = createLayer({
 			name: 's',
 			image: REF,

@@ -1,7 +1,7 @@
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/lib/document/blob-store';
-import { editMask, setOpacity } from '../../src/lib/document/document';
+import { addStylizedLayer, createLayer, editMask, setOpacity } from '../../src/lib/document/document';
 import { applyChange, referencedImages, undoProject } from '../../src/lib/document/history';
 import {
 	PROJECT_ERRORS,
@@ -12,7 +12,7 @@ import {
 	writeProjectFile
 } from '../../src/lib/document/project';
 import type { Project } from '../../src/lib/document/types';
-import { solidPng, storedPng, stylizedProject } from '../helpers/editor';
+import { photoProject, recipeFor, solidPng, STYLE_SHA, storedPng, stylizedProject } from '../helpers/editor';
 
 async function savedFile() {
 	const made = await stylizedProject();
@@ -84,6 +84,18 @@ describe('.rakkan project files', () => {
 		expect(Object.keys(entries(bytes)).sort()).toEqual(
 			[PROJECT_JSON, ...ids.map((id) => `blobs/${id}`)].sort()
 		);
+	});
+
+	it('keeps every stylize setting: a single-pass tile, model options, an uploaded style', async () => {
+		const { store, photo, project } = await photoProject();
+		const recipe = recipeFor(photo);
+		recipe.settings = { ...recipe.settings, tile: 0, options: { lineWeight: 0.35, threshold: 12 } };
+		recipe.styles = [{ catalogId: null, title: 'my <sketch>.png', sha256: STYLE_SHA, weight: 1 }];
+		const image = await storedPng(store, 40, 30, 9);
+		const layer = createLayer({ name: 'Ink', image, source: { kind: 'stylized', recipe } });
+		const stylized = applyChange(project, addStylizedLayer(project.document, layer));
+		const opened = await readProjectFile(await writeProjectFile(stylized, store));
+		expect(opened.project).toEqual(stylized);
 	});
 
 	it('refuses a file that is not a zip', async () => {

@@ -74,6 +74,7 @@ describe('document provenance', () => {
 		const facts = documentProvenance(hidden);
 		expect(facts.models).toEqual([]);
 		expect(facts.styles).toEqual([]);
+		expect(facts.stylizations).toEqual([]);
 		expect(facts.pictures.map((p) => p.layerIds)).toEqual([[photo.id]]);
 		const clear = applyChange(project, setOpacity(project.document, stylized.id, 0));
 		expect(documentProvenance(clear).models).toEqual([]);
@@ -95,7 +96,7 @@ describe('document provenance', () => {
 	});
 
 	it('traces a stylized layer painted from a stylized layer back to the photo, across styles and models', async () => {
-		const { project, store, stylized } = await stylizedProject();
+		const { project, store, stylized, photo } = await stylizedProject();
 		const recipe = recipeFor(stylized, null, 0.5);
 		recipe.model = { id: 'manga-ink', sha256: [] };
 		recipe.styles = [
@@ -113,6 +114,10 @@ describe('document provenance', () => {
 		const facts = documentProvenance(p);
 		expect(facts.pictures.map((x) => [x.name, x.layerIds])).toEqual([['harbour.png', [second.id]]]);
 		expect(facts.models.map((m) => m.id)).toEqual(['manga-ink', 'arbitrary-wyf']);
+		expect(facts.stylizations).toEqual([
+			{ layerId: second.id, name: 'Ink', recipe },
+			{ layerId: stylized.id, name: 'Night Watch', recipe: recipeFor(photo) }
+		]);
 		expect(facts.styles.map((s) => [s.title, s.weight])).toEqual([
 			['my-sketch.png', 0.25],
 			['The Night Watch', 0.75],
@@ -141,7 +146,7 @@ describe('document provenance', () => {
 		const painted = applyChange(project, editMask(project.document, { kind: 'region' }, stroke, region));
 		const action = documentProvenance(painted).actions[1]!;
 		expect(action.action).toBe('c2pa.drawing');
-		expect(action.description).toBe('Painted (size 12, hardness 50%, opacity 100%) the region mask');
+		expect(action.description).toBe('Painted the region mask (brush size 12, hardness 50%, opacity 100%)');
 		expect(action.parameters).toEqual({
 			type: 'edit-mask',
 			target: { kind: 'region' },

@@ -83,19 +83,21 @@ function deleteUnreferenced(blobStore: IDBObjectStore, keys: IDBValidKey[], stor
 class StaleReadError extends Error {}
 
 export class Autosave {
-	readonly #factory: IDBFactory;
+	readonly #factory: IDBFactory | null;
 	readonly #name: string;
 	#db: Promise<IDBDatabase> | null = null;
 
-	constructor(factory: IDBFactory | undefined = globalThis.indexedDB, name = AUTOSAVE_DB) {
-		if (!factory) throw new AutosaveError(AUTOSAVE_ERRORS.unavailable);
+	/** Without IndexedDB (a server render, a locked-down browser) every call fails with `unavailable`. */
+	constructor(factory: IDBFactory | null = globalThis.indexedDB ?? null, name = AUTOSAVE_DB) {
 		this.#factory = factory;
 		this.#name = name;
 	}
 
 	#open(): Promise<IDBDatabase> {
+		const factory = this.#factory;
+		if (!factory) return Promise.reject(new AutosaveError(AUTOSAVE_ERRORS.unavailable));
 		this.#db ??= new Promise<IDBDatabase>((resolve, reject) => {
-			const request = this.#factory.open(this.#name, DB_VERSION);
+			const request = factory.open(this.#name, DB_VERSION);
 			request.onupgradeneeded = () => {
 				const db = request.result;
 				if (!db.objectStoreNames.contains(PROJECTS)) db.createObjectStore(PROJECTS, { keyPath: 'id' });

@@ -361,16 +361,18 @@ export function describeStyles(recipe: StylizeRecipe): string {
 	return recipe.styles.map((s) => `${name(s)} ${percent(s.weight)}`).join(' + ');
 }
 
-function maskWords(edit: MaskEdit): string {
+function maskWords(edit: MaskEdit, what: string): string {
 	switch (edit.kind) {
-		case 'stroke':
-			return `${edit.tool === 'erase' ? 'Erased' : 'Painted'} (size ${edit.size}, hardness ${percent(edit.hardness)}, opacity ${percent(edit.opacity)})`;
+		case 'stroke': {
+			const verb = edit.tool === 'erase' ? 'Erased from' : 'Painted';
+			return `${verb} ${what} (brush size ${edit.size}, hardness ${percent(edit.hardness)}, opacity ${percent(edit.opacity)})`;
+		}
 		case 'fill':
-			return 'Filled';
+			return `Filled ${what}`;
 		case 'clear':
-			return 'Cleared';
+			return `Cleared ${what}`;
 		case 'invert':
-			return 'Inverted';
+			return `Inverted ${what}`;
 	}
 }
 
@@ -399,7 +401,7 @@ export function describeOperation(op: Operation, before: EditorDocument, after: 
 		case 'edit-mask': {
 			const what =
 				op.target.kind === 'region' ? 'the region mask' : `the mask of ${nameOf(op.target.layerId, after)}`;
-			return `${maskWords(op.edit)} ${what}`;
+			return maskWords(op.edit, what);
 		}
 		case 'crop':
 			return `Cropped to ${op.rect.width} x ${op.rect.height} at ${op.rect.x}, ${op.rect.y}`;

@@ -88,7 +88,8 @@ const recipe = z.strictObject({
 		workingSide: side,
 		styleSide: side,
 		options: z.record(z.string().max(100), finite),
-		tile: z.union([z.number().int().min(1), z.literal('auto')])
+		// 0 paints in a single pass.
+		tile: z.union([z.number().int().min(0), z.literal('auto')])
 	}),
 	backend: z.string().max(100),
 	input: z.strictObject({ layerId: id, image: imageRef }),

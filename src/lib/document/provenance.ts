@@ -5,7 +5,7 @@
 import type { EditAction, EditStep } from '../provenance/manifest';
 import { describeOperation } from './document';
 import { doneEntries } from './history';
-import type { ImageRef, Layer, Operation, Project, StyleUse } from './types';
+import type { ImageRef, Layer, Operation, Project, StyleUse, StylizeRecipe } from './types';
 
 export interface PictureIngredient {
 	kind: 'photo' | 'import' | 'webcam';
@@ -27,8 +27,17 @@ export interface ModelIngredient {
 	layerIds: string[];
 }
 
+/** A stylized layer the visible result uses (directly or as the input of another), with its recipe. */
+export interface Stylization {
+	layerId: string;
+	name: string;
+	recipe: StylizeRecipe;
+}
+
 export interface DocumentProvenance {
 	pictures: PictureIngredient[];
+	/** Every stylize behind the visible result (visible layers bottom to top, each followed by its inputs). */
+	stylizations: Stylization[];
 	styles: StyleIngredient[];
 	models: ModelIngredient[];
 	/** The done history, oldest first, as the manifest's edit steps. */
@@ -83,6 +92,7 @@ export function documentProvenance(project: Project): DocumentProvenance {
 	const pictures = new Map<string, PictureIngredient>();
 	const styles = new Map<string, StyleIngredient>();
 	const models = new Map<string, ModelIngredient>();
+	const stylizations = new Map<string, Stylization>();
 
 	/** Records what `layer` is made from, for the visible layer `shownId`, following stylize inputs. */
 	const trace = (layer: Layer, shownId: string, seen: Set<string>): void => {
@@ -111,6 +121,9 @@ export function documentProvenance(project: Project): DocumentProvenance {
 				return;
 			case 'stylized': {
 				const { model, styles: used, input } = source.recipe;
+				if (!stylizations.has(layer.id)) {
+					stylizations.set(layer.id, { layerId: layer.id, name: layer.name, recipe: source.recipe });
+				}
 				use(models, model.id, shownId, () => ({ id: model.id, sha256: [...model.sha256], layerIds: [] }));
 				for (const style of used) {
 					use(styles, `${style.sha256} ${style.weight}`, shownId, () => ({ ...style, layerIds: [] }));
@@ -134,6 +147,7 @@ export function documentProvenance(project: Project): DocumentProvenance {
 	}));
 	return {
 		pictures: [...pictures.values()],
+		stylizations: [...stylizations.values()],
 		styles: [...styles.values()],
 		models: [...models.values()],
 		actions

@@ -124,6 +124,7 @@ export function paintStroke(mask: MaskPixels, dabs: readonly Point[], brush: Bru
 	const bounds = strokeBounds(dabs, brush.size, mask.width, mask.height);
 	if (!bounds) return null;
 	const radius = brush.size / 2;
+	const radiusSquared = radius * radius;
 	const coverage = new Float32Array(bounds.width * bounds.height);
 	for (const dab of dabs) {
 		const x0 = Math.max(bounds.x, Math.floor(dab.x - radius));
@@ -133,8 +134,16 @@ export function paintStroke(mask: MaskPixels, dabs: readonly Point[], brush: Bru
 		for (let y = y0; y < y1; y++) {
 			const dy = y + 0.5 - dab.y;
 			const row = (y - bounds.y) * bounds.width - bounds.x;
-			for (let x = x0; x < x1; x++) {
-				const alpha = dabAlpha(Math.hypot(x + 0.5 - dab.x, dy), radius, brush.hardness);
+			// Only the circle's chord on this row.
+			const half = Math.sqrt(Math.max(0, radiusSquared - dy * dy));
+			const from = Math.max(x0, Math.floor(dab.x - half));
+			const to = Math.min(x1, Math.ceil(dab.x + half));
+			for (let x = from; x < to; x++) {
+				const dx = x + 0.5 - dab.x;
+				const squared = dx * dx + dy * dy;
+				// Outside the dab's circle, or already fully covered: nothing to add (and no square root).
+				if (squared >= radiusSquared || coverage[row + x] === 1) continue;
+				const alpha = dabAlpha(Math.sqrt(squared), radius, brush.hardness);
 				if (alpha > coverage[row + x]!) coverage[row + x] = alpha;
 			}
 		}
