@@ -6,9 +6,11 @@ import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUTOSAVE_ERRORS } from '../../src/lib/document/autosave';
 import { PROJECT_ERRORS } from '../../src/lib/document/project';
 import { PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
 import { photoPath } from '../helpers/assets';
+import { c2paValidate } from '../provenance/helpers';
 import { makeTempDir, removeDir } from '../helpers/images';
 import {
 	historyLabels,
@@ -62,7 +64,7 @@ describe('the layer editor', () => {
 		]);
 		await expect(historyLabels(studioPage)).resolves.toEqual([
 			expect.stringMatching(/^Added layer .coffee.png. from the photo/),
-			expect.stringMatching(/^Painted .*the region mask$/)
+			expect.stringMatching(/^Painted the region mask \(brush size 120/)
 		]);
 		await studioPage.byTestId('apply-to-mask').click();
 		await expect(studioPage.waitForStatus('done', 'error')).resolves.toBe('done');
@@ -241,6 +243,41 @@ describe('the layer editor', () => {
 		await studioPage.page.close();
 	});
 
+	it('says so when browser storage is full, keeps the document open and the last save intact', async () => {
+		const studioPage = await StudioPage.open(studio);
+		const { page } = studioPage;
+		await startDocument(studioPage, await photoPath('coffee'));
+		await page.locator('[data-testid=autosave][data-state=saved]').waitFor();
+
+		// The browser refuses every write from now on, as it does past its storage quota.
+		await page.evaluate(() => {
+			const put = IDBObjectStore.prototype.put;
+			(window as unknown as { realPut: typeof put }).realPut = put;
+			IDBObjectStore.prototype.put = () => {
+				throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+			};
+		});
+		await studioPage.byTestId('layer-visible-0').uncheck();
+		await waitForHistory(studioPage, 2);
+		await page.locator('[data-testid=autosave][data-state=failed]').waitFor();
+		await expect(studioPage.byTestId('storage-problem').textContent()).resolves.toBe(AUTOSAVE_ERRORS.full);
+		await expect(studioPage.byTestId('layer-0').getAttribute('data-visible')).resolves.toBe('false');
+
+		// Room again: the next change is saved and the message goes away.
+		await page.evaluate(() => {
+			IDBObjectStore.prototype.put = (window as unknown as { realPut: IDBObjectStore['put'] }).realPut;
+		});
+		await studioPage.byTestId('layer-visible-0').check();
+		await waitForHistory(studioPage, 3);
+		await page.locator('[data-testid=autosave][data-state=saved]').waitFor();
+		await expect(studioPage.byTestId('storage-problem').count()).resolves.toBe(0);
+		await page.reload();
+		await waitForHistory(studioPage, 3);
+		await expect(studioPage.byTestId('layer-0').getAttribute('data-visible')).resolves.toBe('true');
+		expect(studioPage.errors).toEqual([]);
+		await page.close();
+	});
+
 	it('exports JPEG and WebP at a chosen long side', async () => {
 		const studioPage = await StudioPage.open(studio);
 		await startDocument(studioPage, await photoPath('coffee'));
@@ -253,6 +290,11 @@ describe('the layer editor', () => {
 			const meta = await sharp(file).metadata();
 			expect(meta.format, format).toBe(format);
 			expect([meta.width, meta.height], format).toEqual([256, 171]);
+			// Signed, with the document's history among the actions.
+			const verdict = await c2paValidate(file, `image/${format}`);
+			expect(verdict.state, format).toBe('Valid');
+			const manifest = verdict.report!.manifests[verdict.report!.active_manifest!]!;
+			expect(JSON.stringify(manifest.assertions), format).toContain('Stylized layer');
 		}
 		await expect(studioPage.page.getByRole('alert').count()).resolves.toBe(0);
 		expect(studioPage.errors).toEqual([]);
