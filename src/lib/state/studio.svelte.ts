@@ -262,12 +262,16 @@ export class StudioState {
 		if (await this.editor.restore()) await this.contentFromDocument();
 	}
 
-	/** The photo layer's file becomes the content the rights panel and the credentials describe. */
+	/** The photo (or webcam) layer's file becomes the content the rights panel and the credentials describe. */
 	private async contentFromDocument(): Promise<void> {
-		const photo = this.editor.document?.layers.find((layer) => layer.source.kind === 'photo');
-		if (!photo || photo.source.kind !== 'photo') return;
-		const file = await this.editor.blobs.get(photo.source.file.id);
-		const decoded = await this.decode(new File([file], photo.source.fileName, { type: file.type }));
+		const photo = this.editor.document?.layers.find(
+			(layer) => layer.source.kind === 'photo' || layer.source.kind === 'webcam'
+		);
+		if (!photo) return;
+		const [ref, name] =
+			photo.source.kind === 'photo' ? [photo.source.file, photo.source.fileName] : [photo.image, photo.name];
+		const file = await this.editor.blobs.get(ref.id);
+		const decoded = await this.decode(new File([file], name, { type: file.type }));
 		if (!decoded) return;
 		const incoming = await incomingRightsOf(decoded.bytes);
 		// Another photo may have started a new document meanwhile: that one's content stands.
@@ -439,7 +443,9 @@ export class StudioState {
 		const project = this.editor.project;
 		const paintings = this.editor.paintings();
 		const top = paintings.at(-1);
-		if (!top || !content || !project) return null;
+		if (!project) return null;
+		if (!top) throw new Error('Stylize the document first: the export signs a painting and its recipe.');
+		if (!content) throw new Error("The document's photo could not be read, so the export cannot name it.");
 		const facts = documentProvenance(project);
 		const base = content.name.replace(/\.[^.]+$/, '') || 'rakkan';
 		const filename = `${base}-rakkan.${EXPORT_EXTENSION[format]}`;
