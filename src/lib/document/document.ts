@@ -30,11 +30,16 @@ export const DOCUMENT_ERRORS = {
 	badCrop: 'The crop must be whole pixels inside the document, at least 1 x 1.',
 	uncroppedMask: 'Every layer mask must be cropped with the document.',
 	notStylized: 'A stylized layer must come from a stylize recipe.',
-	badImage: 'An image reference needs a sha256 id and a positive size.'
+	badImage: 'An image reference needs a sha256 id and a positive size.',
+	unrecordable: 'This change has a value out of range, so it cannot be recorded.'
 } as const;
 
 export class DocumentError extends Error {
-	constructor(message: string) {
+	constructor(
+		message: string,
+		/** What exactly was wrong, for developers (the message is for people). */
+		readonly detail?: string
+	) {
 		super(message);
 		this.name = 'DocumentError';
 	}
