@@ -277,9 +277,16 @@ export function editMask(
 			? { ...doc, region: result }
 			: replaceLayer(doc, target.layerId, { mask: result });
 	return {
-		op: { type: 'edit-mask', target: { ...target }, edit: structuredClone(edit), result },
+		op: { type: 'edit-mask', target: { ...target }, edit: copyEdit(edit), result },
 		document
 	};
+}
+
+/** A plain copy (the caller's points may sit in a reactive proxy, which structuredClone refuses). */
+function copyEdit(edit: MaskEdit): MaskEdit {
+	return edit.kind === 'stroke'
+		? { ...edit, points: edit.points.map(({ x, y }) => ({ x, y })) }
+		: { ...edit };
 }
 
 export interface CropRect {
