@@ -6,7 +6,11 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTOSAVE_ERRORS } from '../../src/lib/document/autosave';
 import { PROJECT_ERRORS } from '../../src/lib/document/project';
+import type { MemoryBlobStore } from '../../src/lib/document/blob-store';
+import type { ImageRef, Project } from '../../src/lib/document/types';
+import type { MaskPixels } from '../../src/lib/kernels/brush';
 import { CHROMIUM, CHROMIUM_ARGS } from './harness';
+import type { EditorCore } from './pages/editor-core-entry';
 
 let bundle: string;
 let browser: Browser;
@@ -183,15 +187,13 @@ describe('flattenDocument in Chromium', () => {
 describe('export and mask storage in Chromium', () => {
 	it('encodes PNG, JPEG (transparency on white) and WebP', async () => {
 		const result = await page.evaluate(async () => {
-			const r = (
-				globalThis as unknown as { rakkan: Record<string, (...args: unknown[]) => Promise<Uint8Array>> }
-			).rakkan;
+			const r = (window as unknown as CorePage).rakkan;
 			const data = new Uint8ClampedArray(4 * 4 * 4); // transparent
 			const pixels = { width: 4, height: 4, data };
 			const out: Record<string, number[]> = {};
-			for (const format of ['png', 'jpeg', 'webp'])
-				out[format] = Array.from((await r.encodeExport!(pixels, format, 0.9)).slice(0, 12));
-			const jpeg = await r.encodeExport!(pixels, 'jpeg', 0.9);
+			for (const format of r.EXPORT_FORMATS)
+				out[format] = Array.from((await r.encodeExport(pixels, format, 0.9)).slice(0, 12));
+			const jpeg = await r.encodeExport(pixels, 'jpeg', 0.9);
 			const bitmap = await createImageBitmap(new Blob([jpeg as Uint8Array<ArrayBuffer>]));
 			const canvas = new OffscreenCanvas(4, 4);
 			const ctx = canvas.getContext('2d')!;
@@ -207,24 +209,22 @@ describe('export and mask storage in Chromium', () => {
 
 	it('a painted soft mask survives PNG storage bit for bit', async () => {
 		const same = await page.evaluate(async () => {
-			const r = (globalThis as unknown as { rakkan: Record<string, (...args: unknown[]) => unknown> }).rakkan;
-			const mask = r.solidMask!(64, 48, 0) as { data: Uint8ClampedArray };
-			const dabs = r.strokeDabs!(
+			const r = (window as unknown as CorePage).rakkan;
+			const mask = r.solidMask(64, 48, 0);
+			const dabs = r.strokeDabs(
 				[
 					{ x: 5, y: 5 },
 					{ x: 60, y: 40 }
 				],
 				30
 			);
-			r.paintStroke!(mask, dabs, { tool: 'brush', size: 30, hardness: 0.2, opacity: 0.7 });
-			const png = (await r.encodeMask!(mask)) as Uint8Array<ArrayBuffer>;
-			const bitmap = await (r.decodeBlob as (b: Blob) => Promise<ImageBitmap>)(new Blob([png]));
-			const back = (await r.maskPixels!(
+			r.paintStroke(mask, dabs, { tool: 'brush', size: 30, hardness: 0.2, opacity: 0.7 });
+			const png = (await r.encodeMask(mask)) as Uint8Array<ArrayBuffer>;
+			const bitmap = await r.decodeBlob(new Blob([png]));
+			const back = await r.maskPixels(
 				{ id: 'm', width: 64, height: 48, mime: 'image/png' },
 				async () => bitmap
-			)) as {
-				data: Uint8ClampedArray;
-			};
+			);
 			const distinct = new Set(Array.from(mask.data.filter((_, i) => i % 4 === 0))).size;
 			return { equal: back.data.every((v, i) => v === mask.data[i]), distinct };
 		});
@@ -233,6 +233,17 @@ describe('export and mask storage in Chromium', () => {
 		expect(same.equal).toBe(true);
 	});
 });
+
+interface CorePage {
+	rakkan: EditorCore;
+}
+
+/** The page's globals in the autosave tests. */
+interface ProjectPage extends CorePage {
+	makeProject(
+		noiseSide?: number
+	): Promise<{ project: Project; store: MemoryBlobStore; mask: MaskPixels; region: ImageRef }>;
+}
 
 describe('autosave and project files in Chromium', () => {
 	/** In the page: a photo project with a painted region, its blob store, and the region's pixels. */
@@ -267,17 +278,19 @@ describe('autosave and project files in Chromium', () => {
 	it('a project saved to IndexedDB and to a .rakkan file comes back the same, pixel for pixel', async () => {
 		await page.addScriptTag({ content: setUp });
 		const result = await page.evaluate(async () => {
-			// eslint-disable-next-line @typescript-eslint/no-explicit-any
-			const w = window as any;
+			const w = window as unknown as ProjectPage;
 			const r = w.rakkan;
 			const { project, store, mask, region } = await w.makeProject();
 			const autosave = new r.Autosave();
 			await autosave.clear();
 			await autosave.saveProject(project, store);
 			const loaded = await autosave.loadLatestProject();
-			const stored = await r.maskPixels(region, async () => r.decodeBlob(loaded.blobs.get(region.id)));
+			if (!loaded) throw new Error('nothing was saved');
 			const opened = await r.readProjectFile(await r.writeProjectFile(project, store));
-			const fromFile = await r.maskPixels(region, async () => r.decodeBlob(opened.blobs.get(region.id)));
+			const regionIn = (blobs: Map<string, Blob>) =>
+				r.maskPixels(region, async () => r.decodeBlob(blobs.get(region.id) ?? new Blob()));
+			const stored = await regionIn(loaded.blobs);
+			const fromFile = await regionIn(opened.blobs);
 			let refusal = '';
 			try {
 				await r.readProjectFile(new TextEncoder().encode('PK\u0003\u0004 not really'));
@@ -288,8 +301,8 @@ describe('autosave and project files in Chromium', () => {
 			return {
 				loaded: JSON.stringify(loaded.project) === JSON.stringify(project),
 				opened: JSON.stringify(opened.project) === JSON.stringify(project),
-				storedPixels: stored.data.every((v: number, i: number) => v === mask.data[i]),
-				filePixels: fromFile.data.every((v: number, i: number) => v === mask.data[i]),
+				storedPixels: stored.data.every((v, i) => v === mask.data[i]),
+				filePixels: fromFile.data.every((v, i) => v === mask.data[i]),
 				entries: loaded.project.history.entries.length,
 				refusal
 			};
@@ -313,8 +326,7 @@ describe('autosave and project files in Chromium', () => {
 		await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 200_000 });
 		try {
 			const outcome = await quotaPage.evaluate(async () => {
-				// eslint-disable-next-line @typescript-eslint/no-explicit-any
-				const w = window as any;
+				const w = window as unknown as ProjectPage;
 				const autosave = new w.rakkan.Autosave();
 				const small = await w.makeProject();
 				await autosave.saveProject(small.project, small.store);
@@ -329,9 +341,9 @@ describe('autosave and project files in Chromium', () => {
 				const latest = await autosave.loadLatestProject();
 				return {
 					error,
-					bigBytes: (await big.store.get(big.project.document.layers[0].image.id)).size as number,
+					bigBytes: (await big.store.get(big.project.document.layers[0]!.image.id)).size,
 					kept: latest?.project.id === small.project.id,
-					blobs: latest?.blobs.size as number
+					blobs: latest?.blobs.size
 				};
 			});
 			expect(outcome.bigBytes).toBeGreaterThan(300_000);

@@ -8,6 +8,8 @@ import * as history from '../../../src/lib/document/history';
 import * as projectFile from '../../../src/lib/document/project';
 import * as brush from '../../../src/lib/kernels/brush';
 
-Object.assign(globalThis, {
-	rakkan: { ...compose, ...brush, ...autosave, ...blobStore, ...documentOps, ...history, ...projectFile }
-});
+const core = { ...compose, ...brush, ...autosave, ...blobStore, ...documentOps, ...history, ...projectFile };
+/** What the page's `rakkan` global holds (for typing the tests' page functions). */
+export type EditorCore = typeof core;
+
+Object.assign(globalThis, { rakkan: core });
