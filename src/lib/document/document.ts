@@ -46,7 +46,8 @@ export class DocumentError extends Error {
 }
 
 export const MAX_DOCUMENT_SIDE = 30_000;
-export const MAX_LAYER_NAME = 200;
+/** The longest layer or project name, in characters. */
+export const MAX_NAME_LENGTH = 200;
 
 export const IDENTITY_TRANSFORM: Transform = Object.freeze({ x: 0, y: 0, scaleX: 1, scaleY: 1, rotation: 0 });
 
@@ -156,7 +157,7 @@ function checkTransform(t: Transform): void {
 function cleanName(name: string): string {
 	const trimmed = name.trim();
 	check(trimmed.length > 0, DOCUMENT_ERRORS.emptyName);
-	check(trimmed.length <= MAX_LAYER_NAME, DOCUMENT_ERRORS.longName);
+	check(trimmed.length <= MAX_NAME_LENGTH, DOCUMENT_ERRORS.longName);
 	return trimmed;
 }
 

@@ -6,7 +6,7 @@ import {
 	describeOperation,
 	DOCUMENT_ERRORS,
 	DocumentError,
-	MAX_LAYER_NAME,
+	MAX_NAME_LENGTH,
 	newId
 } from './document';
 import { historyEntrySchema } from './schema';
@@ -106,7 +106,7 @@ export function createProject(
 		format: 'rakkan-project',
 		version: 1,
 		id,
-		name: name.trim().slice(0, MAX_LAYER_NAME) || 'Untitled',
+		name: name.trim().slice(0, MAX_NAME_LENGTH) || 'Untitled',
 		createdAt: at,
 		updatedAt: at,
 		document,

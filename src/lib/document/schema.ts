@@ -3,7 +3,7 @@
 // that cannot be opened again.
 import { z } from 'zod';
 import { IMAGE_MIME } from './blob-store';
-import { MAX_DOCUMENT_SIDE, MAX_LAYER_NAME } from './document';
+import { MAX_DOCUMENT_SIDE, MAX_NAME_LENGTH } from './document';
 import { BLEND_MODES, type HistoryEntry, type Project } from './types';
 
 export const PROJECT_VERSION = 1;
@@ -60,7 +60,7 @@ const source = z.discriminatedUnion('kind', [
 ]);
 const layer = z.strictObject({
 	id,
-	name: z.string().min(1).max(MAX_LAYER_NAME),
+	name: z.string().min(1).max(MAX_NAME_LENGTH),
 	image: imageRef,
 	visible: z.boolean(),
 	opacity: unit,
@@ -103,7 +103,7 @@ const operation = z.discriminatedUnion('type', [
 	z.strictObject({
 		type: z.literal('rename-layer'),
 		layerId: id,
-		name: z.string().min(1).max(MAX_LAYER_NAME)
+		name: z.string().min(1).max(MAX_NAME_LENGTH)
 	}),
 	z.strictObject({ type: z.literal('transform-layer'), layerId: id, transform }),
 	z.strictObject({
