@@ -21,6 +21,7 @@ import {
 	applyChange,
 	canRedo,
 	canUndo,
+	createProject,
 	HISTORY_ERRORS,
 	redoProject,
 	referencedImages,
@@ -241,6 +242,27 @@ describe('history', () => {
 		expect(p.history.cursor).toBe(300);
 		expect(canRedo(p.history)).toBe(false);
 		expect(p.history.entries.at(-1)!.op).toEqual({ type: 'set-visible', layerId: photo.id, visible: false });
+	});
+
+	it('refuses to record a change a project file could not hold', async () => {
+		const { project, photo } = await photoProject();
+		const wild = {
+			kind: 'stroke' as const,
+			tool: 'brush' as const,
+			size: 10,
+			hardness: 2,
+			opacity: 1,
+			points: []
+		};
+		const stroke = editMask(project.document, { kind: 'region' }, wild, null);
+		expect(() => applyChange(project, stroke)).toThrow(DOCUMENT_ERRORS.unrecordable);
+		const recipe = recipeFor(photo, null, 1.5);
+		const layer = createLayer({ name: 's', image: photo.image, source: { kind: 'stylized', recipe } });
+		expect(() => applyChange(project, addStylizedLayer(project.document, layer))).toThrow(
+			DOCUMENT_ERRORS.unrecordable
+		);
+		expect(createProject(project.document, ` ${'n'.repeat(500)} `).name).toBe('n'.repeat(200));
+		expect(createProject(project.document, '   ').name).toBe('Untitled');
 	});
 
 	it('lists every image the project refers to, in the document and in history', async () => {

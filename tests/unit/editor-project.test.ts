@@ -86,13 +86,20 @@ describe('.rakkan project files', () => {
 		);
 	});
 
-	it('keeps every stylize setting: a single-pass tile, model options, an uploaded style', async () => {
+	it('keeps every stylize setting: a single-pass tile, model options, uploaded styles with long names', async () => {
 		const { store, photo, project } = await photoProject();
 		const recipe = recipeFor(photo);
 		recipe.settings = { ...recipe.settings, tile: 0, options: { lineWeight: 0.35, threshold: 12 } };
-		recipe.styles = [{ catalogId: null, title: 'my <sketch>.png', sha256: STYLE_SHA, weight: 1 }];
+		// Names as long as they may be: the history's words about them must still fit in the file.
+		const title = (n: number) => `${String(n).repeat(250)}.png`;
+		recipe.styles = [1, 2, 3, 4].map((n) => ({
+			catalogId: null,
+			title: title(n),
+			sha256: STYLE_SHA,
+			weight: 0.25
+		}));
 		const image = await storedPng(store, 40, 30, 9);
-		const layer = createLayer({ name: 'Ink', image, source: { kind: 'stylized', recipe } });
+		const layer = createLayer({ name: 'I'.repeat(200), image, source: { kind: 'stylized', recipe } });
 		const stylized = applyChange(project, addStylizedLayer(project.document, layer));
 		const opened = await readProjectFile(await writeProjectFile(stylized, store));
 		expect(opened.project).toEqual(stylized);

@@ -65,6 +65,11 @@ describe('document provenance', () => {
 			['c2pa.edited', "Hid layer 'Background'"]
 		]);
 		expect(facts.actions[1]!.when).toEqual(new Date('2026-01-02T03:05:00.000Z'));
+		// Even with the photo layer deleted, history still knows what the stylized layer was painted from.
+		const deleted = applyChange(project, removeLayer(project.document, photo.id));
+		expect(documentProvenance(deleted).pictures.map((p) => [p.name, p.layerIds])).toEqual([
+			['harbour.png', [stylized.id]]
+		]);
 		expect(facts.actions.every((a) => (EDIT_ACTIONS as readonly string[]).includes(a.action))).toBe(true);
 	});
 

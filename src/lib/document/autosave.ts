@@ -43,6 +43,8 @@ interface StoredProject {
 	updatedAt: string;
 	/** The project as JSON: plain data whatever proxies the caller holds it in. */
 	json: string;
+	/** Every image the project refers to, so cleaning up does not parse every stored project. */
+	imageIds: string[];
 }
 
 function isQuotaError(error: unknown): boolean {
@@ -73,9 +75,7 @@ function completion(tx: IDBTransaction): Promise<void> {
 /** Deletes the blobs that none of the stored projects refers to (inside the caller's transaction). */
 function deleteUnreferenced(blobStore: IDBObjectStore, keys: IDBValidKey[], stored: StoredProject[]): void {
 	const kept = new Set<string>();
-	for (const record of stored) {
-		for (const id of referencedImages(JSON.parse(record.json) as Project).keys()) kept.add(id);
-	}
+	for (const record of stored) for (const id of record.imageIds) kept.add(id);
 	for (const key of keys) if (!kept.has(String(key))) blobStore.delete(key);
 }
 
@@ -119,12 +119,13 @@ export class Autosave {
 	 */
 	async saveProject(project: Project, blobs: BlobSource): Promise<void> {
 		const db = await this.#open();
+		const needed = [...referencedImages(project).keys()];
 		const record: StoredProject = {
 			id: project.id,
 			updatedAt: project.updatedAt,
-			json: JSON.stringify(project)
+			json: JSON.stringify(project),
+			imageIds: needed
 		};
-		const needed = [...referencedImages(project).keys()];
 		for (let attempt = 1; ; attempt++) {
 			const stored = new Set(await this.#blobKeys(db));
 			const missing = new Map<string, Blob>();

@@ -30,18 +30,24 @@ export const DOCUMENT_ERRORS = {
 	badCrop: 'The crop must be whole pixels inside the document, at least 1 x 1.',
 	uncroppedMask: 'Every layer mask must be cropped with the document.',
 	notStylized: 'A stylized layer must come from a stylize recipe.',
-	badImage: 'An image reference needs a sha256 id and a positive size.'
+	badImage: 'An image reference needs a sha256 id and a positive size.',
+	unrecordable: 'This change has a value out of range, so it cannot be recorded.'
 } as const;
 
 export class DocumentError extends Error {
-	constructor(message: string) {
+	constructor(
+		message: string,
+		/** What exactly was wrong, for developers (the message is for people). */
+		readonly detail?: string
+	) {
 		super(message);
 		this.name = 'DocumentError';
 	}
 }
 
 export const MAX_DOCUMENT_SIDE = 30_000;
-export const MAX_LAYER_NAME = 200;
+/** The longest layer or project name, in characters. */
+export const MAX_NAME_LENGTH = 200;
 
 export const IDENTITY_TRANSFORM: Transform = Object.freeze({ x: 0, y: 0, scaleX: 1, scaleY: 1, rotation: 0 });
 
@@ -151,7 +157,7 @@ function checkTransform(t: Transform): void {
 function cleanName(name: string): string {
 	const trimmed = name.trim();
 	check(trimmed.length > 0, DOCUMENT_ERRORS.emptyName);
-	check(trimmed.length <= MAX_LAYER_NAME, DOCUMENT_ERRORS.longName);
+	check(trimmed.length <= MAX_NAME_LENGTH, DOCUMENT_ERRORS.longName);
 	return trimmed;
 }
 
@@ -272,9 +278,16 @@ export function editMask(
 			? { ...doc, region: result }
 			: replaceLayer(doc, target.layerId, { mask: result });
 	return {
-		op: { type: 'edit-mask', target: { ...target }, edit: structuredClone(edit), result },
+		op: { type: 'edit-mask', target: { ...target }, edit: copyEdit(edit), result },
 		document
 	};
+}
+
+/** A plain copy (the caller's points may sit in a reactive proxy, which structuredClone refuses). */
+function copyEdit(edit: MaskEdit): MaskEdit {
+	return edit.kind === 'stroke'
+		? { ...edit, points: edit.points.map(({ x, y }) => ({ x, y })) }
+		: { ...edit };
 }
 
 export interface CropRect {

@@ -1,7 +1,15 @@
 // The command history: each entry holds the operation and whole document snapshots before and after it, so
 // undo restores `before` exactly and redo restores `after`. It is never capped: it is the provenance record.
 // Pure: every function returns a new History or Project.
-import { type Change, describeOperation, DocumentError, newId } from './document';
+import {
+	type Change,
+	describeOperation,
+	DOCUMENT_ERRORS,
+	DocumentError,
+	MAX_NAME_LENGTH,
+	newId
+} from './document';
+import { historyEntrySchema } from './schema';
 import type {
 	EditorDocument,
 	History,
@@ -46,8 +54,19 @@ export function entryFor(before: EditorDocument, change: Change, at: Date = new 
 	};
 }
 
-/** Appends an entry after the cursor; whatever could have been redone is dropped. */
+/**
+ * Appends an entry after the cursor; whatever could have been redone is dropped. The entry is checked
+ * against the project schema first, so history never holds what a project file could not hold.
+ */
 export function commit(history: History, entry: HistoryEntry): History {
+	const checked = historyEntrySchema.safeParse(entry);
+	if (!checked.success) {
+		const issue = checked.error.issues[0];
+		throw new DocumentError(
+			DOCUMENT_ERRORS.unrecordable,
+			issue && `${issue.path.join('.')}: ${issue.message}`
+		);
+	}
 	return { entries: [...history.entries.slice(0, history.cursor), entry], cursor: history.cursor + 1 };
 }
 
@@ -87,7 +106,7 @@ export function createProject(
 		format: 'rakkan-project',
 		version: 1,
 		id,
-		name,
+		name: name.trim().slice(0, MAX_NAME_LENGTH) || 'Untitled',
 		createdAt: at,
 		updatedAt: at,
 		document,

@@ -3,18 +3,19 @@
 // the zip's declared sizes (against zip bombs, before inflating), the JSON against the schema, the
 // project's own consistency, and every blob's presence, sha256, image type and size.
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
-import { z } from 'zod';
 import { readImageHeader } from '../kernels/image-header';
 import { bytesOf, type BlobSource, IMAGE_MIME, sha256Hex } from './blob-store';
-import { checkLayer, DocumentError, MAX_DOCUMENT_SIDE, MAX_LAYER_NAME } from './document';
+import { checkLayer, DocumentError } from './document';
 import { historyDocument, referencedImages } from './history';
-import { BLEND_MODES, type EditorDocument, type Project } from './types';
+import { PROJECT_VERSION, projectSchema } from './schema';
+import type { EditorDocument, Project } from './types';
+
+export { PROJECT_VERSION };
 
 export const PROJECT_FILE_EXTENSION = '.rakkan';
 export const PROJECT_FILE_MIME = 'application/x-rakkan-project';
 export const PROJECT_JSON = 'project.json';
 export const BLOB_FOLDER = 'blobs/';
-export const PROJECT_VERSION = 1;
 
 export const PROJECT_LIMITS = {
 	/** The project JSON, uncompressed. */
@@ -23,9 +24,7 @@ export const PROJECT_LIMITS = {
 	blobBytes: 512 * 1024 * 1024,
 	/** Everything in the zip, uncompressed. */
 	totalBytes: 2 * 1024 * 1024 * 1024,
-	files: 20_000,
-	layers: 500,
-	historyEntries: 100_000
+	files: 20_000
 } as const;
 
 export const PROJECT_ERRORS = {
@@ -54,146 +53,6 @@ export class ProjectFileError extends Error {
 		this.name = 'ProjectFileError';
 	}
 }
-
-// ------------------------------------------------------------------------------------------------------
-// Schema
-
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
-const id = z.string().min(1).max(100);
-const text = z.string().max(1000);
-const isoTime = z.iso.datetime({ offset: true });
-const side = z.number().int().min(1).max(MAX_DOCUMENT_SIDE);
-const finite = z.number().finite();
-const unit = z.number().min(0).max(1);
-
-const imageRef = z.strictObject({
-	id: sha256,
-	width: side,
-	height: side,
-	mime: z.enum(Object.values(IMAGE_MIME))
-});
-const transform = z.strictObject({ x: finite, y: finite, scaleX: finite, scaleY: finite, rotation: finite });
-const styleUse = z.strictObject({
-	catalogId: id.nullable(),
-	title: text,
-	sha256,
-	weight: unit
-});
-const recipe = z.strictObject({
-	model: z.strictObject({ id, sha256: z.array(sha256).max(100) }),
-	styles: z.array(styleUse).max(16),
-	settings: z.strictObject({
-		strength: unit,
-		preserveColors: z.boolean(),
-		workingSide: side,
-		styleSide: side,
-		options: z.record(z.string().max(100), finite),
-		// 0 paints in a single pass.
-		tile: z.union([z.number().int().min(0), z.literal('auto')])
-	}),
-	backend: z.string().max(100),
-	input: z.strictObject({ layerId: id, image: imageRef }),
-	region: imageRef.nullable()
-});
-const source = z.discriminatedUnion('kind', [
-	z.strictObject({ kind: z.literal('photo'), fileName: text, file: imageRef }),
-	z.strictObject({ kind: z.literal('webcam'), capturedAt: isoTime }),
-	z.strictObject({ kind: z.literal('import'), fileName: text, file: imageRef }),
-	z.strictObject({ kind: z.literal('stylized'), recipe })
-]);
-const layer = z.strictObject({
-	id,
-	name: z.string().min(1).max(MAX_LAYER_NAME),
-	image: imageRef,
-	visible: z.boolean(),
-	opacity: unit,
-	blend: z.enum(BLEND_MODES),
-	transform,
-	mask: imageRef.nullable(),
-	source
-});
-const editorDocument = z.strictObject({
-	width: side,
-	height: side,
-	layers: z.array(layer).max(PROJECT_LIMITS.layers),
-	region: imageRef.nullable()
-});
-const maskEdit = z.discriminatedUnion('kind', [
-	z.strictObject({
-		kind: z.literal('stroke'),
-		tool: z.enum(['brush', 'erase']),
-		size: z.number().positive().max(10_000),
-		hardness: unit,
-		opacity: unit,
-		points: z.array(z.strictObject({ x: finite, y: finite })).max(1_000_000)
-	}),
-	z.strictObject({ kind: z.literal('fill') }),
-	z.strictObject({ kind: z.literal('clear') }),
-	z.strictObject({ kind: z.literal('invert') })
-]);
-const operation = z.discriminatedUnion('type', [
-	z.strictObject({ type: z.literal('add-layer'), layerId: id, source }),
-	z.strictObject({ type: z.literal('remove-layer'), layerId: id }),
-	z.strictObject({
-		type: z.literal('reorder-layer'),
-		layerId: id,
-		from: z.number().int().min(0),
-		to: z.number().int().min(0)
-	}),
-	z.strictObject({ type: z.literal('set-visible'), layerId: id, visible: z.boolean() }),
-	z.strictObject({ type: z.literal('set-opacity'), layerId: id, opacity: unit }),
-	z.strictObject({ type: z.literal('set-blend'), layerId: id, blend: z.enum(BLEND_MODES) }),
-	z.strictObject({
-		type: z.literal('rename-layer'),
-		layerId: id,
-		name: z.string().min(1).max(MAX_LAYER_NAME)
-	}),
-	z.strictObject({ type: z.literal('transform-layer'), layerId: id, transform }),
-	z.strictObject({
-		type: z.literal('edit-mask'),
-		target: z.discriminatedUnion('kind', [
-			z.strictObject({ kind: z.literal('region') }),
-			z.strictObject({ kind: z.literal('layer'), layerId: id })
-		]),
-		edit: maskEdit,
-		result: imageRef.nullable()
-	}),
-	z.strictObject({
-		type: z.literal('crop'),
-		rect: z.strictObject({
-			x: z.number().int().min(0),
-			y: z.number().int().min(0),
-			width: side,
-			height: side
-		})
-	}),
-	z.strictObject({ type: z.literal('stylize'), layerId: id, recipe })
-]);
-const historyEntry = z.strictObject({
-	id,
-	at: isoTime,
-	label: text,
-	op: operation,
-	before: editorDocument,
-	after: editorDocument
-});
-
-export const projectSchema = z.strictObject({
-	format: z.literal('rakkan-project'),
-	version: z.literal(PROJECT_VERSION),
-	id,
-	name: text,
-	createdAt: isoTime,
-	updatedAt: isoTime,
-	document: editorDocument,
-	history: z.strictObject({
-		entries: z.array(historyEntry).max(PROJECT_LIMITS.historyEntries),
-		cursor: z.number().int().min(0)
-	})
-});
-
-// The schema must describe exactly the Project type: this fails to compile when they drift apart.
-const schemaMatchesTypes: z.ZodType<Project, Project> = projectSchema;
 
 // ------------------------------------------------------------------------------------------------------
 // Validation
@@ -239,7 +98,7 @@ export function parseProject(json: unknown): Project {
 		throw new ProjectFileError('foreign');
 	}
 	if (typeof head.version === 'number' && head.version > PROJECT_VERSION) throw new ProjectFileError('newer');
-	const parsed = schemaMatchesTypes.safeParse(json);
+	const parsed = projectSchema.safeParse(json);
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
 		throw new ProjectFileError('invalid', issue ? `${issue.path.join('.')}: ${issue.message}` : undefined);
