@@ -300,16 +300,14 @@ export class EditorState {
 	strokeStart(point: Point): void {
 		const scene = this.scene;
 		if (!scene) return;
-		const { mask, overlay } = this.nextStroke ?? this.prepareStroke(scene) ?? {};
+		const prepared = this.nextStroke ?? this.prepareStroke(scene);
 		this.nextStroke = null;
-		if (!mask || !overlay) return;
+		if (!prepared) return;
 		this.stroke = {
 			points: [point],
-			mask,
-			overlay,
+			...prepared,
 			settings: { tool: this.tool === 'erase' ? 'erase' : 'brush', ...this.brush }
 		};
-		this.scene = { ...scene, overlay };
 		this.paintLive([point]);
 	}
 
@@ -340,8 +338,9 @@ export class EditorState {
 	}
 
 	/**
-	 * Copies the display mask and its overlay for the next stroke ahead of time, so a 24 MP document's first
-	 * dab does not wait for tens of megabytes to be copied.
+	 * Copies the display mask and its overlay for the next stroke ahead of time and shows the copy, so a
+	 * 24 MP document's first dab neither waits for tens of megabytes to be copied nor swaps the stage's
+	 * picture. The cached overlay stays as it was (undo shows it again).
 	 */
 	private prepareStroke(scene: Scene): { mask: MaskPixels; overlay: OffscreenCanvas } | null {
 		const base = this.overlayMask;
@@ -350,6 +349,7 @@ export class EditorState {
 		const overlay = new OffscreenCanvas(mask.width, mask.height);
 		if (scene.overlay) overlay.getContext('2d')?.drawImage(scene.overlay, 0, 0);
 		this.nextStroke = { mask, overlay };
+		this.scene = { ...scene, overlay };
 		return this.nextStroke;
 	}
 
