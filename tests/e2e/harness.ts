@@ -145,7 +145,12 @@ export class StudioPage {
 
 	/** Clicks Download PNG and returns the file's bytes. */
 	async exportPng(): Promise<Buffer> {
-		return downloadOf(this.byTestId('export-png'));
+		return this.download('export-png');
+	}
+
+	/** Clicks the button with this test id and returns the bytes of the file it downloads. */
+	async download(testId: string): Promise<Buffer> {
+		return downloadOf(this.byTestId(testId));
 	}
 }
 

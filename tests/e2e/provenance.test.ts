@@ -28,16 +28,6 @@ async function verdict(studioPage: StudioPage): Promise<string | null> {
 	return studioPage.byTestId('rights-verdict').getAttribute('data-level');
 }
 
-async function download(studioPage: StudioPage, testId: string): Promise<Buffer> {
-	const [file] = await Promise.all([
-		studioPage.page.waitForEvent('download'),
-		studioPage.byTestId(testId).click()
-	]);
-	const chunks: Buffer[] = [];
-	for await (const chunk of await file.createReadStream()) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks);
-}
-
 describe('studio exports with Content Credentials', () => {
 	it('signs PNG and JPEG exports that c2pa-rs validates, and that it trusts with the studio root', async () => {
 		const studioPage = await StudioPage.open(studio);
@@ -58,7 +48,7 @@ describe('studio exports with Content Credentials', () => {
 		await expect(studioPage.waitForStatus('done', 'error')).resolves.toBe('done');
 		await studioPage.byTestId('creator-name').fill('Test Painter');
 
-		const png = await download(studioPage, 'export-png');
+		const png = await studioPage.download('export-png');
 		const pngVerdict = await c2paValidate(png, 'image/png');
 		expect(pngVerdict.state).toBe('Valid');
 		expect(pngVerdict.codes).toEqual(['signingCredential.untrusted']);
@@ -68,13 +58,13 @@ describe('studio exports with Content Credentials', () => {
 		expect(titles.some((t) => /Night Watch/.test(t ?? ''))).toBe(true);
 		expect(titles.some((t) => /whatsyourface|Arbitrary/.test(t ?? ''))).toBe(true);
 
-		const root = (await download(studioPage, 'export-root')).toString('utf8');
+		const root = (await studioPage.download('export-root')).toString('utf8');
 		expect(root).toMatch(/^-----BEGIN CERTIFICATE-----/);
 		expect((await c2paValidate(png, 'image/png', root)).state).toBe('Trusted');
 		await expect(verifyImage(png, { trustAnchors: [root] })).resolves.toMatchObject({ state: 'trusted' });
 
 		await studioPage.byTestId('export-format').selectOption('jpeg');
-		const jpeg = await download(studioPage, 'export');
+		const jpeg = await studioPage.download('export');
 		const jpegVerdict = await c2paValidate(jpeg, 'image/jpeg');
 		expect(jpegVerdict.state).toBe('Valid');
 		expect(jpegVerdict.codes).toEqual(['signingCredential.untrusted']);
@@ -137,7 +127,7 @@ describe('studio exports with Content Credentials', () => {
 		await studioPage.byTestId('working-side').selectOption('512');
 		await studioPage.byTestId('stylize').click();
 		await expect(studioPage.waitForStatus('done', 'error')).resolves.toBe('done');
-		const png = await download(studioPage, 'export-png');
+		const png = await studioPage.download('export-png');
 		const checked = await c2paValidate(png, 'image/png');
 		expect(checked.state).toBe('Valid');
 		expect(checked.codes).toEqual(['signingCredential.untrusted']);

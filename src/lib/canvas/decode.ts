@@ -53,18 +53,24 @@ export async function pixelsToBitmap(pixels: Pixels): Promise<ImageBitmap> {
 	return createImageBitmap(new ImageData(new Uint8ClampedArray(pixels.data), pixels.width, pixels.height));
 }
 
-export type ExportFormat = 'png' | 'jpeg' | 'webp';
+export type EncodeFormat = 'png' | 'jpeg' | 'webp';
+
+export const UNENCODABLE = (format: EncodeFormat) =>
+	`This browser cannot save ${format.toUpperCase()} images.`;
 
 /** Encodes pixels as PNG, JPEG or WebP (quality 0..1 for the lossy two). */
 export async function encodePixels(
 	pixels: Pixels,
-	format: ExportFormat,
+	format: EncodeFormat,
 	quality = 0.92
 ): Promise<Uint8Array> {
 	const canvas = new OffscreenCanvas(pixels.width, pixels.height);
 	const context = canvas.getContext('2d');
 	if (!context) throw new Error('This browser cannot encode images (no 2D canvas).');
 	context.putImageData(new ImageData(new Uint8ClampedArray(pixels.data), pixels.width, pixels.height), 0, 0);
-	const blob = await canvas.convertToBlob({ type: `image/${format}`, quality });
+	const type = `image/${format}`;
+	const blob = await canvas.convertToBlob({ type, quality });
+	// A browser that cannot encode a type quietly returns PNG instead.
+	if (blob.type !== type) throw new Error(UNENCODABLE(format));
 	return new Uint8Array(await blob.arrayBuffer());
 }

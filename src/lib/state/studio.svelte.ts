@@ -1,21 +1,17 @@
-// The studio's state: what the user chose, the job's status, and the result. Components only read
+// The studio's state: what the user chose, the job's status, and the editor whose document the results
+// become layers of. Components only read
 // these fields and call these methods; the class owns the engine client and the decoded bitmaps.
 import { createContext } from 'svelte';
-import { type Catalog, findModel, type ModelCard, type StyleCard, takesStyleImage } from '../assets/catalog';
+import { type Catalog, findModel, findStyle, type StyleCard, takesStyleImage } from '../assets/catalog';
 import { defaultOptions } from '../engine/options';
 import { servedAssetUrl } from '../assets/paths';
 import packageJson from '../../../package.json';
-import {
-	decodeImageFile,
-	type DecodedImage,
-	encodePixels,
-	type ExportFormat,
-	pixelsOf,
-	pixelsToBitmap
-} from '../canvas/decode';
+import { decodeImageFile, type DecodedImage, type EncodeFormat, pixelsOf } from '../canvas/decode';
+import { EXPORT_EXTENSION, EXPORT_MIME } from '../canvas/compose';
+import { documentProvenance } from '../document/provenance';
 import { identityFor, rootPem } from '../provenance/browser/identity-store';
 import { incomingRightsOf } from '../provenance/incoming';
-import { signImage } from '../provenance/manifest';
+import { signImage, type StyleSource } from '../provenance/manifest';
 import { paintingProvenance, uploadedStyleSource } from '../provenance/painting-input';
 import {
 	aiUseGate,
@@ -28,7 +24,7 @@ import {
 	styleUseGate
 } from '../provenance/rights';
 import { webCryptoSigner } from '../provenance/signer';
-import { styleSourceFromCard } from '../provenance/sources';
+import { modelSourceFromCard, styleSourceFromCard } from '../provenance/sources';
 import type { BackendPreference } from '../engine/backend';
 import {
 	type BackendName,
@@ -40,6 +36,10 @@ import {
 	type StylizeSettings
 } from '../engine/types';
 import type { EngineClient } from '../engine/worker/client';
+import { EditorState } from './editor.svelte';
+import { sha256Hex } from '../document/blob-store';
+import type { StylizeRecipe, StyleUse } from '../document/types';
+import { describeStyles } from '../document/document';
 
 export type JobStatus = 'idle' | 'running' | 'done' | 'error' | 'canceled';
 /** A chosen style reference and its share of the blend (weights are normalised by the engine). */
@@ -59,15 +59,6 @@ export type StyleChoice = (
 	weight: number;
 };
 
-/** What a finished painting was made from, kept for its Content Credentials. */
-interface PaintingRecord {
-	model: ModelCard;
-	styles: StyleChoice[];
-	settings: StylizeSettings;
-	tileSize: number;
-	backend: BackendName;
-}
-
 const STAGE_WORDS: Record<Stage, string> = {
 	'loading-model': 'Loading the model',
 	'analysing-style': 'Reading the style',
@@ -80,6 +71,8 @@ export const WORKING_SIDES = [512, 768, 1024, 1536, 2048, 4096, 0] as const;
 /** The size a style reference is analysed at: smaller reads broad strokes, larger fine texture. */
 /** Tile sides offered in the studio; 'auto' lets the device decide, 0 paints in one pass. */
 export const TILE_SIDES = ['auto', 256, 512, 768, 1024, 0] as const;
+/** Long sides offered for the export; 0 keeps the document's full size. */
+export const EXPORT_LONG_SIDES = [0, 4096, 2048, 1024, 512, 256] as const;
 export const STYLE_SIDES = [128, 192, 256, 384, 512] as const;
 export const DEFAULT_MODEL_ID = 'arbitrary-wyf';
 
@@ -111,8 +104,13 @@ export class StudioState {
 	backend = $state<BackendName | null>(null);
 	backendReason = $state('');
 	backendPreference = $state<BackendPreference>('auto');
-	result = $state<{ bitmap: ImageBitmap; pixels: Pixels; seconds: number; made: PaintingRecord } | null>(
-		null
+	/** How long the last finished stylize took. */
+	seconds = $state(0);
+	/** The document's layers, history and autosave; stylizing adds a layer to it. */
+	readonly editor = new EditorState((message) => (this.alert = message));
+	/** Whether the document has a stylized layer (what the export signs as a painting). */
+	readonly hasPainting = $derived(
+		this.editor.document?.layers.some((layer) => layer.source.kind === 'stylized') ?? false
 	);
 
 	// Rights: what the user declares about the photo, and what the photo's own metadata says.
@@ -129,18 +127,26 @@ export class StudioState {
 	// Export: who signs, and what the image permits.
 	creator = $state('');
 	allowTraining = $state(false);
-	exportFormat = $state<ExportFormat>('png');
-	jpegQuality = $state(0.92);
+	exportFormat = $state<EncodeFormat>('png');
+	/** JPEG and WebP quality, 0..1. */
+	exportQuality = $state(0.92);
+	/** Long side of the export in pixels; 0 is the document's full size. */
+	exportLongSide = $state(0);
+
+	/** What the user declared about the photo; signed into the credentials with the photo. */
+	readonly declaredContentRights: ContentRights = $derived({
+		...this.contentRights,
+		license:
+			this.contentRights.origin === 'licensed' && this.contentLicense.name.trim()
+				? { ...this.contentLicense, name: this.contentLicense.name.trim() }
+				: undefined
+	});
 
 	readonly rightsIngredients = $derived.by(() =>
 		ingredientsOf({
 			content: this.content
 				? {
-						...this.contentRights,
-						license:
-							this.contentRights.origin === 'licensed' && this.contentLicense.name.trim()
-								? { ...this.contentLicense, name: this.contentLicense.name.trim() }
-								: undefined,
+						...this.declaredContentRights,
 						name: this.content.name,
 						incoming: this.contentIncoming,
 						confirmed: this.contentConfirmed
@@ -190,7 +196,7 @@ export class StudioState {
 				}
 				return this.stage ? `${STAGE_WORDS[this.stage]}…` : 'Starting…';
 			case 'done':
-				return `Done in ${this.result?.seconds.toFixed(1) ?? '?'} s`;
+				return `Done in ${this.seconds.toFixed(1)} s`;
 			case 'canceled':
 				return 'Canceled';
 			case 'error':
@@ -215,8 +221,9 @@ export class StudioState {
 		private readonly engine: EngineClient
 	) {}
 
+	/** Starts the engine and brings back the autosaved document, if any, at the same time. */
 	async start(): Promise<void> {
-		await this.switchBackend(this.backendPreference);
+		await Promise.all([this.restore(), this.switchBackend(this.backendPreference)]);
 	}
 
 	async switchBackend(preference: BackendPreference): Promise<void> {
@@ -231,14 +238,59 @@ export class StudioState {
 		}
 	}
 
-	async setContent(file: File): Promise<void> {
+	/** Starts a new document from a photo (or a webcam picture); a bad file changes nothing. */
+	async setContent(file: File, kind: 'photo' | 'webcam' = 'photo'): Promise<void> {
 		const decoded = await this.decode(file);
 		if (!decoded) return;
+		const incoming = await incomingRightsOf(decoded.bytes);
+		if (
+			!(await this.editor.startFromPhoto(
+				new Blob([decoded.bytes as Uint8Array<ArrayBuffer>]),
+				decoded.name,
+				kind
+			))
+		) {
+			decoded.bitmap.close();
+			return;
+		}
+		this.adoptContent(decoded, incoming);
+	}
+
+	/** Opens a .rakkan project file: validated in full first, so a bad file changes nothing. */
+	async openProject(file: File): Promise<void> {
+		this.alert = null;
+		if (await this.editor.openProjectFile(file)) await this.contentFromDocument();
+	}
+
+	/** Brings back the autosaved document after a reload or a crash. */
+	async restore(): Promise<void> {
+		if (await this.editor.restore()) await this.contentFromDocument();
+	}
+
+	/** The photo (or webcam) layer's file becomes the content the rights panel and the credentials describe. */
+	private async contentFromDocument(): Promise<void> {
+		const photo = this.editor.document?.layers.find(
+			(layer) => layer.source.kind === 'photo' || layer.source.kind === 'webcam'
+		);
+		if (!photo) return;
+		const [ref, name] =
+			photo.source.kind === 'photo' ? [photo.source.file, photo.source.fileName] : [photo.image, photo.name];
+		const file = await this.editor.blobs.get(ref.id);
+		const decoded = await this.decode(new File([file], name, { type: file.type }));
+		if (!decoded) return;
+		const incoming = await incomingRightsOf(decoded.bytes);
+		// Another photo may have started a new document meanwhile: that one's content stands.
+		if (this.editor.document?.layers.some((layer) => layer.id === photo.id))
+			this.adoptContent(decoded, incoming);
+		else decoded.bitmap.close();
+	}
+
+	private adoptContent(decoded: DecodedImage, incoming: IncomingRights): void {
 		this.content?.bitmap.close();
 		this.content = decoded;
-		this.contentIncoming = await incomingRightsOf(decoded.bytes);
+		this.contentIncoming = incoming;
 		this.contentConfirmed = false;
-		this.clearResult();
+		if (this.status !== 'running') this.status = 'idle';
 	}
 
 	async uploadStyle(file: File): Promise<void> {
@@ -277,10 +329,20 @@ export class StudioState {
 		return this.styles.some((s) => s.key === `catalog:${card.id}`);
 	}
 
-	async stylize(): Promise<void> {
-		const content = this.content;
+	/**
+	 * Paints the stylize input layer (the selected photo or imported layer, else the bottom one) in the
+	 * chosen style and adds the result as a new layer above it; with `region`, the new layer is masked by the
+	 * painted region, so the style shows only there.
+	 */
+	async stylize({ region = false }: { region?: boolean } = {}): Promise<void> {
+		const input = this.editor.stylizeInput();
 		const styles = this.takesStyle ? this.styles : [];
-		if (!content || !this.canStylize) return;
+		const regionMask = region ? (this.editor.document?.region ?? null) : null;
+		if (!input || !this.canStylize) return;
+		if (region && !regionMask) {
+			this.alert = 'Paint the region to stylize with the brush first.';
+			return;
+		}
 		this.job?.abort();
 		const job = new AbortController();
 		this.job = job;
@@ -298,32 +360,40 @@ export class StudioState {
 					weight: style.weight
 				}))
 			);
+			const { width, height } = input.image;
 			const settings: StylizeSettings = {
 				modelId: this.modelId,
 				strength: this.strength,
 				preserveColors: this.preserveColors,
-				workingSide: this.workingSide || Math.max(content.width, content.height),
+				workingSide: this.workingSide || Math.max(width, height),
 				styleSide: this.styleSide,
 				options: { ...this.options },
 				tile: this.tileSize,
-				output: { width: content.width, height: content.height }
+				output: { width, height }
 			};
-			const made: PaintingRecord = {
-				model: this.model,
-				styles: [...styles],
-				settings,
-				tileSize: 0,
-				backend: this.backend ?? 'wasm'
+			const recipe: StylizeRecipe = {
+				model: { id: this.model.id, sha256: this.model.files.map((file) => file.sha256) },
+				styles: await styleUses(styles),
+				settings: {
+					strength: settings.strength,
+					preserveColors: settings.preserveColors,
+					workingSide: settings.workingSide,
+					styleSide: settings.styleSide,
+					options: { ...this.options },
+					tile: this.tileSize
+				},
+				backend: this.backend ?? 'wasm',
+				input: { layerId: input.id, image: input.image },
+				region: regionMask
 			};
 			const result = await this.engine.stylize(
-				{ content: pixelsOf(content.bitmap), styles: stylePixels, settings },
+				{ content: await this.editor.pixelsOf(input.image), styles: stylePixels, settings },
 				{
 					signal: job.signal,
 					onProgress: (p) => {
 						this.progress = p.fraction;
 						this.stage = p.stage;
 						this.tiles = p.tiles ?? this.tiles;
-						if (p.tiles) made.tileSize = p.tiles.total;
 					},
 					onNotice: (message, backend) => {
 						this.notice = message;
@@ -331,11 +401,12 @@ export class StudioState {
 					}
 				}
 			);
-			const bitmap = await pixelsToBitmap(result);
-			if (this.job !== job) return bitmap.close();
-			this.clearResult();
-			made.backend = this.backend ?? made.backend;
-			this.result = { bitmap, pixels: result, seconds: (performance.now() - started) / 1000, made };
+			if (this.job !== job) return;
+			recipe.backend = this.backend ?? recipe.backend;
+			const name = `${this.model.title}${recipe.styles.length ? ` after ${describeStyles(recipe)}` : ''}`;
+			await this.editor.addStylized(result, recipe, region ? `${name} (region)` : name);
+			if (this.job !== job) return;
+			this.seconds = (performance.now() - started) / 1000;
 			this.progress = 1;
 			this.status = 'done';
 		} catch (error) {
@@ -366,53 +437,79 @@ export class StudioState {
 	}
 
 	/**
-	 * The result at the photo's full size, as PNG or JPEG, with XMP and signed Content Credentials naming
-	 * the photo, every style with its weight, the model with its license, and the recipe.
+	 * The flattened document (full size, or `exportLongSide` long) as PNG, JPEG or WebP, with XMP and signed
+	 * Content Credentials naming the photo, every style and model of every stylized layer, the recipes
+	 * (per region when there are several), and the edits in the history.
 	 */
 	async exportSigned(
-		format: ExportFormat = this.exportFormat
+		format: EncodeFormat = this.exportFormat
 	): Promise<{ blob: Blob; filename: string } | null> {
-		const result = this.result;
 		const content = this.content;
-		if (!result || !content) return null;
+		const project = this.editor.project;
+		const paintings = this.editor.paintings();
+		const top = paintings.at(-1);
+		if (!project) return null;
+		if (!top) throw new Error('Stylize the document first: the export signs a painting and its recipe.');
+		if (!content) throw new Error("The document's photo could not be read, so the export cannot name it.");
+		const facts = documentProvenance(project);
 		const base = content.name.replace(/\.[^.]+$/, '') || 'rakkan';
-		const filename = `${base}-rakkan.${format === 'png' ? 'png' : 'jpg'}`;
-		const { made } = result;
-		const weights = made.styles.map((s) => s.weight);
-		const total = weights.reduce((sum, w) => sum + w, 0) || 1;
-		const styles = await Promise.all(
-			made.styles.map((style, i) =>
-				style.kind === 'catalog'
-					? styleSourceFromCard(style.card, weights[i]! / total)
-					: uploadedStyleSource(style.image.name, style.image.bytes, weights[i]! / total, {
-							status: style.rights.origin,
-							note: 'an image the user brought; rights as they declared them'
-						})
-			)
-		);
+		const filename = `${base}-rakkan.${EXPORT_EXTENSION[format]}`;
+		const image = await this.editor.exportImage(format, this.exportQuality, this.exportLongSide);
 		const input = paintingProvenance({
 			title: filename,
 			versions: { rakkan: packageJson.version, tfjs: packageJson.dependencies['@tensorflow/tfjs'] },
 			creator: this.creator.trim() || undefined,
 			allowTraining: this.allowTraining,
-			content: { title: content.name, bytes: content.bytes, width: content.width, height: content.height },
-			styles,
-			model: made.model,
-			settings: {
-				strength: made.settings.strength,
-				preserveColors: made.settings.preserveColors,
-				workingSide: made.settings.workingSide,
-				styleSide: made.settings.styleSide,
-				options: made.settings.options,
-				tilePlan: made.tileSize > 1 ? { tiles: made.tileSize, tile: made.settings.tile } : undefined
+			content: {
+				title: content.name,
+				bytes: content.bytes,
+				width: content.width,
+				height: content.height,
+				declared: $state.snapshot(this.declaredContentRights)
 			},
-			output: { width: result.pixels.width, height: result.pixels.height },
-			backend: made.backend
+			styles: await this.styleSources(facts.styles),
+			model: findModel(this.catalog, top.model.id),
+			settings: {
+				...top.settings,
+				tilePlan: top.settings.tile === 0 ? undefined : { tile: top.settings.tile }
+			},
+			output: { width: image.width, height: image.height },
+			backend: top.backend
 		});
+		input.models = facts.models.map((model) => modelSourceFromCard(findModel(this.catalog, model.id)));
+		input.edits = [...(input.edits ?? []), ...facts.actions];
+		if (paintings.length > 1 || top.region) input.recipe.regions = paintings.map(regionRecipe);
 		const identity = await identityFor(this.signerName);
-		const encoded = await encodePixels(result.pixels, format, this.jpegQuality);
-		const signed = await signImage(encoded, input, webCryptoSigner(identity.privateKey, [identity.leaf]));
-		return { blob: new Blob([signed as Uint8Array<ArrayBuffer>], { type: `image/${format}` }), filename };
+		const signed = await signImage(image.bytes, input, webCryptoSigner(identity.privateKey, [identity.leaf]));
+		return { blob: new Blob([signed as Uint8Array<ArrayBuffer>], { type: EXPORT_MIME[format] }), filename };
+	}
+
+	/** Style sources for the credentials, once per image; uploads still open keep the rights declared. */
+	private async styleSources(uses: StyleUse[]): Promise<StyleSource[]> {
+		const uploads = await Promise.all(
+			this.styles.flatMap((style) =>
+				style.kind === 'upload' ? [sha256Hex(style.image.bytes).then((sha256) => ({ sha256, style }))] : []
+			)
+		);
+		return Promise.all(
+			uses.map(async (use) => {
+				const card = use.catalogId ? findStyle(this.catalog, use.catalogId) : undefined;
+				if (card) return styleSourceFromCard(card, use.weight);
+				const upload = uploads.find((u) => u.sha256 === use.sha256)?.style;
+				return upload
+					? uploadedStyleSource(upload.image.name, upload.image.bytes, use.weight, {
+							status: upload.rights.origin,
+							note: 'an image the user brought; rights as they declared them'
+						})
+					: {
+							title: use.title,
+							format: 'application/octet-stream',
+							sha256: use.sha256,
+							weight: use.weight,
+							rights: { status: 'unknown', note: 'an image the user brought; its rights were not declared' }
+						};
+			})
+		);
 	}
 
 	/** The public root of this browser's signing identity, for others who choose to trust it. */
@@ -430,7 +527,7 @@ export class StudioState {
 		this.engine.dispose();
 		this.content?.bitmap.close();
 		for (const style of this.styles) this.removeStyle(style.key);
-		this.clearResult();
+		this.editor.dispose();
 	}
 
 	private async decode(file: File): Promise<DecodedImage | null> {
@@ -465,12 +562,45 @@ export class StudioState {
 		}
 		this.styles = [...this.styles, style];
 	}
+}
 
-	private clearResult(): void {
-		this.result?.bitmap.close();
-		this.result = null;
-		if (this.status !== 'running') this.status = 'idle';
-	}
+/** The styles as the recipe records them: catalog id or title, the image's sha256, the blend share. */
+async function styleUses(styles: StyleChoice[]): Promise<StyleUse[]> {
+	const total = styles.reduce((sum, style) => sum + style.weight, 0) || 1;
+	return Promise.all(
+		styles.map(async (style) =>
+			style.kind === 'catalog'
+				? {
+						catalogId: style.card.id,
+						title: style.card.title,
+						sha256: style.card.files[0]!.sha256,
+						weight: style.weight / total
+					}
+				: {
+						catalogId: null,
+						title: style.image.name,
+						sha256: await sha256Hex(style.image.bytes),
+						weight: style.weight / total
+					}
+		)
+	);
+}
+
+/** What the credentials record for each stylized layer when a document has several, or a region. */
+function regionRecipe(recipe: StylizeRecipe): Record<string, unknown> {
+	return {
+		model: recipe.model,
+		styles: recipe.styles.map(({ catalogId, title, sha256, weight }) => ({
+			catalogId,
+			title,
+			sha256,
+			weight
+		})),
+		settings: recipe.settings,
+		backend: recipe.backend,
+		input: recipe.input.image.id,
+		region: recipe.region?.id ?? null
+	};
 }
 
 export function styleImageUrl(card: StyleCard): string {

@@ -1,0 +1,185 @@
+// Benchmark of the editor in headless Chromium against the production build (`npm run build` first): time
+// from a brush stroke to its pixels on the stage, the time until the stroke is recorded at full size, and
+// frame times while panning, for a small photo and a 24 MP one.
+//
+// Run with `npm run bench:editor` (`-- --quick` skips the 24 MP document). One JSON object goes to stdout.
+import path from 'node:path';
+import sharp from 'sharp';
+import { photoPath } from '../tests/helpers/assets';
+import { makeTempDir, removeDir } from '../tests/helpers/images';
+import { historyLength, screenPoint } from '../tests/e2e/editor-page';
+import { startStudio, StudioPage } from '../tests/e2e/harness';
+import { median, progress, round } from './util';
+
+const QUICK = process.argv.slice(2).includes('--quick');
+const STROKES = 12;
+const PAN_STEPS = 90;
+
+export const EDITOR_NOTES = [
+	'strokeToPixelsMs: pointer event dispatched -> the animation frame whose stage canvas shows the new dab',
+	'  (firstDab: pointerdown, which also prepares the display-size mask; segment: a pointermove).',
+	'strokeRecordedMs: pointerup -> the history entry is shown: the stroke painted on the full-size mask by',
+	'  the brush kernel, encoded as PNG and stored.',
+	'panFrameMs: intervals between animation frames while the mouse drags the view (16.7 ms is 60 fps).',
+	'Headless Chromium on this machine composites in software (SwiftShader); a real GPU is faster.'
+];
+
+function stats(values: number[]) {
+	const sorted = [...values].sort((a, b) => a - b);
+	return {
+		median: round(median(sorted)),
+		p95: round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!),
+		max: round(sorted.at(-1)!),
+		samples: sorted.length
+	};
+}
+
+/** Times dabs in the page: pointer event -> the frame where the stage canvas pixel under it changes. */
+async function strokeTimes(studioPage: StudioPage, width: number, height: number) {
+	const firstDab: number[] = [];
+	const segment: number[] = [];
+	const recorded: number[] = [];
+	for (let i = 0; i < STROKES; i++) {
+		const x = width * (0.1 + (0.8 * i) / STROKES);
+		const from = await screenPoint(studioPage, x, height * 0.3);
+		const to = await screenPoint(studioPage, x, height * 0.7);
+		const entries = await historyLength(studioPage);
+		await studioPage.page.locator('[data-testid=stage][data-ready=true]').waitFor({ timeout: 120_000 });
+		const times = await studioPage.page.evaluate(
+			async ({ from, to }) => {
+				const content = document.querySelector('[data-testid=stage] .konvajs-content')!;
+				const canvas = content.querySelector('canvas')!;
+				const context = canvas.getContext('2d', { willReadFrequently: true })!;
+				const box = canvas.getBoundingClientRect();
+				const ratio = canvas.width / box.width;
+				const read = (p: { x: number; y: number }) =>
+					[
+						...context.getImageData(
+							Math.round((p.x - box.left) * ratio),
+							Math.round((p.y - box.top) * ratio),
+							1,
+							1
+						).data
+					].join();
+				const fire = (type: string, p: { x: number; y: number }) =>
+					content.dispatchEvent(
+						new PointerEvent(type, {
+							clientX: p.x,
+							clientY: p.y,
+							bubbles: true,
+							pointerId: 1,
+							pointerType: 'mouse',
+							isPrimary: true,
+							button: 0,
+							buttons: type === 'pointerup' ? 0 : 1
+						})
+					);
+				const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+				const until = async (p: { x: number; y: number }, before: string, start: number) => {
+					for (let n = 0; n < 600; n++) {
+						await frame();
+						if (read(p) !== before) return performance.now() - start;
+					}
+					throw new Error('the dab never showed on the stage');
+				};
+				fire('pointermove', from);
+				await frame();
+				const beforeFrom = read(from);
+				const beforeTo = read(to);
+				let start = performance.now();
+				fire('pointerdown', from);
+				const first = await until(from, beforeFrom, start);
+				start = performance.now();
+				fire('pointermove', to);
+				const move = await until(to, beforeTo, start);
+				fire('pointerup', to);
+				return { first, move, released: performance.now() };
+			},
+			{ from, to }
+		);
+		await studioPage.page
+			.locator(`[data-testid=history] li:nth-child(${entries + 1})`)
+			.waitFor({ timeout: 120_000 });
+		recorded.push(await studioPage.page.evaluate((released) => performance.now() - released, times.released));
+		firstDab.push(times.first);
+		segment.push(times.move);
+	}
+	return { toPixels: { firstDab: stats(firstDab), segment: stats(segment) }, recorded: stats(recorded) };
+}
+
+/** Frame intervals in the page while the real mouse drags the view. */
+async function panFrames(studioPage: StudioPage): Promise<ReturnType<typeof stats>> {
+	const { page } = studioPage;
+	await studioPage.byTestId('tool-hand').click();
+	const box = (await studioPage.byTestId('stage').boundingBox())!;
+	await page.evaluate(() => {
+		const times: number[] = [];
+		(window as unknown as { frameTimes: number[] }).frameTimes = times;
+		const tick = (t: number) => {
+			times.push(t);
+			if (times.length < 100_000) requestAnimationFrame(tick);
+		};
+		requestAnimationFrame(tick);
+	});
+	const start = await page.evaluate(() => performance.now());
+	await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+	await page.mouse.down();
+	await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.6, { steps: PAN_STEPS });
+	await page.mouse.up();
+	const end = await page.evaluate(() => performance.now());
+	const frames = await page.evaluate(() => (window as unknown as { frameTimes: number[] }).frameTimes);
+	const during = frames.filter((t) => t >= start && t <= end);
+	return stats(during.slice(1).map((t, i) => t - during[i]!));
+}
+
+async function benchDocument(studio: Awaited<ReturnType<typeof startStudio>>, file: string, label: string) {
+	const studioPage = await StudioPage.open(studio);
+	// tsx keeps function names with a `__name` helper, which functions sent to the page also call.
+	await studioPage.page.evaluate('globalThis.__name = (fn) => fn');
+	progress(`${label}: loading`);
+	const loadStart = performance.now();
+	await studioPage.setContent(file);
+	await studioPage.byTestId('layer-0').waitFor({ timeout: 120_000 });
+	await studioPage.page.locator('[data-testid=stage][data-ready=true]').waitFor({ timeout: 120_000 });
+	const { width, height } = (await sharp(file).metadata()) as { width: number; height: number };
+	const loadMs = performance.now() - loadStart;
+	await studioPage.byTestId('tool-brush').click();
+	await studioPage.byTestId('brush-size').fill(String(Math.round(Math.max(width, height) / 60)));
+	await studioPage.byTestId('brush-hardness').fill('1');
+	progress(`${label}: strokes`);
+	const strokes = await strokeTimes(studioPage, width, height);
+	progress(`${label}: panning`);
+	const pan = await panFrames(studioPage);
+	await studioPage.page.close();
+	return {
+		label,
+		width,
+		height,
+		loadMs: round(loadMs),
+		strokeToPixelsMs: strokes.toPixels,
+		strokeRecordedMs: strokes.recorded,
+		panFrameMs: pan
+	};
+}
+
+async function main(): Promise<void> {
+	const dir = await makeTempDir('rakkan-bench-editor-');
+	const studio = await startStudio();
+	try {
+		const documents = [await benchDocument(studio, await photoPath('coffee'), 'coffee 600x400')];
+		if (!QUICK) {
+			const big = path.join(dir, 'rocket-24mp.jpg');
+			await sharp(await photoPath('rocket'))
+				.resize(6000, 4000, { fit: 'fill' })
+				.jpeg({ quality: 85 })
+				.toFile(big);
+			documents.push(await benchDocument(studio, big, '24 MP 6000x4000'));
+		}
+		process.stdout.write(`${JSON.stringify({ documents, notes: EDITOR_NOTES }, null, 2)}\n`);
+	} finally {
+		await studio.stop();
+		await removeDir(dir);
+	}
+}
+
+await main();

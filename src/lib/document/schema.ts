@@ -1,0 +1,153 @@
+// The Project as a zod schema: every field, its type and its limits. A project file or an autosave is
+// checked against it on open, and every history entry against it when recorded, so nothing can be made
+// that cannot be opened again.
+import { z } from 'zod';
+import { IMAGE_MIME } from './blob-store';
+import { MAX_DOCUMENT_SIDE, MAX_NAME_LENGTH } from './document';
+import { BLEND_MODES, type HistoryEntry, type Project } from './types';
+
+export const PROJECT_VERSION = 1;
+
+export const SCHEMA_LIMITS = {
+	layers: 500,
+	historyEntries: 100_000,
+	strokePoints: 1_000_000,
+	brushSize: 10_000
+} as const;
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const id = z.string().min(1).max(100);
+const text = z.string().max(1000);
+const isoTime = z.iso.datetime({ offset: true });
+const side = z.number().int().min(1).max(MAX_DOCUMENT_SIDE);
+const finite = z.number().finite();
+const unit = z.number().min(0).max(1);
+
+const imageRef = z.strictObject({
+	id: sha256,
+	width: side,
+	height: side,
+	mime: z.enum(Object.values(IMAGE_MIME))
+});
+const transform = z.strictObject({ x: finite, y: finite, scaleX: finite, scaleY: finite, rotation: finite });
+const styleUse = z.strictObject({
+	catalogId: id.nullable(),
+	title: text,
+	sha256,
+	weight: unit
+});
+const recipe = z.strictObject({
+	model: z.strictObject({ id, sha256: z.array(sha256).max(100) }),
+	styles: z.array(styleUse).max(16),
+	settings: z.strictObject({
+		strength: unit,
+		preserveColors: z.boolean(),
+		workingSide: side,
+		styleSide: side,
+		options: z.record(z.string().max(100), finite),
+		// 0 paints in a single pass.
+		tile: z.union([z.number().int().min(0), z.literal('auto')])
+	}),
+	backend: z.string().max(100),
+	input: z.strictObject({ layerId: id, image: imageRef }),
+	region: imageRef.nullable()
+});
+const source = z.discriminatedUnion('kind', [
+	z.strictObject({ kind: z.literal('photo'), fileName: text, file: imageRef }),
+	z.strictObject({ kind: z.literal('webcam'), capturedAt: isoTime }),
+	z.strictObject({ kind: z.literal('import'), fileName: text, file: imageRef }),
+	z.strictObject({ kind: z.literal('stylized'), recipe })
+]);
+const layer = z.strictObject({
+	id,
+	name: z.string().min(1).max(MAX_NAME_LENGTH),
+	image: imageRef,
+	visible: z.boolean(),
+	opacity: unit,
+	blend: z.enum(BLEND_MODES),
+	transform,
+	mask: imageRef.nullable(),
+	source
+});
+const editorDocument = z.strictObject({
+	width: side,
+	height: side,
+	layers: z.array(layer).max(SCHEMA_LIMITS.layers),
+	region: imageRef.nullable()
+});
+const maskEdit = z.discriminatedUnion('kind', [
+	z.strictObject({
+		kind: z.literal('stroke'),
+		tool: z.enum(['brush', 'erase']),
+		size: z.number().positive().max(SCHEMA_LIMITS.brushSize),
+		hardness: unit,
+		opacity: unit,
+		points: z.array(z.strictObject({ x: finite, y: finite })).max(SCHEMA_LIMITS.strokePoints)
+	}),
+	z.strictObject({ kind: z.literal('fill') }),
+	z.strictObject({ kind: z.literal('clear') }),
+	z.strictObject({ kind: z.literal('invert') })
+]);
+const operation = z.discriminatedUnion('type', [
+	z.strictObject({ type: z.literal('add-layer'), layerId: id, source }),
+	z.strictObject({ type: z.literal('remove-layer'), layerId: id }),
+	z.strictObject({
+		type: z.literal('reorder-layer'),
+		layerId: id,
+		from: z.number().int().min(0),
+		to: z.number().int().min(0)
+	}),
+	z.strictObject({ type: z.literal('set-visible'), layerId: id, visible: z.boolean() }),
+	z.strictObject({ type: z.literal('set-opacity'), layerId: id, opacity: unit }),
+	z.strictObject({ type: z.literal('set-blend'), layerId: id, blend: z.enum(BLEND_MODES) }),
+	z.strictObject({
+		type: z.literal('rename-layer'),
+		layerId: id,
+		name: z.string().min(1).max(MAX_NAME_LENGTH)
+	}),
+	z.strictObject({ type: z.literal('transform-layer'), layerId: id, transform }),
+	z.strictObject({
+		type: z.literal('edit-mask'),
+		target: z.discriminatedUnion('kind', [
+			z.strictObject({ kind: z.literal('region') }),
+			z.strictObject({ kind: z.literal('layer'), layerId: id })
+		]),
+		edit: maskEdit,
+		result: imageRef.nullable()
+	}),
+	z.strictObject({
+		type: z.literal('crop'),
+		rect: z.strictObject({
+			x: z.number().int().min(0),
+			y: z.number().int().min(0),
+			width: side,
+			height: side
+		})
+	}),
+	z.strictObject({ type: z.literal('stylize'), layerId: id, recipe })
+]);
+const historyEntry = z.strictObject({
+	id,
+	at: isoTime,
+	label: z.string().max(20_000),
+	op: operation,
+	before: editorDocument,
+	after: editorDocument
+});
+
+export const historyEntrySchema: z.ZodType<HistoryEntry, HistoryEntry> = historyEntry;
+
+// Typed as the Project: this fails to compile when the schema and the types drift apart.
+export const projectSchema: z.ZodType<Project, Project> = z.strictObject({
+	format: z.literal('rakkan-project'),
+	version: z.literal(PROJECT_VERSION),
+	id,
+	name: text,
+	createdAt: isoTime,
+	updatedAt: isoTime,
+	document: editorDocument,
+	history: z.strictObject({
+		entries: z.array(historyEntry).max(SCHEMA_LIMITS.historyEntries),
+		cursor: z.number().int().min(0)
+	})
+});

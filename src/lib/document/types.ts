@@ -1,0 +1,160 @@
+// The editor's document: a size, an ordered stack of layers, and the region mask being painted. It is plain
+// serializable data: pixels live in content-addressed blobs (ImageRef), so a document snapshot is a few
+// kilobytes, history entries can hold whole snapshots, and undo restores exactly the earlier pixels.
+
+/** Konva's composite operations offered as blend modes ('source-over' is "normal"). */
+export const BLEND_MODES = [
+	'source-over',
+	'multiply',
+	'screen',
+	'overlay',
+	'soft-light',
+	'hard-light',
+	'darken',
+	'lighten',
+	'color-dodge',
+	'color-burn',
+	'difference',
+	'exclusion',
+	'hue',
+	'saturation',
+	'color',
+	'luminosity'
+] as const;
+export type BlendMode = (typeof BLEND_MODES)[number];
+
+/** Pixels kept in the blob store under the sha256 (hex) of the blob's bytes. */
+export interface ImageRef {
+	id: string;
+	width: number;
+	height: number;
+	/** 'image/png' for pixels and masks Rakkan made; an imported file keeps its own type. */
+	mime: string;
+}
+
+/** Where a layer sits in document pixels: translate, scale about its top-left, rotate (degrees). */
+export interface Transform {
+	x: number;
+	y: number;
+	scaleX: number;
+	scaleY: number;
+	rotation: number;
+}
+
+/** A catalog or uploaded style reference and its share of the blend, as used for a stylized layer. */
+export interface StyleUse {
+	/** Catalog style id, or null for an image the user brought. */
+	catalogId: string | null;
+	title: string;
+	/** sha256 of the reference image's bytes. */
+	sha256: string;
+	weight: number;
+}
+
+/** Everything that made a stylized layer: enough to sign it and to redo it. */
+export interface StylizeRecipe {
+	model: { id: string; sha256: string[] };
+	styles: StyleUse[];
+	settings: {
+		strength: number;
+		preserveColors: boolean;
+		workingSide: number;
+		styleSide: number;
+		options: Record<string, number>;
+		tile: number | 'auto';
+	};
+	backend: string;
+	/** The layer that was painted from, and its pixels at the time. */
+	input: { layerId: string; image: ImageRef };
+	/** The region the style was applied to (null: the whole layer). */
+	region: ImageRef | null;
+}
+
+export type LayerSource =
+	| { kind: 'photo'; fileName: string; file: ImageRef }
+	| { kind: 'webcam'; capturedAt: string }
+	| { kind: 'import'; fileName: string; file: ImageRef }
+	| { kind: 'stylized'; recipe: StylizeRecipe };
+
+export interface Layer {
+	id: string;
+	name: string;
+	image: ImageRef;
+	visible: boolean;
+	/** 0..1 */
+	opacity: number;
+	blend: BlendMode;
+	transform: Transform;
+	/** Grey mask at document size (white shows the layer, black hides it); null shows it all. */
+	mask: ImageRef | null;
+	source: LayerSource;
+}
+
+export interface EditorDocument {
+	width: number;
+	height: number;
+	/** Bottom to top. */
+	layers: Layer[];
+	/** The mask the brush is painting for region styling (document size), or null when empty. */
+	region: ImageRef | null;
+}
+
+/** What the brush, eraser and mask buttons did, recorded with the mask edit. */
+export type MaskEdit =
+	| {
+			kind: 'stroke';
+			tool: 'brush' | 'erase';
+			size: number;
+			hardness: number;
+			opacity: number;
+			/** Document pixels, in order. */
+			points: { x: number; y: number }[];
+	  }
+	| { kind: 'fill' }
+	| { kind: 'clear' }
+	| { kind: 'invert' };
+
+export type MaskTarget = { kind: 'region' } | { kind: 'layer'; layerId: string };
+
+/** What an operation was, with every input and setting; the provenance manifest is built from these. */
+export type Operation =
+	| { type: 'add-layer'; layerId: string; source: LayerSource }
+	| { type: 'remove-layer'; layerId: string }
+	| { type: 'reorder-layer'; layerId: string; from: number; to: number }
+	| { type: 'set-visible'; layerId: string; visible: boolean }
+	| { type: 'set-opacity'; layerId: string; opacity: number }
+	| { type: 'set-blend'; layerId: string; blend: BlendMode }
+	| { type: 'rename-layer'; layerId: string; name: string }
+	| { type: 'transform-layer'; layerId: string; transform: Transform }
+	| { type: 'edit-mask'; target: MaskTarget; edit: MaskEdit; result: ImageRef | null }
+	| { type: 'crop'; rect: { x: number; y: number; width: number; height: number } }
+	| { type: 'stylize'; layerId: string; recipe: StylizeRecipe };
+
+/** One step of history: the operation and the whole document before and after it. */
+export interface HistoryEntry {
+	id: string;
+	/** ISO 8601 time the operation was done. */
+	at: string;
+	label: string;
+	op: Operation;
+	before: EditorDocument;
+	after: EditorDocument;
+}
+
+export interface History {
+	entries: HistoryEntry[];
+	/** Number of entries applied: entries[cursor - 1] is the last done, entries[cursor] the next redo. */
+	cursor: number;
+}
+
+/** The unit of autosave and of the .rakkan project file. */
+export interface Project {
+	format: 'rakkan-project';
+	version: 1;
+	id: string;
+	name: string;
+	createdAt: string;
+	updatedAt: string;
+	document: EditorDocument;
+	history: History;
+}

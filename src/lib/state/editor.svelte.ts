@@ -1,0 +1,639 @@
+// The editor's state: the open project (document + history), the selected layer, the tool and brush, the
+// compare split, and the display pictures the Konva view draws. Every edit is a Change from
+// src/lib/document/document.ts committed to the history; the project is autosaved after each change.
+// Full-resolution pixels stay in the blob store; the view gets downscaled bitmaps (at most
+// MAX_DISPLAY_SIDE long), so a 24 MP document stays responsive.
+import { createContext } from 'svelte';
+import type { CropRect, LayerPicture, ViewTool } from '../canvas/document-view';
+import {
+	addLayer,
+	addStylizedLayer,
+	type Change,
+	createDocument,
+	createLayer,
+	crop as cropDocument,
+	editMask,
+	findLayer,
+	isBlendMode,
+	removeLayer,
+	renameLayer,
+	reorderLayer,
+	setBlend,
+	setOpacity,
+	setVisible,
+	transformLayer
+} from '../document/document';
+import { applyChange, canRedo, canUndo, createProject, redoProject, undoProject } from '../document/history';
+import { MemoryBlobStore } from '../document/blob-store';
+import { Autosave, AutosaveError } from '../document/autosave';
+import {
+	PROJECT_FILE_EXTENSION,
+	PROJECT_FILE_MIME,
+	readProjectFile,
+	writeProjectFile
+} from '../document/project';
+import type {
+	BlendMode,
+	EditorDocument,
+	ImageRef,
+	Layer,
+	LayerSource,
+	MaskEdit,
+	MaskTarget,
+	Project,
+	StylizeRecipe,
+	Transform
+} from '../document/types';
+import type { Point } from '../kernels/geometry';
+import type { Pixels } from '../engine/types';
+import { encodePixels, type EncodeFormat, pixelsOf } from '../canvas/decode';
+import { maskedPicture, overlayOf, paintOverlay } from '../canvas/mask-pictures';
+import { PictureCache, withBitmaps } from '../canvas/pictures';
+import { decodeBlob, encodeExport, encodeMask, flattenDocument, maskPixels } from '../canvas/compose';
+import {
+	type BrushSettings,
+	clampCropRect,
+	cropMask,
+	invertMask,
+	isBlankMask,
+	type MaskPixels,
+	paintStroke,
+	solidMask,
+	strokeDabs
+} from '../kernels/brush';
+
+/** Long side of the pictures the stage draws; full-resolution pixels stay in blobs. */
+export const MAX_DISPLAY_SIDE = 4096;
+/** Autosave waits this long after a change, so a burst of edits is one write (flushed on pagehide). */
+const AUTOSAVE_DELAY_MS = 250;
+
+export const TOOLS: { id: ViewTool; label: string; hint: string }[] = [
+	{ id: 'hand', label: 'Pan', hint: 'Drag to pan the view; the wheel zooms' },
+	{ id: 'move', label: 'Move', hint: 'Move, scale and rotate the selected layer' },
+	{ id: 'brush', label: 'Brush', hint: 'Paint the mask' },
+	{ id: 'erase', label: 'Erase', hint: 'Erase from the mask' },
+	{ id: 'crop', label: 'Crop', hint: 'Drag the box, then crop the document to it' }
+];
+
+export const BLEND_LABELS: Record<BlendMode, string> = {
+	'source-over': 'Normal',
+	multiply: 'Multiply',
+	screen: 'Screen',
+	overlay: 'Overlay',
+	'soft-light': 'Soft light',
+	'hard-light': 'Hard light',
+	darken: 'Darken',
+	lighten: 'Lighten',
+	'color-dodge': 'Colour dodge',
+	'color-burn': 'Colour burn',
+	difference: 'Difference',
+	exclusion: 'Exclusion',
+	hue: 'Hue',
+	saturation: 'Saturation',
+	color: 'Colour',
+	luminosity: 'Luminosity'
+};
+
+/** What the stage draws: the document's size, its layers and the mask being painted, as pictures. */
+export interface Scene {
+	/** The document these pictures show (the scene lags a moment behind each change). */
+	document: EditorDocument;
+	width: number;
+	height: number;
+	layers: LayerPicture[];
+	/** The mask being painted, as a red overlay picture, or null. */
+	overlay: OffscreenCanvas | null;
+	/** The content photo alone, for the before/after split. */
+	before: LayerPicture | null;
+}
+
+export class EditorState {
+	project = $state.raw<Project | null>(null);
+	readonly document = $derived(this.project?.document ?? null);
+	selectedId = $state<string | null>(null);
+	readonly selectedLayer = $derived(
+		this.document && this.selectedId ? (findLayer(this.document, this.selectedId) ?? null) : null
+	);
+	tool = $state<ViewTool>('hand');
+	brush = $state({ size: 40, hardness: 0.8, opacity: 1 });
+	/** The brush paints the region to stylize, or the selected layer's own mask. */
+	maskTarget = $state<MaskTarget>({ kind: 'region' });
+	/** The before/after split (0..1 of the width), or null when not comparing. */
+	compare = $state<number | null>(null);
+	/** The crop box the view shows, in document pixels. */
+	cropBox = $state<CropRect | null>(null);
+	/** Autosave could not write (storage full): the document is still open and can be saved as a file. */
+	storageProblem = $state<string | null>(null);
+	/** Where autosave stands: nothing to save yet, a save waiting or running, saved, or failed. */
+	autosaveState = $state<'idle' | 'pending' | 'saved' | 'failed'>('idle');
+	scene = $state.raw<Scene | null>(null);
+	readonly canUndo = $derived(this.project ? canUndo(this.project.history) : false);
+	readonly canRedo = $derived(this.project ? canRedo(this.project.history) : false);
+
+	readonly blobs = new MemoryBlobStore();
+	private readonly autosave = new Autosave();
+	private autosaveTimer: ReturnType<typeof setTimeout> | null = null;
+	private readonly pictures = new PictureCache();
+	private sceneRequest = 0;
+	/** The mask being painted, at display size, as the scene last showed it. */
+	private overlayMask: MaskPixels | null = null;
+	/** Copies of it and its overlay made ahead for the next stroke. */
+	private nextStroke: { mask: MaskPixels; overlay: OffscreenCanvas } | null = null;
+	/** The full-size pixels of the mask the last stroke stored, by image id. */
+	private lastMask: { id: string; mask: MaskPixels } | null = null;
+	private stroke: {
+		points: Point[];
+		mask: MaskPixels;
+		overlay: OffscreenCanvas;
+		settings: BrushSettings;
+	} | null = null;
+	/** Edits run one after another, so a slow stroke is recorded before the next edit reads the document. */
+	private queue: Promise<unknown> = Promise.resolve();
+
+	constructor(private readonly report: (message: string) => void) {}
+
+	// --------------------------------------------------------------------------------------------------
+	// Documents
+
+	/** Starts a new document from a photo (or a webcam picture): the bottom layer, the document's size. */
+	async startFromPhoto(file: Blob, fileName: string, kind: 'photo' | 'webcam'): Promise<boolean> {
+		return this.run(async () => {
+			const ref = await this.blobs.put(file);
+			const source: LayerSource =
+				kind === 'photo' ? { kind: 'photo', fileName, file: ref } : { kind: 'webcam', capturedAt: now() };
+			const layer = createLayer({ name: fileName, image: ref, source });
+			const project = createProject(createDocument(ref.width, ref.height), fileName.replace(/\.[^.]+$/, ''));
+			this.selectedId = layer.id;
+			this.maskTarget = { kind: 'region' };
+			this.setProject(applyChange(project, addLayer(project.document, layer)));
+			return true;
+		}, false);
+	}
+
+	/** Adds an image file as a new layer on top. */
+	async importLayer(file: File): Promise<void> {
+		await this.change(async (doc) => {
+			const ref = await this.blobs.put(file);
+			const layer = createLayer({
+				name: file.name,
+				image: ref,
+				source: { kind: 'import', fileName: file.name, file: ref }
+			});
+			this.selectedId = layer.id;
+			return addLayer(doc, layer);
+		});
+	}
+
+	/** Adds the engine's output as a stylized layer, masked by the region when it was applied to one. */
+	async addStylized(pixels: Pixels, recipe: StylizeRecipe, name: string): Promise<void> {
+		await this.change(async (doc) => {
+			const image = await this.blobs.put(await encodePixels(pixels, 'png'));
+			const input = findLayer(doc, recipe.input.layerId);
+			const layer = createLayer({
+				name,
+				image,
+				source: { kind: 'stylized', recipe },
+				mask: recipe.region,
+				transform: input?.transform
+			});
+			this.selectedId = layer.id;
+			return addStylizedLayer(doc, layer);
+		});
+	}
+
+	/** The layer stylize paints from: the selected photo, webcam or imported layer, else the bottom one. */
+	stylizeInput(): Layer | null {
+		const doc = this.document;
+		if (!doc) return null;
+		const selected = this.selectedLayer;
+		if (selected && selected.source.kind !== 'stylized') return selected;
+		return doc.layers.find((layer) => layer.source.kind !== 'stylized') ?? null;
+	}
+
+	// --------------------------------------------------------------------------------------------------
+	// Layer operations
+
+	select(layerId: string | null): void {
+		this.selectedId = layerId;
+		if (this.maskTarget.kind === 'layer') this.maskTarget = { kind: 'region' };
+		void this.refreshScene();
+	}
+
+	setVisible(layerId: string, visible: boolean) {
+		return this.change((doc) => setVisible(doc, layerId, visible));
+	}
+
+	setOpacity(layerId: string, opacity: number) {
+		return this.change((doc) => setOpacity(doc, layerId, opacity));
+	}
+
+	setBlend(layerId: string, blend: string) {
+		return this.change((doc) => {
+			if (!isBlendMode(blend)) throw new Error(`"${blend}" is not a blend mode.`);
+			return setBlend(doc, layerId, blend);
+		});
+	}
+
+	rename(layerId: string, name: string) {
+		return this.change((doc) => renameLayer(doc, layerId, name));
+	}
+
+	reorder(layerId: string, to: number) {
+		return this.change((doc) => reorderLayer(doc, layerId, to));
+	}
+
+	remove(layerId: string) {
+		return this.change((doc) => {
+			if (this.selectedId === layerId) this.selectedId = null;
+			return removeLayer(doc, layerId);
+		});
+	}
+
+	transform(layerId: string, transform: Transform) {
+		return this.change((doc) => transformLayer(doc, layerId, transform));
+	}
+
+	/** The brush paints the selected layer's own mask (true) or the region to stylize (false). */
+	editLayerMask(on: boolean): void {
+		const layer = this.selectedLayer;
+		this.maskTarget = on && layer ? { kind: 'layer', layerId: layer.id } : { kind: 'region' };
+		void this.refreshScene();
+	}
+
+	/** Crops the document to the crop box (rounded to whole pixels and clamped to the document). */
+	crop(): Promise<void> {
+		return this.change(async (doc) => {
+			const box = this.cropBox;
+			if (!box) throw new Error('Draw a crop box first.');
+			const rect = clampCropRect(box, doc.width, doc.height);
+			const cut = async (ref: ImageRef) => this.storeMask(cropMask(await this.readMask(ref), rect));
+			const masks: Record<string, ImageRef | null> = {};
+			for (const layer of doc.layers) {
+				if (layer.mask) masks[layer.id] = await cut(layer.mask);
+			}
+			return cropDocument(doc, rect, { region: doc.region ? await cut(doc.region) : null, masks });
+		});
+	}
+
+	// --------------------------------------------------------------------------------------------------
+	// Masks
+
+	/** Fill, clear or invert the mask being painted. */
+	maskEdit(edit: Extract<MaskEdit, { kind: 'fill' | 'clear' | 'invert' }>): Promise<void> {
+		return this.change(async (doc) => {
+			const target = this.maskTarget;
+			const region = target.kind === 'region';
+			if (edit.kind === 'clear' && region) return editMask(doc, target, edit, null);
+			let mask: MaskPixels;
+			if (edit.kind === 'fill') mask = solidMask(doc.width, doc.height, 255);
+			else if (edit.kind === 'clear') mask = solidMask(doc.width, doc.height, 0);
+			else {
+				mask = await this.fullMask(doc, target);
+				invertMask(mask);
+			}
+			const result = region && isBlankMask(mask) ? null : await this.storeMask(mask);
+			return editMask(doc, target, edit, result);
+		});
+	}
+
+	/** A brush or eraser stroke begins: it is painted on the overlay at once, at display size. */
+	strokeStart(point: Point): void {
+		const scene = this.scene;
+		if (!scene) return;
+		const prepared = this.nextStroke ?? this.prepareStroke(scene);
+		this.nextStroke = null;
+		if (!prepared) return;
+		this.stroke = {
+			points: [point],
+			...prepared,
+			settings: { tool: this.tool === 'erase' ? 'erase' : 'brush', ...this.brush }
+		};
+		this.paintLive([point]);
+	}
+
+	/** Paints the stroke's newest segment on the overlay (the view redraws right after). */
+	strokeMove(point: Point): void {
+		const stroke = this.stroke;
+		if (!stroke) return;
+		const last = stroke.points.at(-1)!;
+		stroke.points.push(point);
+		this.paintLive([last, point]);
+	}
+
+	/** The stroke is painted on the full-size mask by the same kernel and recorded. */
+	strokeEnd(): Promise<void> {
+		const stroke = this.stroke;
+		this.stroke = null;
+		if (!stroke) return Promise.resolve();
+		const { tool, size, hardness, opacity } = stroke.settings;
+		const edit: MaskEdit = { kind: 'stroke', tool, size, hardness, opacity, points: stroke.points };
+		return this.change(async (doc) => {
+			const target = this.maskTarget;
+			const mask = await this.fullMask(doc, target);
+			paintStroke(mask, strokeDabs(stroke.points, size), stroke.settings);
+			const result = target.kind === 'region' && isBlankMask(mask) ? null : await this.storeMask(mask);
+			if (result) this.lastMask = { id: result.id, mask };
+			return editMask(doc, target, edit, result);
+		});
+	}
+
+	/**
+	 * Copies the display mask and its overlay for the next stroke ahead of time and shows the copy, so a
+	 * 24 MP document's first dab neither waits for tens of megabytes to be copied nor swaps the stage's
+	 * picture. The cached overlay stays as it was (undo shows it again).
+	 */
+	private prepareStroke(scene: Scene): { mask: MaskPixels; overlay: OffscreenCanvas } | null {
+		const base = this.overlayMask;
+		if (!base || this.scene !== scene) return null;
+		const mask = { ...base, data: base.data.slice() };
+		const overlay = new OffscreenCanvas(mask.width, mask.height);
+		if (scene.overlay) overlay.getContext('2d')?.drawImage(scene.overlay, 0, 0);
+		this.nextStroke = { mask, overlay };
+		this.scene = { ...scene, overlay };
+		return this.nextStroke;
+	}
+
+	private paintLive(points: Point[]): void {
+		const stroke = this.stroke;
+		const scene = this.scene;
+		if (!stroke || !scene) return;
+		const scale = stroke.mask.width / scene.width;
+		const dabs = strokeDabs(points, stroke.settings.size).map((p) => ({ x: p.x * scale, y: p.y * scale }));
+		const dirty = paintStroke(stroke.mask, dabs, { ...stroke.settings, size: stroke.settings.size * scale });
+		if (dirty) paintOverlay(stroke.overlay, stroke.mask, dirty);
+	}
+
+	/** The mask the brush paints, at full size: the region (none: black) or a layer's (none: white). */
+	private async fullMask(doc: EditorDocument, target: MaskTarget): Promise<MaskPixels> {
+		const ref = maskOf(doc, target);
+		if (!ref) return solidMask(doc.width, doc.height, target.kind === 'region' ? 0 : 255);
+		// The last mask painted is still decoded: taken over (it is painted in place), not read back.
+		const kept = this.lastMask;
+		this.lastMask = null;
+		if (kept?.id === ref.id) return kept.mask;
+		return this.readMask(ref);
+	}
+
+	/** A stored mask's pixels, at its own size or at `size` (the display). */
+	private readMask(ref: ImageRef, size: { width: number; height: number } = ref): Promise<MaskPixels> {
+		return withBitmaps(this.blobs, (getBitmap) => maskPixels({ ...ref, ...size }, getBitmap));
+	}
+
+	private async storeMask(mask: MaskPixels): Promise<ImageRef> {
+		return this.blobs.put(await encodeMask(mask));
+	}
+
+	// --------------------------------------------------------------------------------------------------
+	// History
+
+	undo(): Promise<void> {
+		return this.run(async () => {
+			if (this.project && canUndo(this.project.history)) this.setProject(undoProject(this.project));
+		}, undefined);
+	}
+
+	redo(): Promise<void> {
+		return this.run(async () => {
+			if (this.project && canRedo(this.project.history)) this.setProject(redoProject(this.project));
+		}, undefined);
+	}
+
+	// --------------------------------------------------------------------------------------------------
+	// Persistence
+
+	/** Brings back the autosaved project, if any; true when one was restored. */
+	async restore(): Promise<boolean> {
+		return this.run(async () => {
+			const saved = await this.autosave.loadLatestProject();
+			if (!saved) return false;
+			this.adoptBlobs(saved.blobs);
+			this.selectedId = saved.project.document.layers.at(-1)?.id ?? null;
+			this.setProject(saved.project, { save: false });
+			return true;
+		}, false);
+	}
+
+	/** The project as a .rakkan file: project.json and every image it refers to. */
+	async saveProjectFile(): Promise<{ blob: Blob; filename: string }> {
+		const project = this.project;
+		if (!project) throw new Error('There is no document to save.');
+		const bytes = await writeProjectFile(project, this.blobs);
+		return {
+			blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: PROJECT_FILE_MIME }),
+			filename: `${project.name || 'rakkan'}${PROJECT_FILE_EXTENSION}`
+		};
+	}
+
+	/** Opens a .rakkan file; it is checked in full first, so a corrupt or foreign file changes nothing. */
+	async openProjectFile(file: File): Promise<boolean> {
+		return this.run(
+			async () => {
+				const opened = await readProjectFile(new Uint8Array(await file.arrayBuffer()));
+				this.adoptBlobs(opened.blobs);
+				this.selectedId = opened.project.document.layers.at(-1)?.id ?? null;
+				this.maskTarget = { kind: 'region' };
+				this.setProject(opened.project);
+				return true;
+			},
+			false,
+			(message) => `${file.name}: ${message}`
+		);
+	}
+
+	/** Writes the pending autosave now (the page is being hidden or closed). */
+	flushAutosave(): Promise<void> {
+		if (this.autosaveTimer === null) return Promise.resolve();
+		clearTimeout(this.autosaveTimer);
+		this.autosaveTimer = null;
+		return this.saveNow();
+	}
+
+	private scheduleAutosave(): void {
+		this.autosaveState = 'pending';
+		if (this.autosaveTimer !== null) clearTimeout(this.autosaveTimer);
+		this.autosaveTimer = setTimeout(() => {
+			this.autosaveTimer = null;
+			void this.saveNow();
+		}, AUTOSAVE_DELAY_MS);
+	}
+
+	private async saveNow(): Promise<void> {
+		const project = this.project;
+		if (!project) return;
+		try {
+			await this.autosave.saveProject(project, this.blobs);
+			this.storageProblem = null;
+			if (this.project === project && this.autosaveTimer === null) this.autosaveState = 'saved';
+		} catch (error) {
+			this.autosaveState = 'failed';
+			this.storageProblem =
+				error instanceof AutosaveError ? error.message : `Autosave failed: ${(error as Error).message}`;
+		}
+	}
+
+	private adoptBlobs(blobs: Map<string, Blob>): void {
+		for (const [id, blob] of blobs) this.blobs.adopt(id, blob);
+	}
+
+	// --------------------------------------------------------------------------------------------------
+	// Internals
+
+	/** Runs `make` on the current document and commits its change; a refused change becomes an alert. */
+	private change(make: (doc: EditorDocument) => Change | Promise<Change>): Promise<void> {
+		return this.run(async () => {
+			const project = this.project;
+			if (!project) return;
+			const change = await make(project.document);
+			if (this.project !== project) return;
+			this.setProject(applyChange(project, change));
+		}, undefined);
+	}
+
+	/**
+	 * Runs edits one after another (a slow stroke is recorded before the next edit reads the document). A
+	 * refused edit is reported (worded by `explain`) and gives `failed`.
+	 */
+	private run<T>(task: () => Promise<T>, failed: T, explain = (message: string) => message): Promise<T> {
+		const next = this.queue.then(task).catch((error: unknown) => {
+			this.report(explain((error as Error).message));
+			return failed;
+		});
+		this.queue = next;
+		return next;
+	}
+
+	private setProject(project: Project, { save = true } = {}): void {
+		this.project = project;
+		if (this.selectedId && !findLayer(project.document, this.selectedId)) this.selectedId = null;
+		if (this.maskTarget.kind === 'layer' && !findLayer(project.document, this.maskTarget.layerId)) {
+			this.maskTarget = { kind: 'region' };
+		}
+		if (save) this.scheduleAutosave();
+		void this.refreshScene();
+	}
+
+	// --------------------------------------------------------------------------------------------------
+	// Pixels
+
+	/** An image's full-resolution pixels (what the engine paints from). */
+	pixelsOf(ref: ImageRef): Promise<Pixels> {
+		return withBitmaps(this.blobs, async (getBitmap) => pixelsOf((await getBitmap(ref)) as ImageBitmap));
+	}
+
+	/** The document flattened (at full size, or `longSide` long) and encoded for download. */
+	async exportImage(
+		format: EncodeFormat,
+		quality: number,
+		longSide = 0
+	): Promise<{ bytes: Uint8Array; width: number; height: number }> {
+		const doc = this.document;
+		if (!doc) throw new Error('There is no document to export.');
+		const pixels = await withBitmaps(this.blobs, (getBitmap) =>
+			flattenDocument(doc, getBitmap, longSide ? { longSide } : {})
+		);
+		return { bytes: await encodeExport(pixels, format, quality), width: pixels.width, height: pixels.height };
+	}
+
+	/** The recipes of the document's visible stylized layers, bottom to top. */
+	paintings(): StylizeRecipe[] {
+		return (this.document?.layers ?? []).flatMap((layer) =>
+			layer.visible && layer.source.kind === 'stylized' ? [layer.source.recipe] : []
+		);
+	}
+
+	/** Makes the stage's pictures for the current document (stale requests are dropped). */
+	private async refreshScene(): Promise<void> {
+		const doc = this.document;
+		const request = ++this.sceneRequest;
+		if (!doc) {
+			this.scene = null;
+			return;
+		}
+		try {
+			const scale = Math.min(1, MAX_DISPLAY_SIDE / Math.max(doc.width, doc.height));
+			const size = {
+				width: Math.max(1, Math.round(doc.width * scale)),
+				height: Math.max(1, Math.round(doc.height * scale))
+			};
+			const used: string[] = [];
+			const overlayFor = async (ref: ImageRef) => {
+				used.push(ref.id);
+				return this.pictures.get(ref.id, `overlay ${size.width}`, async () =>
+					overlayOf(await this.readMask(ref, size))
+				);
+			};
+			const layers = await Promise.all(
+				doc.layers.map(async (layer): Promise<LayerPicture> => {
+					const picture = await this.displayPicture(layer.image, scale, used);
+					const source = layer.mask
+						? maskedPicture(picture, await overlayFor(layer.mask), layer.transform, layer.image, doc)
+						: picture;
+					return { ...pictureOf(layer), source };
+				})
+			);
+			const photo = doc.layers.find((layer) => layer.source.kind !== 'stylized');
+			const before = photo
+				? {
+						...pictureOf(photo),
+						source: await this.displayPicture(photo.image, scale, used),
+						visible: true,
+						opacity: 1,
+						blend: 'source-over' as const
+					}
+				: null;
+			const target = maskOf(doc, this.maskTarget);
+			const mask = target
+				? await this.readMask(target, size)
+				: solidMask(size.width, size.height, this.maskTarget.kind === 'region' ? 0 : 255);
+			if (request !== this.sceneRequest) return;
+			this.overlayMask = mask;
+			const overlay = target ? await overlayFor(target) : null;
+			if (request !== this.sceneRequest) return;
+			const scene = { document: doc, width: doc.width, height: doc.height, layers, overlay, before };
+			this.scene = scene;
+			this.nextStroke = null;
+			this.pictures.keepOnly(used);
+			setTimeout(() => this.prepareStroke(scene), 0);
+		} catch (error) {
+			this.report(`The document could not be shown: ${(error as Error).message}`);
+		}
+	}
+
+	/** The image at display size (at most MAX_DISPLAY_SIDE long), decoded once and kept while in use. */
+	private displayPicture(ref: ImageRef, scale: number, used: string[]): Promise<ImageBitmap> {
+		used.push(ref.id);
+		const width = Math.max(1, Math.round(ref.width * scale));
+		const height = Math.max(1, Math.round(ref.height * scale));
+		return this.pictures.get(ref.id, `picture ${width}`, async () =>
+			scale < 1
+				? createImageBitmap(await this.blobs.get(ref.id), {
+						imageOrientation: 'from-image',
+						resizeWidth: width,
+						resizeHeight: height,
+						resizeQuality: 'high'
+					})
+				: decodeBlob(await this.blobs.get(ref.id))
+		);
+	}
+
+	dispose(): void {
+		void this.flushAutosave();
+		this.pictures.dispose();
+	}
+}
+
+function pictureOf(layer: Layer): Omit<LayerPicture, 'source'> {
+	const { id, visible, opacity, blend, transform } = layer;
+	return { id, visible, opacity, blend, transform, width: layer.image.width, height: layer.image.height };
+}
+
+/** The mask a target names in the document (null: none painted). */
+function maskOf(doc: EditorDocument, target: MaskTarget): ImageRef | null {
+	return target.kind === 'region' ? doc.region : (findLayer(doc, target.layerId)?.mask ?? null);
+}
+
+function now(): string {
+	return new Date().toISOString();
+}
+
+export const [getEditor, setEditor] = createContext<EditorState>();
