@@ -8,7 +8,6 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTOSAVE_ERRORS } from '../../src/lib/document/autosave';
 import { PROJECT_ERRORS } from '../../src/lib/document/project';
-import { PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
 import { photoPath } from '../helpers/assets';
 import { c2paValidate } from '../provenance/helpers';
 import { makeTempDir, removeDir } from '../helpers/images';
@@ -22,7 +21,7 @@ import {
 	startDocument,
 	waitForHistory
 } from './editor-page';
-import { type Studio, StudioPage, startStudio } from './harness';
+import { seriousAxeViolations, type Studio, StudioPage, startStudio, STUDIO_VIEWPORT } from './harness';
 
 let studio: Studio;
 let dir: string;
@@ -302,7 +301,9 @@ describe('the layer editor', () => {
 	});
 
 	it('reaches every editor control from the keyboard, with labels (axe-core finds nothing serious)', async () => {
-		const studioPage = await StudioPage.open(studio);
+		// axe is injected as a script, which the studio's Content-Security-Policy would rightly refuse.
+		const context = await studio.browser.newContext({ bypassCSP: true, viewport: STUDIO_VIEWPORT });
+		const studioPage = await StudioPage.open(studio, { context });
 		const { page } = studioPage;
 		await startDocument(studioPage, await photoPath('coffee'));
 		await stylizeWhole(studioPage);
@@ -321,23 +322,7 @@ describe('the layer editor', () => {
 		);
 		expect(unreachable).toEqual([]);
 
-		await page.addScriptTag({ path: path.join(PROJECT_ROOT, 'node_modules/axe-core/axe.min.js') });
-		const violations = await page.evaluate(async () => {
-			const axe = (
-				window as unknown as {
-					axe: {
-						run(
-							context: Element
-						): Promise<{ violations: { id: string; impact: string; nodes: { html: string }[] }[] }>;
-					};
-				}
-			).axe;
-			const { violations } = await axe.run(document.body);
-			return violations
-				.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-				.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(' | ')}`);
-		});
-		expect(violations).toEqual([]);
-		await page.close();
+		expect(await seriousAxeViolations(page)).toEqual([]);
+		await context.close();
 	});
 });

@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
@@ -34,6 +35,8 @@ export interface Studio {
 export interface StudioOptions {
 	/** More environment for the server process (e.g. its data directory). */
 	env?: Record<string, string>;
+	/** More Chromium switches (e.g. a fake camera). */
+	chromiumArgs?: string[];
 }
 
 export async function startStudio(options: StudioOptions = {}): Promise<Studio> {
@@ -56,7 +59,10 @@ export async function startStudio(options: StudioOptions = {}): Promise<Studio> 
 	});
 	let browser: Browser;
 	try {
-		browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+		browser = await chromium.launch({
+			executablePath: CHROMIUM,
+			args: [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])]
+		});
 	} catch (error) {
 		server.kill('SIGTERM');
 		throw error;
@@ -160,4 +166,26 @@ export async function downloadOf(link: Locator): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
 	return Buffer.concat(chunks);
+}
+
+interface AxeViolation {
+	id: string;
+	impact?: string | null;
+	nodes: { target: string[] }[];
+}
+
+/**
+ * Runs axe-core on the page and returns its serious and critical violations, one line each. axe is
+ * injected as a script, which the pages' Content-Security-Policy rightly refuses: open the page in a
+ * context made with `bypassCSP: true`.
+ */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+	await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+	return page.evaluate(async () => {
+		const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
+		const report = await axe.run();
+		return report.violations
+			.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+			.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+	});
 }

@@ -67,7 +67,7 @@ describe('studio journey', () => {
 		const { page } = studioPage;
 		await studioPage.setContent(await photoPath('chelsea'));
 		const stage = studioPage.byTestId('stage');
-		await page.locator('[data-testid=stage][data-showing=content]').waitFor();
+		await page.locator('[data-testid=stage][data-showing=content][data-ready=true]').waitFor();
 		const fitted = Number(await stage.getAttribute('data-zoom'));
 		const box = (await stage.boundingBox())!;
 		await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
