@@ -19,6 +19,7 @@ import {
 	type OpContext,
 	QUANTIZED_RANGE,
 	requireConst,
+	resizeTarget,
 	type Step,
 	tfjsFilter,
 	type TF
@@ -222,11 +223,7 @@ const resizeBilinear: Int8Builder = (ctx) => {
 	const x = inputAt(ctx, 0);
 	return (get) => {
 		const input = get(x) as tf.Tensor4D;
-		const target = size.map((s, i) => {
-			const fixed = staticShape[i + 1] ?? 0;
-			const actual = input.shape[i + 1]!;
-			return fixed > 0 && actual !== fixed ? Math.max(1, Math.round((s * actual) / fixed)) : s;
-		}) as [number, number];
+		const target = resizeTarget(size, staticShape, input.shape);
 		checkSize(ctx, target, input.shape[3] ?? 1);
 		const resized = tf.image.resizeBilinear(
 			levels(tf, input, inGrid) as tf.Tensor4D,

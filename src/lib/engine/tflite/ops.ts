@@ -337,6 +337,22 @@ const pad: OpBuilder = (ctx) => {
 	};
 };
 
+/**
+ * The output size of a RESIZE op whose size is a constant of the file: given another input size than the
+ * file's (a tile, a working side), keep the file's scale factor.
+ */
+export function resizeTarget(
+	size: readonly number[],
+	staticShape: readonly number[],
+	inputShape: readonly number[]
+): [number, number] {
+	return size.map((s, i) => {
+		const fixed = staticShape[i + 1] ?? 0;
+		const actual = inputShape[i + 1]!;
+		return fixed > 0 && actual !== fixed ? Math.max(1, Math.round((s * actual) / fixed)) : s;
+	}) as [number, number];
+}
+
 function resize(kind: 'bilinear' | 'nearest'): OpBuilder {
 	return (ctx) => {
 		const size = intsOf(ctx, requireConst(ctx, 1, 'the size'), 'the size');
@@ -351,12 +367,7 @@ function resize(kind: 'bilinear' | 'nearest'): OpBuilder {
 		return (get) => {
 			const input = get(x) as tf.Tensor4D;
 			if (input.rank !== 4) fail(ctx, `input of rank ${input.rank}`);
-			// Given another input size than the file's, keep the file's scale factor.
-			const target = size.map((s, i) => {
-				const fixed = staticShape[i + 1] ?? 0;
-				const actual = input.shape[i + 1]!;
-				return fixed > 0 && actual !== fixed ? Math.max(1, Math.round((s * actual) / fixed)) : s;
-			}) as [number, number];
+			const target = resizeTarget(size, staticShape, input.shape);
 			checkSize(ctx, target, input.shape[3] ?? 1);
 			return [
 				kind === 'bilinear'
