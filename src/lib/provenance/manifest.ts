@@ -723,76 +723,77 @@ function newInstanceId(input: ProvenanceInput): string {
 	return input.instanceId ?? `xmp:iid:${crypto.randomUUID()}`;
 }
 
-/** Writes XMP, then embeds a signed manifest store in a PNG (a `caBX` chunk right after IHDR). */
-export async function signPng(
-	bytes: Uint8Array,
-	input: ProvenanceInput,
-	signer: Signer
-): Promise<Uint8Array> {
-	const prepared = await prepare(input, newInstanceId(input));
-	const withXmp = setPngXmp(removePngManifest(bytes), xmpFor(input, prepared, MIME_TYPES.png));
-	const { head, tail } = splitAfterIhdr(withXmp);
-	return embed(
-		input,
-		prepared,
-		{ head: () => head, tail, blockSize: (n) => n + 12, block: (store) => pngChunk(C2PA_CHUNK, store) },
-		signer
-	);
-}
-
-/** Writes XMP, then embeds a signed manifest store in a JPEG (APP11 segments after SOI / the JFIF APP0). */
-export async function signJpeg(
-	bytes: Uint8Array,
-	input: ProvenanceInput,
-	signer: Signer
-): Promise<Uint8Array> {
-	const prepared = await prepare(input, newInstanceId(input));
-	const withXmp = setJpegXmp(removeJpegManifest(bytes), xmpFor(input, prepared, MIME_TYPES.jpeg));
-	const at = manifestInsertOffset(withXmp);
-	return embed(
-		input,
-		prepared,
-		{
-			head: () => withXmp.subarray(0, at),
-			tail: withXmp.subarray(at),
-			blockSize: app11Size,
-			block: app11Segments
-		},
-		signer
-	);
-}
-
-/** Writes XMP, then embeds a signed manifest store in a WebP (a `C2PA` chunk at the end, as c2pa-rs does). */
-export async function signWebp(
-	bytes: Uint8Array,
-	input: ProvenanceInput,
-	signer: Signer
-): Promise<Uint8Array> {
-	const prepared = await prepare(input, newInstanceId(input));
-	const withXmp = setWebpXmp(removeWebpManifest(bytes), xmpFor(input, prepared, MIME_TYPES.webp));
-	return embed(
-		input,
-		prepared,
-		{
+/** Where each container keeps XMP, and where the manifest block goes in the file with that XMP. */
+const CONTAINERS: Record<
+	ImageContainer,
+	{ withXmp(bytes: Uint8Array, packet: string): Uint8Array; layout(withXmp: Uint8Array): Layout }
+> = {
+	// A `caBX` chunk right after IHDR.
+	png: {
+		withXmp: (bytes, packet) => setPngXmp(removePngManifest(bytes), packet),
+		layout(withXmp) {
+			const { head, tail } = splitAfterIhdr(withXmp);
+			return {
+				head: () => head,
+				tail,
+				blockSize: (n) => n + 12,
+				block: (store) => pngChunk(C2PA_CHUNK, store)
+			};
+		}
+	},
+	// APP11 segments after SOI / the JFIF APP0.
+	jpeg: {
+		withXmp: (bytes, packet) => setJpegXmp(removeJpegManifest(bytes), packet),
+		layout(withXmp) {
+			const at = manifestInsertOffset(withXmp);
+			return {
+				head: () => withXmp.subarray(0, at),
+				tail: withXmp.subarray(at),
+				blockSize: app11Size,
+				block: app11Segments
+			};
+		}
+	},
+	// A `C2PA` chunk at the end, as c2pa-rs does; the RIFF header counts it.
+	webp: {
+		withXmp: (bytes, packet) => setWebpXmp(removeWebpManifest(bytes), packet),
+		layout: (withXmp) => ({
 			head: (blockLength) => withRiffSize(withXmp, withXmp.length + blockLength),
 			tail: new Uint8Array(0),
 			blockSize: riffChunkSize,
 			excludedSize: (storeLength) => 8 + storeLength,
 			block: (store) => riffChunk(C2PA_FOURCC, store)
-		},
-		signer
-	);
+		})
+	}
+};
+
+/** Writes XMP, then embeds a signed manifest store where the container keeps it. */
+async function signAs(
+	container: ImageContainer,
+	bytes: Uint8Array,
+	input: ProvenanceInput,
+	signer: Signer
+): Promise<Uint8Array> {
+	const prepared = await prepare(input, newInstanceId(input));
+	const writer = CONTAINERS[container];
+	const withXmp = writer.withXmp(bytes, xmpFor(input, prepared, MIME_TYPES[container]));
+	return embed(input, prepared, writer.layout(withXmp), signer);
 }
 
-/** {@link signPng}, {@link signJpeg} or {@link signWebp}, chosen from the bytes. */
+export const signPng = (bytes: Uint8Array, input: ProvenanceInput, signer: Signer) =>
+	signAs('png', bytes, input, signer);
+export const signJpeg = (bytes: Uint8Array, input: ProvenanceInput, signer: Signer) =>
+	signAs('jpeg', bytes, input, signer);
+export const signWebp = (bytes: Uint8Array, input: ProvenanceInput, signer: Signer) =>
+	signAs('webp', bytes, input, signer);
+
+/** Signs a PNG, JPEG or WebP, chosen from the bytes. */
 export async function signImage(
 	bytes: Uint8Array,
 	input: ProvenanceInput,
 	signer: Signer
 ): Promise<Uint8Array> {
-	const container: ImageContainer | null = containerOf(bytes);
-	if (container === 'png') return signPng(bytes, input, signer);
-	if (container === 'jpeg') return signJpeg(bytes, input, signer);
-	if (container === 'webp') return signWebp(bytes, input, signer);
-	throw new SigningError('manifest.format', 'Only PNG, JPEG and WebP images can be signed');
+	const container = containerOf(bytes);
+	if (!container) throw new SigningError('manifest.format', 'Only PNG, JPEG and WebP images can be signed');
+	return signAs(container, bytes, input, signer);
 }
