@@ -28,25 +28,28 @@ describe('webcam capture', () => {
 			const video = document.querySelector('video')!;
 			return { width: video.videoWidth, height: video.videoHeight };
 		});
+		// The button waits for the preview's first frame, so the click lands on a real picture.
 		await studioPage.byTestId('webcam-capture').click();
 		await studioPage.byTestId('layer-0').waitFor();
+		await page.locator('[data-testid=stage][data-ready=true]').waitFor();
 
 		expect(await layerCount(studioPage)).toBe(1);
 		expect((await historyLabels(studioPage))[0]).toMatch(/from a webcam capture/);
 		// The camera is released: no preview, no live track.
 		await expect(page.locator('video').count()).resolves.toBe(0);
 		await studioPage.byTestId('webcam-open').waitFor();
-		// The document has the camera's frame size, and the picture is not blank.
-		const picture = await page.evaluate(async () => {
-			const stage = document.querySelector('[data-testid=stage] canvas') as HTMLCanvasElement | null;
-			if (!stage) return null;
-			const context = stage.getContext('2d')!;
-			const { data } = context.getImageData(0, 0, stage.width, stage.height);
-			let lit = 0;
-			for (let i = 0; i < data.length; i += 4) if (data[i]! + data[i + 1]! + data[i + 2]! > 60) lit++;
-			return lit;
-		});
-		expect(picture).toBeGreaterThan(1000);
+		// The document has the camera's frame size, and the picture is not blank (the stage draws on the
+		// next animation frame, so read it until it shows).
+		const litPixels = () =>
+			page.evaluate(() => {
+				const stage = document.querySelector('[data-testid=stage] canvas') as HTMLCanvasElement | null;
+				if (!stage) return 0;
+				const { data } = stage.getContext('2d')!.getImageData(0, 0, stage.width, stage.height);
+				let lit = 0;
+				for (let i = 0; i < data.length; i += 4) if (data[i]! + data[i + 1]! + data[i + 2]! > 60) lit++;
+				return lit;
+			});
+		await expect.poll(litPixels, { timeout: 10_000 }).toBeGreaterThan(1000);
 		expect(await studioPage.byTestId('stage').getAttribute('data-document-size')).toBe(
 			`${size.width}x${size.height}`
 		);
