@@ -5,7 +5,7 @@ export default defineConfig({
 	plugins: [sveltekit()],
 	worker: { format: 'es' },
 	optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
-	// Bundled into the server build so that provenance/reflect-shim.ts runs before tsyringe loads (an
+	// Bundled into the server build so that provenance/c2pa/reflect-shim.ts runs before tsyringe loads (an
 	// external import would be hoisted above it).
 	ssr: { noExternal: ['@peculiar/x509', 'tsyringe'] },
 	test: {

@@ -2,7 +2,7 @@
 // tile's worth), while the process holds only the photo and the result at full size.
 import type * as tfType from '@tensorflow/tfjs';
 import type { StyleEngine, TilePainter, TileRequest } from '../src/lib/engine/engine';
-import { createNodeEngine } from '../src/lib/server/node-engine';
+import { createNodeEngine } from '../src/lib/node/node-engine';
 import { type BenchContext, benchJob, timeJob } from './context';
 import { contentImage, median, megapixels, progress, type RssSampler, round, sampleRss } from './util';
 

@@ -2,7 +2,7 @@
 // megapixel. Models that share a network (the fast-style family: one network, four sets of weights)
 // are measured once; a model that cannot load or run here is reported with the reason.
 import type { ModelCard } from '../src/lib/assets/catalog';
-import { createNodeEngine } from '../src/lib/server/node-engine';
+import { createNodeEngine } from '../src/lib/node/node-engine';
 import { type BenchContext, benchJob, timeJob } from './context';
 import { contentImage, median, msPerMegapixel, progress, round, time } from './util';
 

@@ -1,8 +1,8 @@
 // Tiles spread over worker threads (the CLI's tile pool): throughput with one thread and with one per
 // core, the pools warmed first so thread start-up and model loading are not timed.
 import os from 'node:os';
-import { createNodeEngine } from '../src/lib/server/node-engine';
-import { createTileWorkerPool } from '../src/lib/server/tile-pool';
+import { createNodeEngine } from '../src/lib/node/node-engine';
+import { createTileWorkerPool } from '../src/lib/node/tile-pool';
 import { type BenchContext, benchJob, type JobTiming, timeJob } from './context';
 import { contentImage, median, megapixels, progress, round, time } from './util';
 

@@ -13,10 +13,10 @@ import { findModel, findStyle, type ModelCard } from '../src/lib/assets/catalog'
 import { createModel, readGraphArtifacts, type StyleModel } from '../src/lib/engine/model';
 import { DEFAULT_SETTINGS, type AssetReader, type Pixels } from '../src/lib/engine/types';
 import { fitWithin, workingSize } from '../src/lib/kernels/geometry';
-import { defaultCacheDir, readVerified } from '../src/lib/server/asset-cache';
-import { loadProjectCatalog, PROJECT_ROOT } from '../src/lib/server/catalog-fs';
-import { decodeImage } from '../src/lib/server/image-io';
-import { createNodeEngine, useWasmBackend } from '../src/lib/server/node-engine';
+import { defaultCacheDir, readVerified } from '../src/lib/node/asset-cache';
+import { loadProjectCatalog, PROJECT_ROOT } from '../src/lib/node/catalog-fs';
+import { decodeImage } from '../src/lib/node/image-io';
+import { createNodeEngine, useWasmBackend } from '../src/lib/node/node-engine';
 import type { BenchContext } from './context';
 import { benchGallery, GALLERY_NOTES } from './gallery';
 import { benchMemory, MEMORY_NOTES } from './memory';

@@ -1,6 +1,6 @@
 // What tiling costs: the same 1 MP job in a single pass and in 512 px tiles, on the main thread.
 import { overlapFor } from '../src/lib/kernels/tiling';
-import { createNodeEngine } from '../src/lib/server/node-engine';
+import { createNodeEngine } from '../src/lib/node/node-engine';
 import { type BenchContext, benchJob, type JobTiming, timeJob } from './context';
 import { contentImage, median, progress, round } from './util';
 

@@ -1,5 +1,5 @@
-import { defaultCacheDir, ensureCatalog, mirrorFromEnv } from '../lib/server/asset-cache';
-import { loadProjectCatalog, PROJECT_ROOT } from '../lib/server/catalog-fs';
+import { defaultCacheDir, ensureCatalog, mirrorFromEnv } from '../lib/node/asset-cache';
+import { loadProjectCatalog, PROJECT_ROOT } from '../lib/node/catalog-fs';
 
 export async function runAssets(): Promise<number> {
 	const catalog = await loadProjectCatalog();

@@ -18,13 +18,13 @@ import {
 } from '../lib/engine/types';
 import type { StylizeJob } from '../lib/engine/engine';
 import { fitWithin } from '../lib/kernels/geometry';
-import { defaultCacheDir, readVerified } from '../lib/server/asset-cache';
-import { loadProjectCatalog, PROJECT_ROOT } from '../lib/server/catalog-fs';
-import { decodeImage, readImageFile } from '../lib/server/image-io';
+import { defaultCacheDir, readVerified } from '../lib/node/asset-cache';
+import { loadProjectCatalog, PROJECT_ROOT } from '../lib/node/catalog-fs';
+import { decodeImage, readImageFile } from '../lib/node/image-io';
 import { parseOptions } from '../lib/engine/options';
-import { createNodeEngine } from '../lib/server/node-engine';
-import { createTileWorkerPool } from '../lib/server/tile-pool';
-import { OUTPUT_NAMES, outputFormatOf, writeSignedImage } from '../lib/provenance/node/export';
+import { createNodeEngine } from '../lib/node/node-engine';
+import { createTileWorkerPool } from '../lib/node/tile-pool';
+import { OUTPUT_NAMES, outputFormatOf, writeSignedImage } from '../lib/node/export';
 
 function positiveInt(value: string | undefined, flag: string, min = 1): number | undefined {
 	if (value === undefined) return undefined;

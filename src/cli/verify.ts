@@ -3,14 +3,14 @@
 // 5 invalid; 1 when the file cannot be read at all.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { CAWG_ENTRY_KEYS } from '../lib/provenance/rights';
+import { CAWG_ENTRY_KEYS } from '../lib/provenance/rights/rights';
 import {
 	verifyImage,
 	type IngredientNode,
 	type ManifestSummary,
 	type VerifyResult,
 	type VerifyState
-} from '../lib/provenance/verify';
+} from '../lib/provenance/c2pa/verify';
 
 export const VERIFY_EXIT_CODES: Record<VerifyState, number> = {
 	trusted: 0,

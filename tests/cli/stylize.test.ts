@@ -7,7 +7,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../src/lib/assets/catalog';
-import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
+import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/node/catalog-fs';
 import { CLI, photoPath } from '../helpers/assets';
 import {
 	BAD_IMAGES,

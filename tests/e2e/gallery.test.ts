@@ -7,7 +7,7 @@ import { type BrowserContext, type Page, request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GalleryImage } from '../../src/lib/gallery/api';
 import { remixFileName } from '../../src/lib/gallery/remix';
-import { verifyImage } from '../../src/lib/provenance/verify';
+import { verifyImage } from '../../src/lib/provenance/c2pa/verify';
 import { photoPath } from '../helpers/assets';
 import {
 	downloadOf,

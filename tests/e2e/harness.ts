@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
+import { PROJECT_ROOT } from '../../src/lib/node/catalog-fs';
 import { makeTempDir, removeDir } from '../helpers/images';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -2,7 +2,7 @@
 // c2pa-wasm) accepts, and the rights panel says in plain words what the image may be used for.
 import { exiftool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyImage } from '../../src/lib/provenance/verify';
+import { verifyImage } from '../../src/lib/provenance/c2pa/verify';
 import { photoPath } from '../helpers/assets';
 import { c2paFixturePath, c2paValidate } from '../provenance/helpers';
 import { makeTempDir, removeDir } from '../helpers/images';

@@ -11,8 +11,8 @@ import sharp from 'sharp';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileByRole, findModel, findStyle } from '../../src/lib/assets/catalog';
-import { cachedPath, defaultCacheDir, readVerified } from '../../src/lib/server/asset-cache';
-import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
+import { cachedPath, defaultCacheDir, readVerified } from '../../src/lib/node/asset-cache';
+import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/node/catalog-fs';
 import { photoPath } from '../helpers/assets';
 import { CHROMIUM, CHROMIUM_ARGS } from './harness';
 

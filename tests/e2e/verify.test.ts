@@ -6,7 +6,7 @@ import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VerifyState } from '../../src/lib/provenance/verify';
+import type { VerifyState } from '../../src/lib/provenance/c2pa/verify';
 import { photoPath } from '../helpers/assets';
 import { makeTempDir, pattern, removeDir } from '../helpers/images';
 import { c2paFixturePath, rakkan, type C2paFixtureId } from '../provenance/helpers';

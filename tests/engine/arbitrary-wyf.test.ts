@@ -20,10 +20,10 @@ import {
 	cachedPath,
 	defaultCacheDir,
 	readVerified
-} from '../../src/lib/server/asset-cache';
-import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
-import { decodeImage } from '../../src/lib/server/image-io';
-import { createNodeEngine, useWasmBackend } from '../../src/lib/server/node-engine';
+} from '../../src/lib/node/asset-cache';
+import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/node/catalog-fs';
+import { decodeImage } from '../../src/lib/node/image-io';
+import { createNodeEngine, useWasmBackend } from '../../src/lib/node/node-engine';
 import { makeTempDir, removeDir } from '../helpers/images';
 import { meanAbsDiff, smallPhoto } from '../helpers/pixels';
 import { cacheReader, jobSettings } from '../helpers/engine';

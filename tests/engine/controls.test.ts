@@ -4,10 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { findStyle } from '../../src/lib/assets/catalog';
 import type { StyleEngine } from '../../src/lib/engine/engine';
 import { DEFAULT_SETTINGS, type Pixels, type StylizeSettings } from '../../src/lib/engine/types';
-import { defaultCacheDir, readVerified } from '../../src/lib/server/asset-cache';
-import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
-import { decodeImage } from '../../src/lib/server/image-io';
-import { createNodeEngine } from '../../src/lib/server/node-engine';
+import { defaultCacheDir, readVerified } from '../../src/lib/node/asset-cache';
+import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/node/catalog-fs';
+import { decodeImage } from '../../src/lib/node/image-io';
+import { createNodeEngine } from '../../src/lib/node/node-engine';
 import { meanAbsDiff, meanChromaDiff, smallPhoto } from '../helpers/pixels';
 
 let engine: StyleEngine;

@@ -9,7 +9,7 @@ import { StyleEngine, toPixels, toTensor } from '../../src/lib/engine/engine';
 import { FastStyleModel } from '../../src/lib/engine/fast-style/model';
 import { createModel } from '../../src/lib/engine/model';
 import { EngineError, type Pixels, type StylizeSettings } from '../../src/lib/engine/types';
-import type { useWasmBackend } from '../../src/lib/server/node-engine';
+import type { useWasmBackend } from '../../src/lib/node/node-engine';
 import { meanAbsDiff } from '../helpers/pixels';
 import { cacheReader, jobSettings } from '../helpers/engine';
 import { fixedLookContract, setUpModelTests } from '../helpers/fixed-look-contract';

@@ -8,8 +8,8 @@ import { MANGA_OPTIONS, MangaInkModel } from '../../src/lib/engine/manga-ink/mod
 import { createModel } from '../../src/lib/engine/model';
 import { EngineError, type Pixels, type StylizeSettings } from '../../src/lib/engine/types';
 import { luma } from '../../src/lib/kernels/color';
-import { loadProjectCatalog } from '../../src/lib/server/catalog-fs';
-import { createNodeEngine, useWasmBackend } from '../../src/lib/server/node-engine';
+import { loadProjectCatalog } from '../../src/lib/node/catalog-fs';
+import { createNodeEngine, useWasmBackend } from '../../src/lib/node/node-engine';
 import { smallPhoto } from '../helpers/pixels';
 import { expectMatchesReference, referenceContent } from '../helpers/reference';
 import { jobSettings } from '../helpers/engine';

@@ -7,10 +7,10 @@ import { findStyle } from '../../src/lib/assets/catalog';
 import type { StyleEngine, StylizeJob } from '../../src/lib/engine/engine';
 import { CanceledError, DEFAULT_SETTINGS, type Pixels, type Progress } from '../../src/lib/engine/types';
 import { psnr } from '../../src/lib/kernels/tiling';
-import { cachedPath, defaultCacheDir, readVerified } from '../../src/lib/server/asset-cache';
-import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
-import { decodeImage } from '../../src/lib/server/image-io';
-import { createNodeEngine } from '../../src/lib/server/node-engine';
+import { cachedPath, defaultCacheDir, readVerified } from '../../src/lib/node/asset-cache';
+import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/node/catalog-fs';
+import { decodeImage } from '../../src/lib/node/image-io';
+import { createNodeEngine } from '../../src/lib/node/node-engine';
 
 let engine: StyleEngine;
 let photo: Pixels;

@@ -8,7 +8,7 @@ import { StyleEngine, toTensor } from '../../src/lib/engine/engine';
 import { createModel } from '../../src/lib/engine/model';
 import { EngineError, type Pixels, type StylizeSettings } from '../../src/lib/engine/types';
 import { WhiteboxCartoonModel } from '../../src/lib/engine/whitebox-cartoon/model';
-import type { useWasmBackend } from '../../src/lib/server/node-engine';
+import type { useWasmBackend } from '../../src/lib/node/node-engine';
 import { meanAbsDiff } from '../helpers/pixels';
 import { cacheReader, jobSettings } from '../helpers/engine';
 import { fixedLookContract, setUpModelTests } from '../helpers/fixed-look-contract';

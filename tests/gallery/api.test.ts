@@ -6,7 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GalleryImage, ImagePage } from '../../src/lib/gallery-api';
-import type { ContentRights } from '../../src/lib/provenance/rights';
+import type { ContentRights } from '../../src/lib/provenance/rights/rights';
 import { c2paValidate, rakkan, testIdentity, type TestIdentity } from '../provenance/helpers';
 import {
 	bombPng,

@@ -2,8 +2,8 @@
 // identity), tampered ones, and files the upload checks must refuse.
 import { catalog } from '../../src/lib/assets/bundled';
 import { findModel } from '../../src/lib/assets/catalog';
-import { parsePng } from '../../src/lib/provenance/png';
-import { signImage, type ProvenanceInput } from '../../src/lib/provenance/manifest';
+import { parsePng } from '../../src/lib/provenance/c2pa/png';
+import { signImage, type ProvenanceInput } from '../../src/lib/provenance/c2pa/manifest';
 import { modelSourceFromCard } from '../../src/lib/provenance/sources';
 import { pattern, pngDeclaring } from '../helpers/images';
 import { sampleInput, type TestIdentity } from '../provenance/helpers';

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
+import { PROJECT_ROOT } from '../../src/lib/node/catalog-fs';
 import type { GalleryImage } from '../../src/lib/gallery-api';
 
 export interface RunningServer {

@@ -2,8 +2,8 @@
 // tests/fixtures/photos.json, fetched (or taken from RAKKAN_ASSET_MIRROR) and verified into the cache.
 import path from 'node:path';
 import type { AssetFile } from '../../src/lib/assets/catalog';
-import { cachedPath, defaultCacheDir, ensureFile, mirrorFromEnv } from '../../src/lib/server/asset-cache';
-import { PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
+import { cachedPath, defaultCacheDir, ensureFile, mirrorFromEnv } from '../../src/lib/node/asset-cache';
+import { PROJECT_ROOT } from '../../src/lib/node/catalog-fs';
 import photos from '../fixtures/photos.json' with { type: 'json' };
 
 export type PhotoId = keyof typeof photos;

@@ -1,7 +1,7 @@
 // Shared by the model tests: job settings that fit a test image, and the verified-cache reader.
 import { type AssetReader, DEFAULT_SETTINGS, type StylizeSettings } from '../../src/lib/engine/types';
-import { defaultCacheDir, readVerified } from '../../src/lib/server/asset-cache';
-import { PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
+import { defaultCacheDir, readVerified } from '../../src/lib/node/asset-cache';
+import { PROJECT_ROOT } from '../../src/lib/node/catalog-fs';
 
 /** The engine defaults for `modelId`, painting `image` at its own size (style read at 128 px). */
 export function jobSettings(

@@ -2,7 +2,7 @@
 import sharp from 'sharp';
 import type { Pixels } from '../../src/lib/engine/types';
 import { chroma } from '../../src/lib/kernels/color';
-import { decodeImage } from '../../src/lib/server/image-io';
+import { decodeImage } from '../../src/lib/node/image-io';
 import { photoPath, type PhotoId } from './assets';
 
 function sameSize(a: Pixels, b: Pixels): void {

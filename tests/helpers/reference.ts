@@ -7,8 +7,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { expect } from 'vitest';
 import type { Pixels } from '../../src/lib/engine/types';
-import { PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
-import { decodeImage } from '../../src/lib/server/image-io';
+import { PROJECT_ROOT } from '../../src/lib/node/catalog-fs';
+import { decodeImage } from '../../src/lib/node/image-io';
 import { meanAbsDiff, smallPhoto } from './pixels';
 
 const REFERENCE_DIR = path.join(PROJECT_ROOT, 'tests', 'fixtures', 'reference');

@@ -5,7 +5,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalIdentity, derToPem, exportPkcs8Pem } from '../../src/lib/provenance/certificates';
+import { createLocalIdentity, derToPem, exportPkcs8Pem } from '../../src/lib/provenance/c2pa/certificates';
 import { photoPath } from '../helpers/assets';
 import { makeTempDir, removeDir } from '../helpers/images';
 import { c2paFixturePath, c2paValidate, flipImageByte, formatOf, rakkan, type CliResult } from './helpers';

@@ -1,7 +1,7 @@
 // Third-party Content Credentials (the fixtures of c2pa-rs and c2pa-ts): Rakkan's verifier must reach the
 // same verdict as the reference validator on every one, and read what they say.
 import { describe, expect, it } from 'vitest';
-import { verifyImage } from '../../src/lib/provenance/verify';
+import { verifyImage } from '../../src/lib/provenance/c2pa/verify';
 import {
 	C2PA_FIXTURE_IDS,
 	c2paFixtureBytes,

@@ -3,16 +3,16 @@
 // throw a ProvenanceError with a code and a readable message; verifyImage always answers with a state.
 // Time per file is measured and printed, not asserted (the machine may be busy).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeCbor, decodeCborMaps } from '../../src/lib/provenance/cbor';
-import { readManifestStore, readXmp } from '../../src/lib/provenance/container';
-import { parseCoseSign1 } from '../../src/lib/provenance/cose';
-import { ProvenanceError } from '../../src/lib/provenance/errors';
-import { parseJpeg, readJpegManifest } from '../../src/lib/provenance/jpeg';
-import { parseJumbf, type JumbfSuperBox } from '../../src/lib/provenance/jumbf';
-import { signJpeg, signPng, signWebp } from '../../src/lib/provenance/manifest';
-import { parsePng } from '../../src/lib/provenance/png';
-import { verifyImage, type VerifyState } from '../../src/lib/provenance/verify';
-import { riffChunks } from '../../src/lib/provenance/webp';
+import { decodeCbor, decodeCborMaps } from '../../src/lib/provenance/c2pa/cbor';
+import { readManifestStore, readXmp } from '../../src/lib/provenance/c2pa/container';
+import { parseCoseSign1 } from '../../src/lib/provenance/c2pa/cose';
+import { ProvenanceError } from '../../src/lib/provenance/c2pa/errors';
+import { parseJpeg, readJpegManifest } from '../../src/lib/provenance/c2pa/jpeg';
+import { parseJumbf, type JumbfSuperBox } from '../../src/lib/provenance/c2pa/jumbf';
+import { signJpeg, signPng, signWebp } from '../../src/lib/provenance/c2pa/manifest';
+import { parsePng } from '../../src/lib/provenance/c2pa/png';
+import { verifyImage, type VerifyState } from '../../src/lib/provenance/c2pa/verify';
+import { riffChunks } from '../../src/lib/provenance/c2pa/webp';
 import { seededRandom } from '../helpers/random';
 import {
 	c2paFixtureBytes,

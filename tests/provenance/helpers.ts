@@ -4,14 +4,18 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { initSync, WasmReader } from '@contentauth/c2pa-wasm';
-import { PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
-import { createLocalIdentity, derToPem, type LocalIdentity } from '../../src/lib/provenance/certificates';
-import { parseJpeg } from '../../src/lib/provenance/jpeg';
-import type { ProvenanceInput } from '../../src/lib/provenance/manifest';
-import { isPng, parsePng } from '../../src/lib/provenance/png';
-import { isWebp, riffChunks } from '../../src/lib/provenance/webp';
-import { webCryptoSigner, type Signer } from '../../src/lib/provenance/signer';
-import type { VerifyState } from '../../src/lib/provenance/verify';
+import { PROJECT_ROOT } from '../../src/lib/node/catalog-fs';
+import {
+	createLocalIdentity,
+	derToPem,
+	type LocalIdentity
+} from '../../src/lib/provenance/c2pa/certificates';
+import { parseJpeg } from '../../src/lib/provenance/c2pa/jpeg';
+import type { ProvenanceInput } from '../../src/lib/provenance/c2pa/manifest';
+import { isPng, parsePng } from '../../src/lib/provenance/c2pa/png';
+import { isWebp, riffChunks } from '../../src/lib/provenance/c2pa/webp';
+import { webCryptoSigner, type Signer } from '../../src/lib/provenance/c2pa/signer';
+import type { VerifyState } from '../../src/lib/provenance/c2pa/verify';
 import { CLI, verifiedPath } from '../helpers/assets';
 import { pattern } from '../helpers/images';
 import fixtures from '../fixtures/c2pa.json' with { type: 'json' };

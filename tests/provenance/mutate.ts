@@ -1,5 +1,5 @@
 // Seeded mutations of files and byte strings for the fuzz tests.
-import { readManifestStore } from '../../src/lib/provenance/container';
+import { readManifestStore } from '../../src/lib/provenance/c2pa/container';
 
 export type Random = () => number;
 

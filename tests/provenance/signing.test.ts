@@ -1,7 +1,7 @@
 // Signing and embedding, checked by the reference validator (c2pa-rs as c2pa-wasm) and by Rakkan's own
 // verifier: valid with an unknown signer, trusted with the local root, tampering found, the remix chain kept.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readJpegXmp, parseJpeg, readJpegManifest } from '../../src/lib/provenance/jpeg';
+import { readJpegXmp, parseJpeg, readJpegManifest } from '../../src/lib/provenance/c2pa/jpeg';
 import {
 	DIGITAL_SOURCE_TYPES,
 	signImage,
@@ -9,11 +9,11 @@ import {
 	signPng,
 	signWebp,
 	trainingMiningFor
-} from '../../src/lib/provenance/manifest';
-import { readXmp } from '../../src/lib/provenance/container';
-import { parsePng } from '../../src/lib/provenance/png';
-import { riffChunks } from '../../src/lib/provenance/webp';
-import { verifyImage } from '../../src/lib/provenance/verify';
+} from '../../src/lib/provenance/c2pa/manifest';
+import { readXmp } from '../../src/lib/provenance/c2pa/container';
+import { parsePng } from '../../src/lib/provenance/c2pa/png';
+import { riffChunks } from '../../src/lib/provenance/c2pa/webp';
+import { verifyImage } from '../../src/lib/provenance/c2pa/verify';
 import {
 	c2paFixtureBytes,
 	c2paValidate,

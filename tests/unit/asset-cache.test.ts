@@ -14,8 +14,8 @@ import {
 	ensureFile,
 	type FileOutcome,
 	readVerified
-} from '../../src/lib/server/asset-cache';
-import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
+} from '../../src/lib/node/asset-cache';
+import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/node/catalog-fs';
 
 /** How many files the project's catalog names, all models and styles together. */
 async function catalogFileCount(): Promise<number> {

@@ -10,7 +10,7 @@ import {
 	parseCatalog,
 	rightsStatusLabel
 } from '../../src/lib/assets/catalog';
-import { loadCatalogFromDir, PROJECT_ROOT } from '../../src/lib/server/catalog-fs';
+import { loadCatalogFromDir, PROJECT_ROOT } from '../../src/lib/node/catalog-fs';
 
 const STYLE_IDS = [
 	'rembrandt-night-watch',

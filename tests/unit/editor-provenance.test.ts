@@ -10,7 +10,7 @@ import {
 } from '../../src/lib/document/document';
 import { applyChange, undoProject } from '../../src/lib/document/history';
 import { documentProvenance } from '../../src/lib/document/provenance';
-import { EDIT_ACTIONS } from '../../src/lib/provenance/manifest';
+import { EDIT_ACTIONS } from '../../src/lib/provenance/c2pa/manifest';
 import {
 	MODEL_SHA,
 	recipeFor,

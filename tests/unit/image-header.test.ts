@@ -10,7 +10,7 @@ import {
 } from '../../src/lib/kernels/image-header';
 import { seededRandom } from '../helpers/random';
 import { findStyle } from '../../src/lib/assets/catalog';
-import { loadProjectCatalog } from '../../src/lib/server/catalog-fs';
+import { loadProjectCatalog } from '../../src/lib/node/catalog-fs';
 import { photoPath, verifiedPath } from '../helpers/assets';
 
 // ---------------------------------------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 // boxes and CBOR. Round trips, exact layouts, and a typed error with a clear message for broken input.
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { ascii, concat, toHex, u16be, u32be } from '../../src/lib/provenance/bytes';
-import { decodeCbor, decodeCborMaps, encodeCbor, Tagged } from '../../src/lib/provenance/cbor';
-import { MalformedError, ProvenanceError } from '../../src/lib/provenance/errors';
+import { ascii, concat, toHex, u16be, u32be } from '../../src/lib/provenance/c2pa/bytes';
+import { decodeCbor, decodeCborMaps, encodeCbor, Tagged } from '../../src/lib/provenance/c2pa/cbor';
+import { MalformedError, ProvenanceError } from '../../src/lib/provenance/c2pa/errors';
 import {
 	app11Segments,
 	app11Size,
@@ -14,8 +14,14 @@ import {
 	readJpegXmp,
 	removeJpegManifest,
 	setJpegXmp
-} from '../../src/lib/provenance/jpeg';
-import { childByLabel, contentBox, parseJumbf, superBox, typeUuid } from '../../src/lib/provenance/jumbf';
+} from '../../src/lib/provenance/c2pa/jpeg';
+import {
+	childByLabel,
+	contentBox,
+	parseJumbf,
+	superBox,
+	typeUuid
+} from '../../src/lib/provenance/c2pa/jumbf';
 import {
 	crc32,
 	parsePng,
@@ -25,7 +31,7 @@ import {
 	removePngManifest,
 	setPngXmp,
 	splitAfterIhdr
-} from '../../src/lib/provenance/png';
+} from '../../src/lib/provenance/c2pa/png';
 import { pattern } from '../helpers/images';
 
 /** Runs `fn` and returns the ProvenanceError it throws (failing when it throws anything else or nothing). */

@@ -1,8 +1,8 @@
 // The signing layer: the local identity's certificates (the C2PA signing-certificate profile), COSE_Sign1
 // as C2PA wants it (tag 18, detached payload, raw r||s) and the training-and-mining words.
 import { describe, expect, it } from 'vitest';
-import { ascii, concat, toHex } from '../../src/lib/provenance/bytes';
-import { decodeCborMaps, encodeCbor, Tagged } from '../../src/lib/provenance/cbor';
+import { ascii, concat, toHex } from '../../src/lib/provenance/c2pa/bytes';
+import { decodeCborMaps, encodeCbor, Tagged } from '../../src/lib/provenance/c2pa/cbor';
 import {
 	createLocalIdentity,
 	derToPem,
@@ -11,20 +11,20 @@ import {
 	exportPkcs8Pem,
 	importPkcs8Key,
 	pemToDer
-} from '../../src/lib/provenance/certificates';
+} from '../../src/lib/provenance/c2pa/certificates';
 import {
 	ecdsaDerToRaw,
 	parseCoseSign1,
 	signatureSize,
 	signClaim,
 	verifyClaimSignature
-} from '../../src/lib/provenance/cose';
-import { timeStampTime } from '../../src/lib/provenance/der';
-import { ProvenanceError, SigningError } from '../../src/lib/provenance/errors';
-import { plusDataMining, trainingMiningFor } from '../../src/lib/provenance/manifest';
-import { webCryptoSigner, type Signer } from '../../src/lib/provenance/signer';
-import * as x509 from '../../src/lib/provenance/x509';
-import { PLUS_DATA_MINING as DATA_MINING } from '../../src/lib/provenance/xmp';
+} from '../../src/lib/provenance/c2pa/cose';
+import { timeStampTime } from '../../src/lib/provenance/c2pa/der';
+import { ProvenanceError, SigningError } from '../../src/lib/provenance/c2pa/errors';
+import { plusDataMining, trainingMiningFor } from '../../src/lib/provenance/c2pa/manifest';
+import { webCryptoSigner, type Signer } from '../../src/lib/provenance/c2pa/signer';
+import * as x509 from '../../src/lib/provenance/c2pa/x509';
+import { PLUS_DATA_MINING as DATA_MINING } from '../../src/lib/provenance/xmp/xmp';
 
 describe('the local identity', () => {
 	it('issues a C2PA signing certificate to the display name from a small root CA', async () => {

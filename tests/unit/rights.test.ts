@@ -34,8 +34,8 @@ import {
 	type UploadedStyleRights,
 	VERDICT_LEVELS,
 	verdictSentence
-} from '../../src/lib/provenance/rights';
-import { loadProjectCatalog } from '../../src/lib/server/catalog-fs';
+} from '../../src/lib/provenance/rights/rights';
+import { loadProjectCatalog } from '../../src/lib/node/catalog-fs';
 import { c2paFixtureBytes } from '../provenance/helpers';
 
 let catalog: Catalog;

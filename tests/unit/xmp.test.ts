@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exiftool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { styleUseGate } from '../../src/lib/provenance/rights';
+import { styleUseGate } from '../../src/lib/provenance/rights/rights';
 import {
 	buildXmpPacket,
 	DIGITAL_SOURCE_TYPES,
@@ -18,7 +18,7 @@ import {
 	XMP_MAX_TEXT,
 	XmpError,
 	type XmpFields
-} from '../../src/lib/provenance/xmp';
+} from '../../src/lib/provenance/xmp/xmp';
 import { seededRandom } from '../helpers/random';
 import { c2paFixtureBytes } from '../provenance/helpers';
 

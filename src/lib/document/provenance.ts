@@ -2,7 +2,7 @@
 // the ingredients the visible result actually uses (photos and captures, styles with their weights, models
 // with their file hashes), traced through stylized layers back to what they were painted from, and the
 // done history in words as C2PA edit actions with their times.
-import type { EditAction, EditStep } from '../provenance/manifest';
+import type { EditAction, EditStep } from '../provenance/c2pa/manifest';
 import { describeOperation } from './document';
 import { doneEntries } from './history';
 import type { ImageRef, Layer, Operation, Project, StyleUse, StylizeRecipe } from './types';

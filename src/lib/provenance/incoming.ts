@@ -1,9 +1,9 @@
 // What an incoming file already says about its rights: its Content Credentials (validation state,
 // CAWG training and data mining entries) and its XMP/IPTC/PLUS fields. Pure (WebCrypto only).
-import { readXmp } from './container';
-import { type CredentialState, type IncomingRights, mergeIncomingRights } from './rights';
-import { type VerifyState, verifyImage } from './verify';
-import { incomingRightsFromXmp, parseXmp } from './xmp';
+import { readXmp } from './c2pa/container';
+import { type CredentialState, type IncomingRights, mergeIncomingRights } from './rights/rights';
+import { type VerifyState, verifyImage } from './c2pa/verify';
+import { incomingRightsFromXmp, parseXmp } from './xmp/xmp';
 
 const CREDENTIAL: Record<VerifyState, CredentialState> = {
 	trusted: 'trusted',

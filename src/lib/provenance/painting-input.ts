@@ -1,10 +1,10 @@
 // What a painting's Content Credentials say, assembled from the facts the studio and the CLI both have:
 // the photo, the styles, the model card, the settings. Pure (no Node, no DOM).
 import type { ModelCard } from '../assets/catalog';
-import { sha256, toHex } from './bytes';
-import { containerOf, MIME_TYPES } from './container';
-import { type EditStep, type ProvenanceInput, type StyleSource, trainingMiningFor } from './manifest';
-import type { ContentRights } from './rights';
+import { sha256, toHex } from './c2pa/bytes';
+import { containerOf, MIME_TYPES } from './c2pa/container';
+import { type EditStep, type ProvenanceInput, type StyleSource, trainingMiningFor } from './c2pa/manifest';
+import type { ContentRights } from './rights/rights';
 import { modelSourceFromCard } from './sources';
 
 export interface PaintingFacts {

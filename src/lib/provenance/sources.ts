@@ -1,7 +1,7 @@
 // Catalog cards as manifest ingredients: the facts a ProvenanceInput needs from a model or style card
 // (license, rights, the sha256 of every file). Pure, for the studio and the CLI alike.
 import type { ModelCard, ModelFamily, StyleCard } from '../assets/catalog';
-import type { ModelSource, StyleSource } from './manifest';
+import type { ModelSource, StyleSource } from './c2pa/manifest';
 
 /** The C2PA asset type of each model family's weights (procedural models have none). */
 const MODEL_TYPES: Record<ModelFamily, string | undefined> = {

@@ -3,7 +3,7 @@ import { error } from '@sveltejs/kit';
 import type { AssetFile } from '../assets/catalog';
 import { catalog } from '../assets/bundled';
 import { relativeAssetPath } from '../assets/paths';
-import { defaultCacheDir, readVerified } from './asset-cache';
+import { defaultCacheDir, readVerified } from '../node/asset-cache';
 
 const filesByPath = new Map<string, AssetFile>(
 	[...catalog.models, ...catalog.styles]

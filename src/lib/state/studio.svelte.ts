@@ -11,7 +11,7 @@ import { EXPORT_EXTENSION, EXPORT_MIME } from '../canvas/compose';
 import { documentProvenance } from '../document/provenance';
 import { identityFor, rootPem } from '../provenance/browser/identity-store';
 import { incomingRightsOf } from '../provenance/incoming';
-import { signImage, type StyleSource } from '../provenance/manifest';
+import { signImage, type StyleSource } from '../provenance/c2pa/manifest';
 import { paintingProvenance, uploadedStyleSource } from '../provenance/painting-input';
 import {
 	aiUseGate,
@@ -22,8 +22,8 @@ import {
 	ingredientsOf,
 	rightsVerdict,
 	styleUseGate
-} from '../provenance/rights';
-import { webCryptoSigner } from '../provenance/signer';
+} from '../provenance/rights/rights';
+import { webCryptoSigner } from '../provenance/c2pa/signer';
 import { modelSourceFromCard, styleSourceFromCard } from '../provenance/sources';
 import type { BackendPreference } from '../engine/backend';
 import {

@@ -14,13 +14,13 @@ import {
 	readTrustFile,
 	type RawThumbnail,
 	type TrustAnchor
-} from '../provenance/inspect';
+} from '../provenance/c2pa/inspect';
 import { DEFAULT_PIXEL_LIMIT } from '../kernels/image-header';
-import type { ImageContainer } from '../provenance/container';
-import { readXmp } from '../provenance/container';
-import { describe } from '../provenance/errors';
-import { verifyImage, type VerifyResult } from '../provenance/verify';
-import { parseXmp, type XmpFields } from '../provenance/xmp';
+import type { ImageContainer } from '../provenance/c2pa/container';
+import { readXmp } from '../provenance/c2pa/container';
+import { describe } from '../provenance/c2pa/errors';
+import { verifyImage, type VerifyResult } from '../provenance/c2pa/verify';
+import { parseXmp, type XmpFields } from '../provenance/xmp/xmp';
 
 export type { TrustAnchor };
 

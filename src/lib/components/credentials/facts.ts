@@ -2,7 +2,7 @@
 // metadata, the CAWG metadata JSON-LD) into small typed records the components can show. Manifests are
 // written by anyone: every field is checked, anything unexpected is left out, nothing throws.
 import { commercialUseLabel, type CommercialUse } from '../../assets/catalog';
-import { INGREDIENT_METADATA_KEY } from '../../provenance/manifest';
+import { INGREDIENT_METADATA_KEY } from '../../provenance/c2pa/manifest';
 import { percent } from './words';
 
 type Json = Record<string, unknown>;

@@ -1,7 +1,7 @@
 // The studio's signing identity, kept in this browser: a local root and signing certificate with a
 // non-extractable private key, stored in IndexedDB (CryptoKeys survive structured cloning there, and
 // the key can never be read out). Made on first export; a new display name makes a new identity.
-import { createLocalIdentity, derToPem, type LocalIdentity } from '../certificates';
+import { createLocalIdentity, derToPem, type LocalIdentity } from '../c2pa/certificates';
 
 const DB_NAME = 'rakkan-identity';
 const STORE = 'identity';

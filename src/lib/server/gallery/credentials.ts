@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Catalog } from '../../assets/catalog';
 import { findStyle } from '../../assets/catalog';
-import { INGREDIENT_METADATA_KEY } from '../../provenance/manifest';
+import { INGREDIENT_METADATA_KEY } from '../../provenance/c2pa/manifest';
 import {
 	CONTENT_ORIGINS,
 	CONTENT_SUBJECT,
@@ -17,8 +17,8 @@ import {
 	VERDICT_LEVELS,
 	type RightsIngredient,
 	type VerdictLevel
-} from '../../provenance/rights';
-import type { IngredientNode, VerifyResult } from '../../provenance/verify';
+} from '../../provenance/rights/rights';
+import type { IngredientNode, VerifyResult } from '../../provenance/c2pa/verify';
 import type { ImageCredentials } from '../../gallery-api';
 import type { StoredRights } from './schema';
 

@@ -8,7 +8,7 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Catalog } from '../../assets/catalog';
 import type { ApiToken, GalleryImage, GalleryUser, ImagePage, Visibility } from '../../gallery-api';
-import { verifyImage, type VerifyResult } from '../../provenance/verify';
+import { verifyImage, type VerifyResult } from '../../provenance/c2pa/verify';
 import {
 	decoyHash,
 	hashPassword,

@@ -3,7 +3,7 @@
 // refused before decoding), and whole. Then the thumbnail, a derived WebP rendition made with sharp.
 import sharp from 'sharp';
 import { IMAGE_ERRORS, ImageInputError, readImageHeader, tooLargeMessage } from '../../kernels/image-header';
-import { checkImageBytes, megabytes } from '../../provenance/inspect';
+import { checkImageBytes, megabytes } from '../../provenance/c2pa/inspect';
 import type { ImageMimeType } from '../../gallery-api';
 
 export interface UploadLimits {

@@ -18,9 +18,9 @@ import {
 	type CawgEntryKey,
 	type ContentRights,
 	type TrainingMining
-} from './rights';
+} from '../rights/rights';
 import type { Signer } from './signer';
-import { buildXmpPacket, DIGITAL_SOURCE_TYPES, parseXmp, PLUS_DATA_MINING, XmpError } from './xmp';
+import { buildXmpPacket, DIGITAL_SOURCE_TYPES, parseXmp, PLUS_DATA_MINING, XmpError } from '../xmp/xmp';
 import { verifyImage, type StatusEntry } from './verify';
 import { C2PA_FOURCC, removeWebpManifest, riffChunk, riffChunkSize, setWebpXmp, withRiffSize } from './webp';
 

@@ -3,13 +3,13 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ModelCard, StyleCard } from '../../assets/catalog';
-import type { Pixels } from '../../engine/types';
-import { PROJECT_ROOT } from '../../server/catalog-fs';
-import { encodeJpeg, encodePng, encodeWebp, writeFileAtomic } from '../../server/image-io';
-import { signImage, type StyleSource } from '../manifest';
-import { paintingProvenance, uploadedStyleSource } from '../painting-input';
-import { styleSourceFromCard } from '../sources';
+import type { ModelCard, StyleCard } from '../assets/catalog';
+import type { Pixels } from '../engine/types';
+import { PROJECT_ROOT } from './catalog-fs';
+import { encodeJpeg, encodePng, encodeWebp, writeFileAtomic } from './image-io';
+import { signImage, type StyleSource } from '../provenance/c2pa/manifest';
+import { paintingProvenance, uploadedStyleSource } from '../provenance/painting-input';
+import { styleSourceFromCard } from '../provenance/sources';
 import { loadOrCreateIdentity, signerFromFiles, type CliIdentity } from './identity';
 
 export type OutputFormat = 'png' | 'jpeg' | 'webp';

@@ -11,7 +11,7 @@
 //   follow "because" or "Rights unclear:";
 // - a *note* is a full sentence that informs but never changes the verdict (a jurisdiction note, the training
 //   data of a model, a do-not-use notice the user confirmed they may override).
-import type { CommercialUse, ModelCard, StyleCard, StyleRightsStatus } from '../assets/catalog';
+import type { CommercialUse, ModelCard, StyleCard, StyleRightsStatus } from '../../assets/catalog';
 
 // ---------------------------------------------------------------------------------------------------------
 // What the user declares on import

@@ -9,7 +9,7 @@ import { readManifestStore, type ImageContainer, containerOf } from './container
 import { parseCoseSign1, signingTime, verifyClaimSignature, type CoseSign1 } from './cose';
 import { describe, ProvenanceError } from './errors';
 import { contentChildren, parseJumbf, superChildren, type JumbfSuperBox } from './jumbf';
-import { trainingMiningFromAssertion, type TrainingMining } from './rights';
+import { trainingMiningFromAssertion, type TrainingMining } from '../rights/rights';
 import { pemToDer } from './certificates';
 
 export type VerifyState = 'trusted' | 'untrusted' | 'tampered' | 'invalid' | 'none';

@@ -11,10 +11,10 @@ import {
 	importPkcs8Key,
 	pemToDer,
 	summarizeCertificate
-} from '../certificates';
-import { SigningError } from '../errors';
-import { webCryptoSigner, type Signer } from '../signer';
-import { X509Certificate } from '../x509';
+} from '../provenance/c2pa/certificates';
+import { SigningError } from '../provenance/c2pa/errors';
+import { webCryptoSigner, type Signer } from '../provenance/c2pa/signer';
+import { X509Certificate } from '../provenance/c2pa/x509';
 
 export interface CliIdentity {
 	signer: Signer;

@@ -9,7 +9,7 @@ import { describe } from './errors';
 import { jpegSegments } from './jpeg';
 import { contentChildren, EMBEDDED_FILE_UUID, parseJumbf, superChildren, type JumbfSuperBox } from './jumbf';
 import { pngChunks } from './png';
-import { readImageHeader } from '../kernels/image-header';
+import { readImageHeader } from '../../kernels/image-header';
 
 /** Files above this size are refused before they are read (the verifier holds the file twice). */
 export const MAX_VERIFY_BYTES = 256 * 1024 * 1024;

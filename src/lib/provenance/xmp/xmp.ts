@@ -6,7 +6,7 @@
 // (xmpRights:UsageTerms Lang Alt, Marked, WebStatement), IPTC Extension (DigitalSourceType, AISystemUsed,
 // AISystemVersionUsed), PLUS (plus:Licensor and plus:CopyrightOwner, Seq of structures as in PLUS LDF 1.2
 // and ExifTool; plus:DataMining), XMP Media Management (InstanceID, DocumentID).
-import { type IncomingRights, PLUS_VOCAB } from './rights';
+import { type IncomingRights, PLUS_VOCAB } from '../rights/rights';
 
 export const NS = {
 	x: 'adobe:ns:meta/',
