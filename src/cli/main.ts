@@ -11,7 +11,10 @@ const USAGE = `Usage:
                                         check a file's Content Credentials (exit 0 only when valid)
   rakkan share FILE --server URL --token T [--title T] [--description D]
                [--visibility public|unlisted|private] [--rights-confirmed]
-                                        upload an image to a gallery; prints its address`;
+                                        upload an image to a gallery; prints its address
+  rakkan admin grant NAME | revoke NAME | list
+                                        gallery moderators, in the server's database (DATABASE_URL or
+                                        RAKKAN_DATA_DIR; stop a server on the embedded database first)`;
 
 /** Runs a command and returns the exit code; errors are printed as one readable line. */
 export async function main(argv: string[]): Promise<number> {
@@ -26,6 +29,8 @@ export async function main(argv: string[]): Promise<number> {
 				return await (await import('./verify')).runVerify(rest);
 			case 'share':
 				return await (await import('./share')).runShare(rest);
+			case 'admin':
+				return await (await import('./admin')).runAdmin(rest);
 			case undefined:
 			case '--help':
 			case '-h':

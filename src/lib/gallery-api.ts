@@ -1,12 +1,14 @@
 // The gallery's JSON shapes, as /work/gallery-contract.md defines them: shared by the server routes, the
 // pages and the CLI's `share`. Types only.
+import type { VerifyState } from './provenance/c2pa/verify';
+
 export const VISIBILITIES = ['public', 'unlisted', 'private'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
 export type ImageMimeType = 'image/png' | 'image/jpeg' | 'image/webp';
 
-/** What the verifier found, as recorded at upload. */
+/** What the verifier found, as recorded at upload (within the gallery's bounds). */
 export interface ImageCredentials {
-	state: 'trusted' | 'untrusted' | 'tampered' | 'invalid' | 'none';
+	state: VerifyState;
 	summary: string;
 	signer: string | null;
 	claimGenerator: string | null;
@@ -21,6 +23,11 @@ export interface ImageCredentials {
 		license: string | null;
 	}[];
 	recipe: Record<string, unknown> | null;
+	/**
+	 * The fields of the verifier's result that were cut to the gallery's bounds (e.g. `recipe`,
+	 * `ingredients`); empty when everything was kept.
+	 */
+	truncated: string[];
 }
 
 export interface GalleryUser {
@@ -29,12 +36,37 @@ export interface GalleryUser {
 	isAdmin: boolean;
 }
 
+/** Who hid an image: its owner (who may show it again) or a moderator (whom only a moderator overrules). */
+export type HiddenBy = 'owner' | 'moderator';
+
+/** A listing item: what a gallery card shows, never the full credentials (GET /api/images/ID has those). */
+export interface ImageSummary {
+	id: string;
+	title: string;
+	visibility: Visibility;
+	hidden: boolean;
+	createdAt: string;
+	owner: { username: string };
+	width: number;
+	height: number;
+	thumbnailUrl: string;
+	attribution: string;
+	labels: string[];
+	/** The credentials' state as checked at upload. */
+	credentialState: VerifyState;
+	rights: { verdict: string | null; nonCommercial: boolean };
+	modelIds: string[];
+	styleIds: string[];
+}
+
 export interface GalleryImage {
 	id: string;
 	title: string;
 	description: string;
 	visibility: Visibility;
 	hidden: boolean;
+	/** Who hid it (a moderator's hide wins over the owner's); null when shown. */
+	hiddenBy: HiddenBy | null;
 	createdAt: string;
 	owner: { username: string };
 	mimeType: ImageMimeType;
@@ -47,11 +79,12 @@ export interface GalleryImage {
 	rights: { verdict: string | null; label: string | null; nonCommercial: boolean; confirmedByOwner: boolean };
 	attribution: string;
 	labels: string[];
+	/** The gallery image it was made from, when that image is one the viewer may see. */
 	parentId: string | null;
 }
 
 export interface ImagePage {
-	items: GalleryImage[];
+	items: ImageSummary[];
 	nextCursor: string | null;
 }
 

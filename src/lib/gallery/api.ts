@@ -11,6 +11,7 @@ export type {
 	GalleryUser,
 	ImageCredentials,
 	ImagePage,
+	ImageSummary,
 	Visibility
 } from '../gallery-api';
 
@@ -24,7 +25,8 @@ export interface ImageReport {
 	id: string;
 	reason: string;
 	createdAt: string;
-	reporter: { username: string };
+	/** Shown to moderators only. */
+	reporter: { username: string } | null;
 }
 
 /** A refusal from the API (its `message` is written for people) or a failure to reach it. */

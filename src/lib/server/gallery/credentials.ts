@@ -132,11 +132,21 @@ export function asVerdictLevel(value: string | null | undefined): VerdictLevel |
 	return isLevel(value) ? value : null;
 }
 
-/** Turns the verifier's result into what the gallery stores and shows. */
+/** Longest attribution line kept (it is shown on every listing card). */
+export const MAX_ATTRIBUTION = 500;
+/** Model and style ids kept for the listing filters, and their longest length. */
+export const MAX_FILTER_IDS = 16;
+const MAX_FILTER_ID = 100;
+
+/**
+ * Turns the verifier's result (bounded by bounds.ts; `truncated` names the fields that were cut) into
+ * what the gallery stores and shows.
+ */
 export function recordCredentials(
 	result: VerifyResult,
 	catalog: Catalog,
-	parent: KnownParent | null = null
+	parent: KnownParent | null = null,
+	truncated: string[] = []
 ): RecordedCredentials {
 	const state = result.state;
 	const styles: ImageCredentials['styles'] = [];
@@ -229,7 +239,8 @@ export function recordCredentials(
 		recipe:
 			result.recipe && typeof result.recipe === 'object' && !Array.isArray(result.recipe)
 				? (result.recipe as Record<string, unknown>)
-				: null
+				: null,
+		truncated
 	};
 
 	const labels: string[] = [];
@@ -264,13 +275,20 @@ export function recordCredentials(
 		};
 	}
 
+	const filterIds = (ids: (string | null)[]) =>
+		[...new Set(ids.filter((id): id is string => !!id && id.length <= MAX_FILTER_ID))].slice(
+			0,
+			MAX_FILTER_IDS
+		);
+	const attribution = attributionOf(styles, models);
 	return {
 		credentials,
 		rights,
-		attribution: attributionOf(styles, models),
+		attribution:
+			attribution.length > MAX_ATTRIBUTION ? `${attribution.slice(0, MAX_ATTRIBUTION - 1)}…` : attribution,
 		labels,
-		styleIds: styles.map((s) => s.id).filter((id): id is string => !!id),
-		modelIds: models.map((m) => m.id),
+		styleIds: filterIds(styles.map((s) => s.id)),
+		modelIds: filterIds(models.map((m) => m.id)),
 		instanceId: result.instanceId ?? null
 	};
 }

@@ -1,10 +1,8 @@
 // The gallery's database: PostgreSQL at DATABASE_URL (postgres.js), or else PGlite (PostgreSQL compiled to
-// wasm) in a folder of the data directory. One SQL dialect and one schema either way (drizzle pg-core), and
-// the same numbered migrations, applied in one transaction under an advisory lock so that several server
-// processes starting at once against one database apply each migration exactly once.
+// wasm) in a folder of the data directory. One SQL dialect and one schema either way (drizzle pg-core); the
+// migrations are in migrate.ts.
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -16,6 +14,11 @@ export type GalleryDb = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface Database {
 	db: GalleryDb;
 	kind: 'pglite' | 'postgres';
+	/**
+	 * Calls `onNotice` for each NOTIFY on `channel`, and also whenever the listening connection is (re)made
+	 * (notices sent while it was down are lost, so a listener must assume it missed some).
+	 */
+	listen(channel: string, onNotice: () => void): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -33,6 +36,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 		return {
 			db: drizzlePostgres({ client, schema }) as unknown as GalleryDb,
 			kind: 'postgres',
+			async listen(channel, onNotice) {
+				await client.listen(channel, onNotice, onNotice);
+			},
 			close: () => client.end({ timeout: 5 })
 		};
 	}
@@ -43,65 +49,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 	return {
 		db: drizzlePglite({ client, schema }) as unknown as GalleryDb,
 		kind: 'pglite',
+		async listen(channel, onNotice) {
+			await client.listen(channel, onNotice);
+		},
 		close: () => client.close()
 	};
-}
-
-export interface Migration {
-	version: number;
-	name: string;
-	/** The file split at drizzle's `--> statement-breakpoint` markers: one statement each. */
-	statements: string[];
-}
-
-const files = import.meta.glob('./migrations/*.sql', { query: '?raw', import: 'default', eager: true });
-
-/** Every migration in version order, from the numbered files (bundled into the build by Vite). */
-export const MIGRATIONS: readonly Migration[] = Object.entries(files)
-	.map(([file, text]) => {
-		const match = /\/(\d+)_([\w-]+)\.sql$/.exec(file);
-		if (!match) throw new Error(`migration file ${file} is not named NNNN_name.sql`);
-		return {
-			version: Number(match[1]),
-			name: match[2]!,
-			statements: String(text)
-				.split('--> statement-breakpoint')
-				.map((s) => s.trim())
-				.filter(Boolean)
-		};
-	})
-	.sort((a, b) => a.version - b.version);
-
-/** Any 64-bit number the gallery owns: the advisory lock held while migrating. */
-const MIGRATION_LOCK = 0x52616b6b616e;
-
-/**
- * Applies the migrations not yet recorded in `schema_migrations`, up to `to` (all by default), in one
- * transaction: a failure leaves the database as it was. Returns the versions applied.
- */
-export async function migrate(db: GalleryDb, options: { to?: number } = {}): Promise<number[]> {
-	const target = options.to ?? Number.POSITIVE_INFINITY;
-	return db.transaction(async (tx) => {
-		await tx.execute(sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
-		await tx.execute(sql`CREATE TABLE IF NOT EXISTS schema_migrations (
-			version integer PRIMARY KEY,
-			name text NOT NULL,
-			applied_at timestamptz NOT NULL DEFAULT now()
-		)`);
-		const done = new Set(
-			(await tx.select({ version: schema.schemaMigrations.version }).from(schema.schemaMigrations)).map(
-				(r) => r.version
-			)
-		);
-		const applied: number[] = [];
-		for (const migration of MIGRATIONS) {
-			if (migration.version > target || done.has(migration.version)) continue;
-			for (const statement of migration.statements) await tx.execute(sql.raw(statement));
-			await tx
-				.insert(schema.schemaMigrations)
-				.values({ version: migration.version, name: migration.name, appliedAt: new Date() });
-			applied.push(migration.version);
-		}
-		return applied;
-	});
 }

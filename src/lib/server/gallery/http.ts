@@ -1,7 +1,7 @@
 // HTTP glue for the gallery routes: JSON errors, bounded body reading, the session cookie.
 import { json, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import { VISIBILITIES, type Visibility } from '../../gallery-api';
-import { GalleryError } from './repository';
+import { GalleryError } from './errors';
 
 export const SESSION_COOKIE = 'rakkan_session';
 
@@ -13,7 +13,11 @@ export function api<E extends RequestEvent>(
 		try {
 			return await handler(event);
 		} catch (error) {
-			if (error instanceof GalleryError) return json({ message: error.message }, { status: error.status });
+			if (error instanceof GalleryError) {
+				const headers: Record<string, string> = {};
+				if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
+				return json({ message: error.message }, { status: error.status, headers });
+			}
 			throw error;
 		}
 	};

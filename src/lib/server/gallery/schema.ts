@@ -49,7 +49,11 @@ export const images = pgTable('images', {
 	title: text('title').notNull(),
 	description: text('description').notNull(),
 	visibility: text('visibility').$type<Visibility>().notNull(),
+	/** Hidden by its owner (who may show it again). */
 	hidden: boolean('hidden').notNull(),
+	/** Hidden by a moderator: when, and who (null once that account is gone); only a moderator lifts it. */
+	moderatorHiddenAt: timestamp('moderator_hidden_at', { withTimezone: true, precision: 3, mode: 'date' }),
+	moderatorHiddenBy: text('moderator_hidden_by'),
 	rightsConfirmed: boolean('rights_confirmed').notNull(),
 	createdAt: createdAt(),
 	mimeType: text('mime_type').$type<ImageMimeType>().notNull(),
@@ -62,6 +66,8 @@ export const images = pgTable('images', {
 	instanceId: text('instance_id'),
 	objectKey: text('object_key').notNull(),
 	thumbnailKey: text('thumbnail_key').notNull(),
+	/** Bytes of the thumbnail (0 for images stored before it was recorded): counts toward the quota. */
+	thumbnailSize: integer('thumbnail_size').notNull(),
 	credentialState: text('credential_state').notNull(),
 	credentials: jsonb('credentials').$type<ImageCredentials>().notNull(),
 	rightsLevel: text('rights_level'),
@@ -78,7 +84,9 @@ export const reports = pgTable('reports', {
 	imageId: text('image_id').notNull(),
 	reporterId: text('reporter_id').notNull(),
 	reason: text('reason').notNull(),
-	createdAt: createdAt()
+	createdAt: createdAt(),
+	/** Open while null: one open report per reporter and image. */
+	closedAt: timestamp('closed_at', { withTimezone: true, precision: 3, mode: 'date' })
 });
 
 /** The verdict as recorded at upload; `confirmedByOwner` lives in its own column. */

@@ -1,71 +1,22 @@
 // The gallery of this server process: configuration from the environment, the database (migrated on
 // start), the object store and the repository, made once per process on first use, plus the periodic
 // cleanup pass. Nothing here holds user state: it is connections and settings.
-import path from 'node:path';
-import { sql } from 'drizzle-orm';
 import { catalog } from '../../assets/bundled';
-import { migrate, openDatabase, type Database } from './db';
-import { DEFAULT_LOGIN_LIMITS, GalleryRepository } from './repository';
-import { users } from './schema';
-import { FileObjectStore, S3ObjectStore, type ObjectStore } from './store';
-import { DEFAULT_UPLOAD_LIMITS } from './uploads';
+import { configFromEnv, databaseFor, storeFor, type GalleryConfig } from './config';
+import type { Database } from './db';
+import { ListingCache } from './listing-cache';
+import { migrate } from './migrate';
+import { DEFAULT_LOGIN_LIMITS, DEFAULT_SIGNUP_LIMITS, GalleryRepository, IMAGES_CHANNEL } from './repository';
+import { UploadGate, workerUploadProcessor } from './upload-pool';
 
-export interface GalleryConfig {
-	dataDir: string;
-	databaseUrl?: string;
-	s3?: { endpoint?: string; bucket: string; region?: string; accessKeyId?: string; secretAccessKey?: string };
-	maxUploadBytes: number;
-	maxUploadPixels: number;
-	loginAttemptsPerUsername: number;
-	orphanGraceMs: number;
-	cleanupIntervalMs: number;
-	/** Usernames with moderator rights (lower case). */
-	admins: string[];
-}
-
-function positive(name: string, fallback: number): number {
-	const raw = process.env[name];
-	if (raw === undefined || raw === '') return fallback;
-	const value = Number(raw);
-	if (!Number.isFinite(value) || value <= 0)
-		throw new Error(`${name} must be a positive number, got "${raw}"`);
-	return value;
-}
-
-export function configFromEnv(): GalleryConfig {
-	const env = process.env;
-	return {
-		dataDir: path.resolve(env.RAKKAN_DATA_DIR || 'data'),
-		databaseUrl: env.DATABASE_URL || undefined,
-		s3: env.S3_BUCKET
-			? {
-					endpoint: env.S3_ENDPOINT || undefined,
-					bucket: env.S3_BUCKET,
-					region: env.S3_REGION || undefined,
-					accessKeyId: env.S3_ACCESS_KEY_ID || undefined,
-					secretAccessKey: env.S3_SECRET_ACCESS_KEY || undefined
-				}
-			: undefined,
-		maxUploadBytes: positive('RAKKAN_MAX_UPLOAD_BYTES', DEFAULT_UPLOAD_LIMITS.maxBytes),
-		maxUploadPixels: positive('RAKKAN_MAX_UPLOAD_PIXELS', DEFAULT_UPLOAD_LIMITS.maxPixels),
-		loginAttemptsPerUsername: positive('RAKKAN_LOGIN_ATTEMPTS', DEFAULT_LOGIN_LIMITS.perUsername),
-		orphanGraceMs: positive('RAKKAN_ORPHAN_GRACE_SECONDS', 3600) * 1000,
-		cleanupIntervalMs: positive('RAKKAN_CLEANUP_INTERVAL_SECONDS', 900) * 1000,
-		admins: (env.RAKKAN_ADMINS ?? '')
-			.split(',')
-			.map((name) => name.trim().toLowerCase())
-			.filter(Boolean)
-	};
-}
-
-export function storeFor(config: GalleryConfig): ObjectStore {
-	return config.s3 ? new S3ObjectStore(config.s3) : new FileObjectStore(path.join(config.dataDir, 'objects'));
-}
+export { configFromEnv, type GalleryConfig } from './config';
 
 export interface Gallery {
 	config: GalleryConfig;
 	database: Database;
 	repository: GalleryRepository;
+	/** Admission for uploads: per user and overall caps of this process. */
+	uploadGate: UploadGate;
 }
 
 let opening: Promise<Gallery> | undefined;
@@ -80,25 +31,33 @@ export function gallery(): Promise<Gallery> {
 }
 
 async function openGallery(config: GalleryConfig): Promise<Gallery> {
-	const database = await openDatabase({
-		url: config.databaseUrl,
-		pgliteDir: path.join(config.dataDir, 'db')
-	});
+	const database = await databaseFor(config);
 	await migrate(database.db);
-	if (config.admins.length > 0) {
-		await database.db
-			.update(users)
-			.set({ isAdmin: true })
-			.where(sql`lower(${users.username}) IN ${config.admins}`);
-	}
+	const listingCache = new ListingCache();
+	// Other processes' writes clear this one's cache; so does every (re)connection of the listener, since
+	// notices may have been missed while it was down.
+	await database.listen(IMAGES_CHANNEL, () => listingCache.invalidate());
+	const uploads = workerUploadProcessor(config.uploadsOverall, {
+		timeMs: config.uploadTimeMs,
+		memoryMb: config.uploadMemoryMb
+	});
 	const repository = new GalleryRepository({
 		db: database.db,
 		store: storeFor(config),
 		catalog,
 		limits: { maxBytes: config.maxUploadBytes, maxPixels: config.maxUploadPixels },
 		loginLimits: { ...DEFAULT_LOGIN_LIMITS, perUsername: config.loginAttemptsPerUsername },
+		signupLimits: {
+			...DEFAULT_SIGNUP_LIMITS,
+			perClient: config.signupsPerClient,
+			overall: config.signupsPerHour
+		},
+		quotaBytes: config.userQuotaBytes,
+		processUpload: uploads.process,
+		listingCache,
 		orphanGraceMs: config.orphanGraceMs
 	});
+	const uploadGate = new UploadGate({ perUser: config.uploadsPerUser, overall: config.uploadsOverall });
 	const sweep = () =>
 		repository.cleanup().then(
 			(deleted) => {
@@ -108,5 +67,5 @@ async function openGallery(config: GalleryConfig): Promise<Gallery> {
 		);
 	void sweep();
 	setInterval(() => void sweep(), config.cleanupIntervalMs).unref();
-	return { config, database, repository };
+	return { config, database, repository, uploadGate };
 }

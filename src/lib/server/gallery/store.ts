@@ -1,6 +1,8 @@
 // Where the image bytes live: a folder of the data directory, or any S3-compatible bucket. Keys are made
 // by the server (never from a file name); the filesystem store writes through a temporary file and a
-// rename, so a reader sees a whole object or none.
+// rename, so a reader sees a whole object or none. In a bucket, everything lives under a key prefix
+// (`rakkan/` by default), and listing (hence the cleanup pass) never looks outside it: a bucket may be
+// shared with other applications.
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -112,14 +114,28 @@ export interface S3Options {
 	secretAccessKey?: string;
 	/** Path-style addressing (`endpoint/bucket/key`), which most S3-compatible servers want. */
 	forcePathStyle?: boolean;
+	/** Every key the gallery writes, reads, lists or deletes starts with this (default `rakkan/`). */
+	prefix?: string;
+}
+
+export const DEFAULT_S3_PREFIX = 'rakkan/';
+
+/** A prefix is empty or ends with "/", in characters S3 keys allow without escaping. */
+export function checkS3Prefix(prefix: string): string {
+	if (prefix !== '' && !/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/.test(prefix)) {
+		throw new Error(`S3_PREFIX must be empty or like "rakkan/" (ending with "/"), got "${prefix}"`);
+	}
+	return prefix;
 }
 
 export class S3ObjectStore implements ObjectStore {
 	private readonly client: S3Client;
 	readonly bucket: string;
+	readonly prefix: string;
 
 	constructor(options: S3Options) {
 		this.bucket = options.bucket;
+		this.prefix = checkS3Prefix(options.prefix ?? DEFAULT_S3_PREFIX);
 		this.client = new S3Client({
 			endpoint: options.endpoint,
 			region: options.region ?? 'us-east-1',
@@ -131,15 +147,20 @@ export class S3ObjectStore implements ObjectStore {
 		});
 	}
 
+	/** The bucket key of a gallery key. */
+	private at(key: string): string {
+		return this.prefix + checkKey(key);
+	}
+
 	async put(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
 		await this.client.send(
-			new PutObjectCommand({ Bucket: this.bucket, Key: checkKey(key), Body: bytes, ContentType: contentType })
+			new PutObjectCommand({ Bucket: this.bucket, Key: this.at(key), Body: bytes, ContentType: contentType })
 		);
 	}
 
 	async get(key: string): Promise<Uint8Array | null> {
 		try {
-			const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: checkKey(key) }));
+			const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.at(key) }));
 			return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
 		} catch (error) {
 			if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return null;
@@ -148,19 +169,19 @@ export class S3ObjectStore implements ObjectStore {
 	}
 
 	async delete(key: string): Promise<void> {
-		await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: checkKey(key) }));
+		await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.at(key) }));
 	}
 
 	async *list(): AsyncIterable<StoredObject> {
 		let token: string | undefined;
 		do {
 			const page = await this.client.send(
-				new ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: token })
+				new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: token })
 			);
 			for (const item of page.Contents ?? []) {
-				if (item.Key && KEY.test(item.Key)) {
-					yield { key: item.Key, lastModified: item.LastModified ?? new Date(0) };
-				}
+				// The prefix is checked again: only the gallery's own keys are ever handed to the cleanup.
+				const key = item.Key?.startsWith(this.prefix) ? item.Key.slice(this.prefix.length) : null;
+				if (key && KEY.test(key)) yield { key, lastModified: item.LastModified ?? new Date(0) };
 			}
 			token = page.IsTruncated ? page.NextContinuationToken : undefined;
 		} while (token);

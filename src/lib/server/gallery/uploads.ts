@@ -1,10 +1,14 @@
 // What an upload must be before anything decodes it: a PNG, JPEG or WebP by its bytes (never by its name
 // or declared type), within the byte and pixel limits read from its header (so a decompression bomb is
-// refused before decoding), and whole. Then the thumbnail, a derived WebP rendition made with sharp.
+// refused before decoding), and whole. Then the work that decodes and verifies (processUpload, run in an
+// upload worker thread): the Content Credentials checked and bounded, and the thumbnail, a derived WebP
+// rendition made with sharp.
 import sharp from 'sharp';
 import { IMAGE_ERRORS, ImageInputError, readImageHeader, tooLargeMessage } from '../../kernels/image-header';
 import { checkImageBytes, megabytes } from '../../provenance/c2pa/inspect';
+import { verifyImage } from '../../provenance/c2pa/verify';
 import type { ImageMimeType } from '../../gallery-api';
+import { boundVerifyResult, type BoundedVerifyResult } from './bounds';
 
 export interface UploadLimits {
 	maxBytes: number;
@@ -18,7 +22,7 @@ export const THUMBNAIL_SIDE = 512;
 
 export class UploadError extends Error {
 	constructor(
-		readonly status: 400 | 413 | 415,
+		readonly status: 400 | 413 | 415 | 422,
 		message: string
 	) {
 		super(message);
@@ -83,4 +87,20 @@ export async function renderThumbnail(
 	} catch {
 		throw new UploadError(400, 'The image data is truncated or corrupt: it cannot be decoded.');
 	}
+}
+
+/** What an upload worker returns: the bounded verifier result and the thumbnail. */
+export interface ProcessedUpload {
+	verified: BoundedVerifyResult;
+	thumbnail: Uint8Array;
+}
+
+/** Verifies the credentials and renders the thumbnail: the decoding work, off the event loop. */
+export async function processUpload(
+	bytes: Uint8Array,
+	limits: UploadLimits = DEFAULT_UPLOAD_LIMITS
+): Promise<ProcessedUpload> {
+	const verified = boundVerifyResult(await verifyImage(bytes));
+	const thumbnail = await renderThumbnail(bytes, limits);
+	return { verified, thumbnail };
 }

@@ -1,5 +1,6 @@
-import { json } from '@sveltejs/kit';
-import { GalleryError } from '$lib/server/gallery/repository';
+import { json, type RequestEvent } from '@sveltejs/kit';
+import type { GalleryUser } from '$lib/gallery-api';
+import { GalleryError, type GalleryRepository } from '$lib/server/gallery/repository';
 import {
 	api,
 	optionalText,
@@ -20,7 +21,7 @@ export const GET: RequestHandler = api(async ({ url, locals }) => {
 	const limit = q.get('limit');
 	const page = await (
 		await gallery()
-	).repository.listImages(
+	).repository.listImagesJson(
 		{
 			cursor: q.get('cursor'),
 			limit: limit === null ? undefined : Number(limit),
@@ -32,16 +33,33 @@ export const GET: RequestHandler = api(async ({ url, locals }) => {
 		},
 		locals.user
 	);
-	return json(page);
+	return new Response(page, {
+		headers: { 'content-type': 'application/json', 'cache-control': 'private, no-cache' }
+	});
 });
 
 export const POST: RequestHandler = api(async (event) => {
 	const user = requireUser(event);
-	const { repository } = await gallery();
+	const { repository, uploadGate } = await gallery();
 	const type = event.request.headers.get('content-type') ?? '';
 	if (!/^multipart\/form-data/i.test(type)) {
 		throw new GalleryError(400, 'Send the image as multipart/form-data with a "file" field.');
 	}
+	// Admitted before the body is read: reading, checking and storing all count against the caps.
+	const leave = uploadGate.enter(user.id);
+	try {
+		return await upload(event, user, repository);
+	} finally {
+		leave();
+	}
+});
+
+async function upload(
+	event: RequestEvent,
+	user: GalleryUser,
+	repository: GalleryRepository
+): Promise<Response> {
+	const type = event.request.headers.get('content-type') ?? '';
 	const limits = repository.limits;
 	const body = await readBody(event.request, limits.maxBytes + MULTIPART_OVERHEAD, () =>
 		tooManyBytesMessage(Number(event.request.headers.get('content-length') ?? 0), limits)
@@ -65,4 +83,4 @@ export const POST: RequestHandler = api(async (event) => {
 		rightsConfirmed: parseBoolean(form.get('rightsConfirmed'), 'rightsConfirmed') ?? false
 	});
 	return json(image, { status: 201 });
-});
+}

@@ -4,10 +4,9 @@ import { gallery } from '$lib/server/gallery/service';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = api(async (event) => {
-	const { repository, config } = await gallery();
+	const { repository } = await gallery();
 	const { username, password } = await readJson(event.request);
-	const isAdmin = typeof username === 'string' && config.admins.includes(username.toLowerCase());
-	const user = await repository.createUser(username, password, { isAdmin });
+	const user = await repository.createUser(username, password, { client: event.getClientAddress() });
 	const session = await repository.createSession(user.id);
 	setSessionCookie(event, session.token, session.expiresAt);
 	return json({ user: { id: user.id, username: user.username } }, { status: 201 });

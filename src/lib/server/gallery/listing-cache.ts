@@ -1,0 +1,31 @@
+// Public listing pages, kept as the JSON they are sent as, until the next write to images. Every write
+// clears it (see GalleryRepository.writeImages), in this process before the writer hears back, and in other
+// processes when the database's notice arrives; a page loaded while a write was under way is not kept, so
+// a page from before the write cannot come back after it. The time limit is a backstop for a notice lost
+// with a dropped connection.
+export class ListingCache {
+	private readonly pages = new Map<string, { json: string; at: number }>();
+	private generation = 0;
+
+	constructor(
+		readonly ttlMs = 10_000,
+		readonly maxPages = 256
+	) {}
+
+	invalidate(): void {
+		this.generation += 1;
+		this.pages.clear();
+	}
+
+	async get(key: string, load: () => Promise<string>): Promise<string> {
+		const hit = this.pages.get(key);
+		if (hit && performance.now() - hit.at < this.ttlMs) return hit.json;
+		const generation = this.generation;
+		const json = await load();
+		if (generation === this.generation) {
+			if (this.pages.size >= this.maxPages) this.pages.delete(this.pages.keys().next().value!);
+			this.pages.set(key, { json, at: performance.now() });
+		}
+		return json;
+	}
+}
