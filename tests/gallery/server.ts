@@ -47,14 +47,27 @@ export interface ApiResponse<T = unknown> {
 	body: T;
 }
 
+/**
+ * The header a test server started with `ADDRESS_HEADER: CLIENT_HEADER` takes the client address from, so
+ * that each ApiClient can stand for a different machine (servers started without it ignore it).
+ */
+export const CLIENT_HEADER = 'x-test-client';
+
+let clients = 0;
+
 /** One browser (or CLI) talking to the server: keeps the session cookie it is given. */
 export class ApiClient {
 	cookie: string | null = null;
+	/** The address this client appears to come from (see CLIENT_HEADER): its own unless given. */
+	readonly address: string;
 
 	constructor(
 		readonly base: string,
-		readonly options: { origin?: string | null; token?: string } = {}
-	) {}
+		readonly options: { origin?: string | null; token?: string; address?: string } = {}
+	) {
+		clients += 1;
+		this.address = options.address ?? `10.${process.pid % 250}.${(clients >> 8) % 256}.${clients % 256}`;
+	}
 
 	async request<T = Record<string, unknown>>(
 		method: string,
@@ -62,7 +75,7 @@ export class ApiClient {
 		body?: unknown,
 		headers: Record<string, string> = {}
 	): Promise<ApiResponse<T>> {
-		const all: Record<string, string> = { ...headers };
+		const all: Record<string, string> = { [CLIENT_HEADER]: this.address, ...headers };
 		const origin = this.options.origin === undefined ? this.base : this.options.origin;
 		if (origin && method !== 'GET') all.origin = origin;
 		if (this.cookie) all.cookie = this.cookie;

@@ -3,7 +3,12 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Database } from './db';
-import { DEFAULT_LOGIN_LIMITS, DEFAULT_SIGNUP_LIMITS, DEFAULT_USER_QUOTA_BYTES } from './repository';
+import {
+	DEFAULT_LOGIN_LIMITS,
+	DEFAULT_REPORT_LIMITS,
+	DEFAULT_SIGNUP_LIMITS,
+	DEFAULT_USER_QUOTA_BYTES
+} from './repository';
 import { DEFAULT_S3_PREFIX, FileObjectStore, S3ObjectStore, type ObjectStore } from './store';
 import { DEFAULT_UPLOAD_LIMITS } from './uploads';
 
@@ -30,6 +35,7 @@ export interface GalleryConfig {
 	loginAttemptsPerUsername: number;
 	signupsPerClient: number;
 	signupsPerHour: number;
+	reportsPerHour: number;
 	orphanGraceMs: number;
 	cleanupIntervalMs: number;
 }
@@ -70,6 +76,7 @@ export function configFromEnv(): GalleryConfig {
 		loginAttemptsPerUsername: positive('RAKKAN_LOGIN_ATTEMPTS', DEFAULT_LOGIN_LIMITS.perUsername),
 		signupsPerClient: positive('RAKKAN_SIGNUPS_PER_CLIENT', DEFAULT_SIGNUP_LIMITS.perClient),
 		signupsPerHour: positive('RAKKAN_SIGNUPS_PER_HOUR', DEFAULT_SIGNUP_LIMITS.overall),
+		reportsPerHour: positive('RAKKAN_REPORTS_PER_HOUR', DEFAULT_REPORT_LIMITS.perUser),
 		orphanGraceMs: positive('RAKKAN_ORPHAN_GRACE_SECONDS', 3600) * 1000,
 		cleanupIntervalMs: positive('RAKKAN_CLEANUP_INTERVAL_SECONDS', 900) * 1000
 	};

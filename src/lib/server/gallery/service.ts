@@ -6,7 +6,13 @@ import { configFromEnv, databaseFor, storeFor, type GalleryConfig } from './conf
 import type { Database } from './db';
 import { ListingCache } from './listing-cache';
 import { migrate } from './migrate';
-import { DEFAULT_LOGIN_LIMITS, DEFAULT_SIGNUP_LIMITS, GalleryRepository, IMAGES_CHANNEL } from './repository';
+import {
+	DEFAULT_LOGIN_LIMITS,
+	DEFAULT_REPORT_LIMITS,
+	DEFAULT_SIGNUP_LIMITS,
+	GalleryRepository,
+	IMAGES_CHANNEL
+} from './repository';
 import { UploadGate, workerUploadProcessor } from './upload-pool';
 
 export { configFromEnv, type GalleryConfig } from './config';
@@ -52,6 +58,7 @@ async function openGallery(config: GalleryConfig): Promise<Gallery> {
 			perClient: config.signupsPerClient,
 			overall: config.signupsPerHour
 		},
+		reportLimits: { ...DEFAULT_REPORT_LIMITS, perUser: config.reportsPerHour },
 		quotaBytes: config.userQuotaBytes,
 		processUpload: uploads.process,
 		listingCache,

@@ -71,7 +71,7 @@ export class BudgetedWorkerPool<In, Out> {
 				else this.discard(pooled);
 				settle();
 			};
-			const seconds = (this.budget.timeMs / 1000).toFixed(1);
+			const seconds = Number((this.budget.timeMs / 1000).toFixed(2));
 			const timer = setTimeout(
 				() =>
 					finish(false, () =>
