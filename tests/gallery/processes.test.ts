@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { GalleryImage, ImagePage } from '../../src/lib/gallery-api';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 import { startS3, type TestS3 } from '../helpers/s3';
-import { testIdentity } from '../provenance/helpers';
+import { rakkan, testIdentity } from '../provenance/helpers';
 import { signedPng } from './images';
 import { ApiClient, startServer, type RunningServer } from './server';
 
@@ -16,12 +16,14 @@ let pg: TestPostgres;
 let s3: TestS3;
 let servers: RunningServer[] = [];
 let dataDir: string;
+let databaseUrl: string;
 
 beforeAll(async () => {
 	[pg, s3] = await Promise.all([startPostgres(), startS3()]);
 	dataDir = await mkdtemp(path.join(os.tmpdir(), 'rakkan-gallery-procs-'));
+	databaseUrl = await pg.createDatabase('shared');
 	const env = {
-		DATABASE_URL: await pg.createDatabase('shared'),
+		DATABASE_URL: databaseUrl,
 		S3_ENDPOINT: s3.endpoint,
 		S3_BUCKET: s3.bucket,
 		S3_ACCESS_KEY_ID: s3.accessKeyId,
@@ -83,4 +85,62 @@ it('count sign-in attempts together, so spreading them over processes does not g
 		);
 	}
 	expect(statuses).toEqual([401, 401, 401, 401, 429]);
+});
+
+it('grants and revokes moderators with `rakkan admin` on the servers’ database; a moderator’s hide stands until a moderator lifts it', async () => {
+	const [a, b] = servers as [RunningServer, RunningServer];
+	const admin = (...args: string[]) => rakkan(['admin', ...args], { DATABASE_URL: databaseUrl });
+	const owner = new ApiClient(a.url);
+	await owner.signup('painting_owner');
+	const image = (
+		await owner.upload(await signedPng(await testIdentity('Moderated Painter'), { width: 70 }), {
+			rightsConfirmed: 'true'
+		})
+	).body;
+	const reporter = new ApiClient(a.url);
+	await reporter.signup('a_reporter');
+	await reporter.request('POST', `/api/images/${image.id}/reports`, { reason: 'Not theirs to publish.' });
+
+	// Signing up under a name gives no rights; the command does, at once, for every process.
+	const moderator = new ApiClient(b.url);
+	await moderator.signup('the_moderator');
+	expect((await moderator.get('/api/auth/me')).body).toMatchObject({ user: { isAdmin: false } });
+	expect((await admin('grant', 'The_Moderator')).stderr).toMatch(/The_Moderator is a moderator\./);
+	expect((await admin('list')).stdout.trim().split('\n')).toEqual(['the_moderator']);
+	expect((await moderator.get('/api/auth/me')).body).toMatchObject({ user: { isAdmin: true } });
+	const reports = await moderator.get<{ reports: { reporter: { username: string } | null }[] }>(
+		`/api/images/${image.id}/reports`
+	);
+	expect(reports.body.reports.map((r) => r.reporter?.username)).toEqual(['a_reporter']);
+
+	const hidden = await moderator.request<GalleryImage>('POST', `/api/images/${image.id}/hide`, {
+		hidden: true
+	});
+	expect(hidden.body).toMatchObject({ hidden: true, hiddenBy: 'moderator' });
+	expect((await reporter.get<ImagePage>('/api/images')).body.items.map((i) => i.id)).not.toContain(image.id);
+	// The owner sees who hid it, and cannot lift it.
+	expect((await owner.get<GalleryImage>(`/api/images/${image.id}`)).body.hiddenBy).toBe('moderator');
+	const lift = await owner.request('POST', `/api/images/${image.id}/hide`, { hidden: false });
+	expect(lift.status).toBe(403);
+	expect(lift.body).toEqual({ message: 'A moderator hid this image; only a moderator can show it again.' });
+	const page = await fetch(`${a.url}/gallery/${image.id}`, { headers: { cookie: owner.cookie! } });
+	expect(await page.text()).toContain('Hidden from the gallery by a moderator.');
+
+	// Revoked: demoted at once, and the hidden image is no longer there for them.
+	expect((await admin('revoke', 'the_moderator')).code).toBe(0);
+	expect((await moderator.get('/api/auth/me')).body).toMatchObject({ user: { isAdmin: false } });
+	expect((await moderator.request('POST', `/api/images/${image.id}/hide`, { hidden: false })).status).toBe(
+		404
+	);
+	expect((await admin('list')).stdout).toBe('');
+	const unknown = await admin('grant', 'nobody_here');
+	expect(unknown.code).toBe(1);
+	expect(unknown.stderr.trim()).toBe('rakkan admin: there is no user "nobody_here"');
+
+	expect((await admin('grant', 'the_moderator')).code).toBe(0);
+	const shown = await moderator.request<GalleryImage>('POST', `/api/images/${image.id}/hide`, {
+		hidden: false
+	});
+	expect(shown.body).toMatchObject({ hidden: false, hiddenBy: null });
+	expect((await reporter.get<ImagePage>('/api/images')).body.items.map((i) => i.id)).toContain(image.id);
 });

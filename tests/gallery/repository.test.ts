@@ -1,8 +1,10 @@
 // The repository and the object stores against real backends: PGlite with the filesystem store, and a
 // real PostgreSQL server with an S3-compatible server (s3rver), both on loopback.
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../src/lib/assets/bundled';
@@ -285,6 +287,64 @@ describe('several processes starting at once against one PostgreSQL database', (
 			expect(applied.flat().sort()).toEqual(MIGRATIONS.map((m) => m.version));
 		} finally {
 			await Promise.all(databases.map((d) => d.close()));
+		}
+	});
+});
+
+describe('a bucket shared with other applications', () => {
+	it('keeps every object under the key prefix, and the cleanup lists and deletes only there', async () => {
+		const raw = new S3Client({
+			endpoint: s3.endpoint,
+			region: 'us-east-1',
+			forcePathStyle: true,
+			credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }
+		});
+		const options = {
+			endpoint: s3.endpoint,
+			bucket: s3.bucket,
+			accessKeyId: s3.accessKeyId,
+			secretAccessKey: s3.secretAccessKey
+		};
+		const store = new S3ObjectStore(options);
+		const tenant = new S3ObjectStore({ ...options, prefix: 'tenant-b/' });
+		try {
+			// Other applications' objects, one of them named just like a gallery key, at the bucket's root.
+			const foreign = [
+				`originals/${randomUUID()}`,
+				`other-app/originals/${randomUUID()}`,
+				'rakkan-notes.txt'
+			];
+			for (const key of foreign) {
+				await raw.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: 'not the gallery’s' }));
+			}
+			const orphan = newObjectKey('originals');
+			await store.put(orphan, await plainPng(10, 10), 'image/png');
+			const theirs = newObjectKey('thumbnails', '.webp');
+			await tenant.put(theirs, await plainPng(10, 10), 'image/webp');
+
+			const everything = await raw.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
+			const bucketKeys = (everything.Contents ?? []).map((o) => o.Key);
+			expect(bucketKeys).toContain(`rakkan/${orphan}`);
+			expect(bucketKeys).toContain(`tenant-b/${theirs}`);
+			expect(await listKeys(tenant)).toEqual([theirs]);
+
+			const database = await track(await openDatabase({ pgliteDir: path.join(tmp, 'pglite-shared-bucket') }));
+			await migrate(database.db);
+			const repo = new GalleryRepository({ db: database.db, store, catalog, orphanGraceMs: 1000 });
+			const deleted = await repo.cleanup(new Date(Date.now() + 3_600_000));
+			expect(deleted).toContain(orphan);
+			expect(deleted).not.toContain(theirs);
+			const left = (await raw.send(new ListObjectsV2Command({ Bucket: s3.bucket }))).Contents ?? [];
+			const leftKeys = left.map((o) => o.Key);
+			for (const key of [...foreign, `tenant-b/${theirs}`]) expect(leftKeys).toContain(key);
+			expect(leftKeys).not.toContain(`rakkan/${orphan}`);
+			expect(() => new S3ObjectStore({ ...options, prefix: '/etc' })).toThrow(
+				/S3_PREFIX must be empty or like/
+			);
+		} finally {
+			store.destroy();
+			tenant.destroy();
+			raw.destroy();
 		}
 	});
 });
