@@ -1,6 +1,5 @@
 // Images for the gallery tests: signed the way the studio and the CLI sign (signImage with a local
 // identity), tampered ones, and files the upload checks must refuse.
-import sharp from 'sharp';
 import { catalog } from '../../src/lib/assets/bundled';
 import { findModel } from '../../src/lib/assets/catalog';
 import { parsePng } from '../../src/lib/provenance/c2pa/png';
@@ -71,26 +70,4 @@ export const SVG = new TextEncoder().encode(
 export async function truncatedJpeg(): Promise<Uint8Array> {
 	const jpeg = await plainJpeg(200, 150);
 	return jpeg.slice(0, Math.floor(jpeg.length * 0.6));
-}
-
-/**
- * A signed painting whose `org.rakkan.recipe` carries `bytes` characters of region notes: credentials far
- * larger than any the gallery should store or list.
- */
-export async function signedPngWithHugeRecipe(id: TestIdentity, bytes: number): Promise<Uint8Array> {
-	const input = sampleInput(await plainPng(40, 30));
-	input.recipe = { ...input.recipe, regions: [{ notes: 'x'.repeat(bytes) }] };
-	return signImage(await plainPng(), input, id.signer);
-}
-
-/**
- * A whole, valid PNG of about 49 megapixels (just under the default pixel limit) in a few hundred kB:
- * cheap to send, but decoding it for the thumbnail is seconds of work, like the slowest honest upload.
- */
-export async function heavyPng(): Promise<Uint8Array> {
-	return new Uint8Array(
-		await sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#7a2e0e' } })
-			.png({ compressionLevel: 9 })
-			.toBuffer()
-	);
 }

@@ -50,6 +50,29 @@ export async function readBody(request: Request, max: number, tooLarge: () => st
 	return out;
 }
 
+/**
+ * Reads the body to its end without keeping it (at most `max` bytes; past that it is cancelled), so that
+ * a refusal sent before the body was read reaches the client instead of a reset connection.
+ */
+export async function discardBody(request: Request, max: number): Promise<void> {
+	if (!request.body || Number(request.headers.get('content-length') ?? NaN) > max) return;
+	const reader = request.body.getReader();
+	let total = 0;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) return;
+			total += value.length;
+			if (total > max) {
+				await reader.cancel();
+				return;
+			}
+		}
+	} catch {
+		// The client went away: nothing to answer.
+	}
+}
+
 const MAX_JSON = 64 * 1024;
 
 /** The JSON object body of a request; 400 when it is not one. */

@@ -205,15 +205,6 @@ export function safeFilename(title: string, mimeType: string): string {
 	return `${stem || 'image'}.${ext}`;
 }
 
-/** Public or unlisted and hidden by nobody: what anyone with the id may see. */
-function seenByAnyone(): SQL {
-	return and(
-		inArray(images.visibility, ['public', 'unlisted']),
-		eq(images.hidden, false),
-		isNull(images.moderatorHiddenAt)
-	)!;
-}
-
 /** Public and hidden by nobody: what is listed, and what any remix may name as its parent. */
 function listedPublicly(): SQL {
 	return and(eq(images.visibility, 'public'), eq(images.hidden, false), isNull(images.moderatorHiddenAt))!;
@@ -536,7 +527,7 @@ export class GalleryRepository {
 			byteSize: input.bytes.length,
 			width: sniffed.width,
 			height: sniffed.height,
-			sha256: sha256Hex(input.bytes),
+			sha256: processed.sha256,
 			instanceId: recorded.instanceId,
 			objectKey: newObjectKey('originals'),
 			thumbnailKey: newObjectKey('thumbnails', '.webp'),

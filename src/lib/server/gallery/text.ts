@@ -3,7 +3,9 @@
 // are broken UTF-16 strings (lone surrogates). Descriptions and report reasons may have lines and tabs.
 import { GalleryError } from './errors';
 
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex -- as above, less tab, line feed and carriage return
 const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /** Why this text cannot be stored, or null. */

@@ -7,7 +7,7 @@ import type { WorkerReply } from './worker-pool';
 
 const port = parentPort!;
 
-port.on('message', async ({ bytes, limits }: { bytes: Uint8Array; limits: UploadLimits }) => {
+async function handle({ bytes, limits }: { bytes: Uint8Array; limits: UploadLimits }): Promise<void> {
 	let reply: WorkerReply<ProcessedUpload>;
 	try {
 		const value = await processUpload(bytes, limits);
@@ -22,6 +22,8 @@ port.on('message', async ({ bytes, limits }: { bytes: Uint8Array; limits: Upload
 				: { ok: false, message: error instanceof Error ? error.message : String(error) };
 	}
 	port.postMessage(reply);
-});
+}
+
+port.on('message', (job: { bytes: Uint8Array; limits: UploadLimits }) => void handle(job));
 
 port.postMessage({ ready: true } satisfies WorkerReply<ProcessedUpload>);

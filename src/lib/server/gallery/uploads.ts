@@ -3,6 +3,7 @@
 // refused before decoding), and whole. Then the work that decodes and verifies (processUpload, run in an
 // upload worker thread): the Content Credentials checked and bounded, and the thumbnail, a derived WebP
 // rendition made with sharp.
+import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { IMAGE_ERRORS, ImageInputError, readImageHeader, tooLargeMessage } from '../../kernels/image-header';
 import { checkImageBytes, megabytes } from '../../provenance/c2pa/inspect';
@@ -89,10 +90,12 @@ export async function renderThumbnail(
 	}
 }
 
-/** What an upload worker returns: the bounded verifier result and the thumbnail. */
+/** What an upload worker returns: the bounded verifier result, the thumbnail and the bytes' sha256. */
 export interface ProcessedUpload {
 	verified: BoundedVerifyResult;
 	thumbnail: Uint8Array;
+	/** Hex, of the upload as sent: how a remix names it as its parent. */
+	sha256: string;
 }
 
 /** Verifies the credentials and renders the thumbnail: the decoding work, off the event loop. */
@@ -102,5 +105,5 @@ export async function processUpload(
 ): Promise<ProcessedUpload> {
 	const verified = boundVerifyResult(await verifyImage(bytes));
 	const thumbnail = await renderThumbnail(bytes, limits);
-	return { verified, thumbnail };
+	return { verified, thumbnail, sha256: createHash('sha256').update(bytes).digest('hex') };
 }

@@ -3,6 +3,7 @@ import type { GalleryUser } from '$lib/gallery-api';
 import { GalleryError, type GalleryRepository } from '$lib/server/gallery/repository';
 import {
 	api,
+	discardBody,
 	optionalText,
 	parseBoolean,
 	parseVisibility,
@@ -46,7 +47,13 @@ export const POST: RequestHandler = api(async (event) => {
 		throw new GalleryError(400, 'Send the image as multipart/form-data with a "file" field.');
 	}
 	// Admitted before the body is read: reading, checking and storing all count against the caps.
-	const leave = uploadGate.enter(user.id);
+	let leave: () => void;
+	try {
+		leave = uploadGate.enter(user.id);
+	} catch (refusal) {
+		await discardBody(event.request, repository.limits.maxBytes + MULTIPART_OVERHEAD);
+		throw refusal;
+	}
 	try {
 		return await upload(event, user, repository);
 	} finally {

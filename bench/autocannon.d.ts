@@ -1,0 +1,29 @@
+// The part of autocannon's API the gallery benchmark uses (the package ships no types).
+declare module 'autocannon' {
+	interface Options {
+		url: string;
+		connections?: number;
+		duration?: number;
+		amount?: number;
+		headers?: Record<string, string>;
+	}
+	interface Histogram {
+		average: number;
+		mean: number;
+		total: number;
+		p50: number;
+		p99: number;
+		max: number;
+	}
+	interface Result {
+		requests: Histogram;
+		latency: Histogram;
+		throughput: Histogram;
+		duration: number;
+		errors: number;
+		timeouts: number;
+		non2xx: number;
+	}
+	function autocannon(options: Options): Promise<Result>;
+	export default autocannon;
+}
