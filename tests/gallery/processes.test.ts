@@ -117,6 +117,11 @@ it('grants and revokes moderators with `rakkan admin` on the servers’ database
 		hidden: true
 	});
 	expect(hidden.body).toMatchObject({ hidden: true, hiddenBy: 'moderator' });
+	// The hide acted on the open report: it is closed.
+	const acted = await moderator.get<{ reports: { closedAt: string | null }[] }>(
+		`/api/images/${image.id}/reports`
+	);
+	expect(acted.body.reports.map((r) => r.closedAt === null)).toEqual([false]);
 	expect((await reporter.get<ImagePage>('/api/images')).body.items.map((i) => i.id)).not.toContain(image.id);
 	// The owner sees who hid it, and cannot lift it.
 	expect((await owner.get<GalleryImage>(`/api/images/${image.id}`)).body.hiddenBy).toBe('moderator');
@@ -143,4 +148,9 @@ it('grants and revokes moderators with `rakkan admin` on the servers’ database
 	});
 	expect(shown.body).toMatchObject({ hidden: false, hiddenBy: null });
 	expect((await reporter.get<ImagePage>('/api/images')).body.items.map((i) => i.id)).toContain(image.id);
+	// Its report closed, the reporter may report the image again.
+	const again = await reporter.request('POST', `/api/images/${image.id}/reports`, {
+		reason: 'Still not theirs.'
+	});
+	expect(again.status).toBe(201);
 });

@@ -25,6 +25,8 @@ export interface ImageReport {
 	id: string;
 	reason: string;
 	createdAt: string;
+	/** When a moderator acted on it (hid the image); null while open. */
+	closedAt: string | null;
 	/** Shown to moderators only. */
 	reporter: { username: string } | null;
 }

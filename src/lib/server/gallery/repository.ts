@@ -138,6 +138,8 @@ export interface Report {
 	id: string;
 	reason: string;
 	createdAt: string;
+	/** When a moderator acted on it (hid the image); null while open. */
+	closedAt: string | null;
 	/** Who reported it: shown to moderators only (an owner sees the reasons, not who gave them). */
 	reporter: { username: string } | null;
 }
@@ -786,16 +788,24 @@ export class GalleryRepository {
 				Object.assign(next, { moderatorHiddenAt: null, moderatorHiddenBy: null });
 			}
 		} else if (hidden) {
-			if (!row.moderatorHiddenAt)
+			if (!row.moderatorHiddenAt) {
 				Object.assign(next, { moderatorHiddenAt: new Date(), moderatorHiddenBy: viewer!.id });
+			}
 		} else {
 			Object.assign(next, { moderatorHiddenAt: null, moderatorHiddenBy: null });
 		}
 		const parentId = await this.visibleParentId(row.parentId, viewer);
 		if (Object.keys(next).length === 0) return toImage(row, username, parentId);
-		const [updated] = await this.writeImages((tx) =>
-			tx.update(images).set(next).where(eq(images.id, id)).returning()
-		);
+		const [updated] = await this.writeImages(async (tx) => {
+			// A moderator's hide acts on the open reports: they are closed (a new report may be filed).
+			if (next.moderatorHiddenAt) {
+				await tx
+					.update(reports)
+					.set({ closedAt: next.moderatorHiddenAt })
+					.where(and(eq(reports.imageId, id), isNull(reports.closedAt)));
+			}
+			return tx.update(images).set(next).where(eq(images.id, id)).returning();
+		});
 		if (!updated) throw new GalleryError(404, 'No such image.');
 		return toImage(updated, username, parentId);
 	}
@@ -837,6 +847,7 @@ export class GalleryRepository {
 			id: r.report.id,
 			reason: r.report.reason,
 			createdAt: r.report.createdAt.toISOString(),
+			closedAt: r.report.closedAt?.toISOString() ?? null,
 			reporter: viewer!.isAdmin ? { username: r.username } : null
 		}));
 	}
