@@ -121,7 +121,7 @@ it('grants and revokes moderators with `rakkan admin` on the servers’ database
 	const acted = await moderator.get<{ reports: { closedAt: string | null }[] }>(
 		`/api/images/${image.id}/reports`
 	);
-	expect(acted.body.reports.map((r) => r.closedAt === null)).toEqual([false]);
+	expect(acted.body.reports).toEqual([expect.objectContaining({ closedAt: expect.any(String) })]);
 	expect((await reporter.get<ImagePage>('/api/images')).body.items.map((i) => i.id)).not.toContain(image.id);
 	// The owner sees who hid it, and cannot lift it.
 	expect((await owner.get<GalleryImage>(`/api/images/${image.id}`)).body.hiddenBy).toBe('moderator');
