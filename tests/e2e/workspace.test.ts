@@ -233,10 +233,10 @@ describe('the studio workspace', () => {
 		await page.keyboard.press('Control+Shift+z');
 		await waitForHistory(studioPage, before + 1);
 		// A letter typed into a text field is text, not a tool change.
-		await studioPage.byTestId('creator-name').fill('');
-		await studioPage.byTestId('creator-name').press('e');
+		await studioPage.byTestId('style-search').press('e');
 		await expect(stageAttr(studioPage, 'data-tool')).resolves.toBe('brush');
-		await expect(studioPage.byTestId('creator-name').inputValue()).resolves.toBe('e');
+		await expect(studioPage.byTestId('style-search').inputValue()).resolves.toBe('e');
+		await studioPage.byTestId('style-search').fill('');
 	});
 
 	it('compares before and after with a handle on the stage, by pointer and by keyboard', async () => {
@@ -377,7 +377,7 @@ describe('the studio workspace', () => {
 		await expect(studioPage.byTestId('rights-panel').isVisible()).resolves.toBe(false);
 		await studioPage.byTestId('rights-badge').click();
 		await studioPage.byTestId('rights-verdict').waitFor({ state: 'visible' });
-		await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('panel-rights-toggle');
+		await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('panel-rights-toggle');
 
 		await studioPage.byTestId('panel-toggle-history').click();
 		await expect(studioPage.byTestId('panel-history').getAttribute('data-open')).resolves.toBe('false');
@@ -467,6 +467,8 @@ describe('every page at three sizes and in both themes', () => {
 						await page.getByTestId('home-compare').fill('35');
 					}
 					await page.evaluate(() => document.fonts.ready);
+					// Lazy thumbnails in view load now; wait for them so the screenshot shows them.
+					await page.waitForFunction(() => [...document.images].every((image) => image.complete), null, WAIT);
 					await page.screenshot({
 						path: path.join(SCREENS, `${name}-${viewport.width}x${viewport.height}-${colorScheme}.png`)
 					});
