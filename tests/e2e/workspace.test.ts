@@ -182,6 +182,26 @@ describe('the studio workspace', () => {
 		await help.waitFor({ state: 'hidden' });
 	});
 
+	it('finds style references by search and by rights status', async () => {
+		const shown = () =>
+			page
+				.locator('[data-testid^=style-option-]')
+				.evaluateAll((all) => all.map((el) => el.getAttribute('data-testid')!.replace('style-option-', '')));
+		const all = await shown();
+		expect(all.length).toBeGreaterThan(5);
+		await studioPage.byTestId('style-search').fill('hokusai');
+		await expect.poll(shown).toEqual(['hokusai-great-wave']);
+		await studioPage.byTestId('style-search').fill('');
+		await studioPage.byTestId('style-filter-public-domain-in-most-countries').click();
+		await expect.poll(shown).toEqual(['monet-water-lilies']);
+		await studioPage.byTestId('style-option-monet-water-lilies').click();
+		await expect(
+			studioPage.byTestId('style-option-monet-water-lilies').getAttribute('aria-pressed')
+		).resolves.toBe('true');
+		await studioPage.byTestId('style-filter-all').click();
+		await expect.poll(shown).toEqual(all);
+	});
+
 	it('switches tools, sizes the brush, zooms, pans with Space and undoes from the keyboard', async () => {
 		await startDocument(studioPage, await photoPath('coffee'));
 		await page.locator('[data-testid=stage][data-ready=true]').waitFor(WAIT);
