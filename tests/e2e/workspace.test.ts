@@ -386,8 +386,18 @@ describe('the studio workspace', () => {
 	it('stylizes with Ctrl+Enter and exports with Ctrl+E', async () => {
 		await studioPage.byTestId('model').selectOption('manga-ink');
 		await blur(page);
+		// As if the tab were in the background: the finished job says so in the tab's title.
+		const setHidden = (hidden: boolean) =>
+			page.evaluate((hidden) => {
+				Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+				document.dispatchEvent(new Event('visibilitychange'));
+			}, hidden);
+		await setHidden(true);
 		await page.keyboard.press('Control+Enter');
 		await expect(studioPage.waitForStatus('done', 'error')).resolves.toBe('done');
+		await expect.poll(() => page.title()).toBe('✓ Rakkan studio');
+		await setHidden(false);
+		await expect.poll(() => page.title()).toBe('Rakkan studio');
 		await expect(studioPage.byTestId('rights-badge').getAttribute('data-level')).resolves.toBeTruthy();
 		const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Control+e')]);
 		expect(download.suggestedFilename()).toMatch(/\.png$/);
