@@ -212,3 +212,40 @@ describe('layer transforms', () => {
 		}
 	});
 });
+
+describe('pen pressure', () => {
+	const line = (pressure: [number, number]) => [
+		{ x: 10, y: 50, pressure: pressure[0] },
+		{ x: 90, y: 50, pressure: pressure[1] }
+	];
+
+	it('interpolates pressure between the points of a stroke', () => {
+		const dabs = strokeDabs(line([0.2, 1]), 20, 0.1);
+		expect(dabs[0]!.pressure).toBe(0.2);
+		expect(dabs.at(-1)!.pressure).toBe(1);
+		const middle = dabs[Math.floor(dabs.length / 2)]!;
+		expect(middle.pressure!).toBeCloseTo(0.2 + 0.8 * ((middle.x - 10) / 80), 5);
+	});
+
+	it('makes a light touch paint a thinner line in size mode', () => {
+		const light = solidMask(100, 100, 0);
+		const firm = solidMask(100, 100, 0);
+		const brush = { tool: 'brush', size: 40, hardness: 1, opacity: 1, pressure: 'size' } as const;
+		paintStroke(light, strokeDabs(line([0.25, 0.25]), 40), brush);
+		paintStroke(firm, strokeDabs(line([1, 1]), 40), brush);
+		// 15 px above the line: inside a 40 px brush, outside a 10 px one.
+		expect(value(firm, 50, 35)).toBe(255);
+		expect(value(light, 50, 35)).toBe(0);
+		expect(value(light, 50, 50)).toBe(255);
+	});
+
+	it('makes a light touch paint fainter in opacity mode, and changes nothing when off', () => {
+		const faint = solidMask(100, 100, 0);
+		const off = solidMask(100, 100, 0);
+		const settings = { tool: 'brush', size: 20, hardness: 1, opacity: 1 } as const;
+		paintStroke(faint, strokeDabs(line([0.5, 0.5]), 20), { ...settings, pressure: 'opacity' });
+		paintStroke(off, strokeDabs(line([0.5, 0.5]), 20), { ...settings, pressure: 'none' });
+		expect(value(faint, 50, 50)).toBe(128);
+		expect(value(off, 50, 50)).toBe(255);
+	});
+});

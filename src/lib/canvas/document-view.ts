@@ -6,6 +6,7 @@
 // It owns its Konva nodes and resize observer and tears them down in destroy().
 import Konva from 'konva';
 import type { BlendMode, Transform } from '../document/types';
+import type { StrokePoint } from '../kernels/brush';
 import { fitToView, type Point, zoomAboutPoint } from '../kernels/geometry';
 
 const WHEEL_ZOOM_STEP = 1.1;
@@ -37,9 +38,9 @@ export interface CropRect {
 export interface ViewEvents {
 	/** The view transform after every fit, zoom and pan. */
 	onView(view: { scale: number; x: number; y: number }): void;
-	/** A brush or eraser stroke, in document pixels. */
-	onStrokeStart(point: Point): void;
-	onStrokeMove(point: Point): void;
+	/** A brush or eraser stroke, in document pixels, with a pen's pressure. */
+	onStrokeStart(point: StrokePoint): void;
+	onStrokeMove(point: StrokePoint): void;
 	onStrokeEnd(): void;
 	/** The selected layer was moved, scaled or rotated with the Transformer. */
 	onTransform(layerId: string, transform: Transform): void;
@@ -86,6 +87,9 @@ export class DocumentView {
 	private selected: string | null = null;
 	private brushSize = 40;
 	private painting = false;
+	/** Two fingers on the stage: where they were last, to zoom by their spread and pan by their centre. */
+	private pinch: { distance: number; center: Point } | null = null;
+	private readonly onTouch = (event: TouchEvent) => this.touch(event);
 
 	constructor(
 		private readonly container: HTMLDivElement,
@@ -106,11 +110,16 @@ export class DocumentView {
 			if (event.target === this.stage) this.reportView();
 		});
 		this.stage.on('pointerdown', (event) => this.onPointerDown(event));
-		this.stage.on('pointermove', () => this.onPointerMove());
+		this.stage.on('pointermove', (event) => this.onPointerMove(event));
 		this.stage.on('pointerup pointerleave', () => this.endStroke());
 		this.cropBox.on('dragend transformend', () => this.reportCrop());
 		this.observer = new ResizeObserver(() => this.resize());
 		this.observer.observe(container);
+		// The stage takes every touch (no page scroll or browser zoom): one finger uses the tool, two pinch.
+		container.style.touchAction = 'none';
+		for (const type of ['touchstart', 'touchmove', 'touchend', 'touchcancel'] as const) {
+			container.addEventListener(type, this.onTouch, { passive: false });
+		}
 	}
 
 	/** Shows a document: its size, its layers bottom to top, and the region overlay (or none). */
@@ -223,6 +232,16 @@ export class DocumentView {
 		this.reportView();
 	}
 
+	/** Zooms by `factor` about the middle of the view (keyboard zoom). */
+	zoomBy(factor: number): void {
+		this.zoomAbout({ x: this.stage.width() / 2, y: this.stage.height() / 2 }, factor);
+	}
+
+	/** Zooms to `scale` (1: one document pixel per screen pixel) about the middle of the view. */
+	zoomTo(scale: number): void {
+		this.zoomBy(scale / this.stage.scaleX());
+	}
+
 	/** Moves the view by (dx, dy) screen pixels and draws at once (for the pan benchmark and keyboard panning). */
 	panBy(dx: number, dy: number): void {
 		this.stage.position({ x: this.stage.x() + dx, y: this.stage.y() + dy });
@@ -231,6 +250,9 @@ export class DocumentView {
 	}
 
 	destroy(): void {
+		for (const type of ['touchstart', 'touchmove', 'touchend', 'touchcancel'] as const) {
+			this.container.removeEventListener(type, this.onTouch);
+		}
 		this.observer.disconnect();
 		this.stage.destroy();
 		this.nodes.clear();
@@ -271,25 +293,68 @@ export class DocumentView {
 		});
 	}
 
-	private documentPoint(): Point | null {
-		return this.stage.getRelativePointerPosition();
+	/** The pointer in document pixels, with the pressure of a pen (a mouse's 0.5 is not pressure). */
+	private documentPoint(event: PointerEvent): StrokePoint | null {
+		const point = this.stage.getRelativePointerPosition();
+		if (!point) return null;
+		return event.pointerType === 'pen' ? { x: point.x, y: point.y, pressure: event.pressure } : point;
 	}
 
 	private onPointerDown(event: Konva.KonvaEventObject<PointerEvent>): void {
-		if ((this.tool !== 'brush' && this.tool !== 'erase') || event.evt.button !== 0) return;
-		const point = this.documentPoint();
+		if ((this.tool !== 'brush' && this.tool !== 'erase') || event.evt.button !== 0 || this.pinch) return;
+		const point = this.documentPoint(event.evt);
 		if (!point || !this.size.width) return;
 		this.painting = true;
 		this.events.onStrokeStart(point);
 	}
 
-	private onPointerMove(): void {
+	private onPointerMove(event: Konva.KonvaEventObject<PointerEvent>): void {
 		if (this.tool !== 'brush' && this.tool !== 'erase') return;
-		const point = this.documentPoint();
+		const point = this.documentPoint(event.evt);
 		if (!point) return;
-		this.brushOutline.setAttrs({ ...point, visible: true });
+		this.brushOutline.setAttrs({ x: point.x, y: point.y, visible: true });
 		if (this.painting) this.events.onStrokeMove(point);
 		else this.layer.batchDraw();
+	}
+
+	/**
+	 * Two fingers zoom by how far apart they move and pan by where their centre goes, with any tool; a stroke
+	 * the first finger began ends when the second lands (undo takes it back, as in Procreate).
+	 */
+	private touch(event: TouchEvent): void {
+		if (event.touches.length !== 2) {
+			if (this.pinch) {
+				this.pinch = null;
+				this.applyTool();
+				this.reportView();
+			}
+			return;
+		}
+		event.preventDefault();
+		const box = this.container.getBoundingClientRect();
+		const [a, b] = [event.touches[0]!, event.touches[1]!];
+		const center = { x: (a.clientX + b.clientX) / 2 - box.left, y: (a.clientY + b.clientY) / 2 - box.top };
+		const distance = Math.max(1, Math.hypot(a.clientX - b.clientX, a.clientY - b.clientY));
+		if (!this.pinch) {
+			this.endStroke();
+			this.stage.stopDrag();
+			this.stage.draggable(false);
+			this.pinch = { distance, center };
+			return;
+		}
+		const zoomed = zoomAboutPoint(
+			{ scale: this.stage.scaleX(), x: this.stage.x(), y: this.stage.y() },
+			this.pinch.center,
+			distance / this.pinch.distance
+		);
+		this.stage.scale({ x: zoomed.scale, y: zoomed.scale });
+		this.stage.position({
+			x: zoomed.x + center.x - this.pinch.center.x,
+			y: zoomed.y + center.y - this.pinch.center.y
+		});
+		this.pinch = { distance, center };
+		this.layer.batchDraw();
+		this.reportView();
 	}
 
 	private endStroke(): void {
@@ -307,10 +372,13 @@ export class DocumentView {
 		event.evt.preventDefault();
 		const pointer = this.stage.getPointerPosition();
 		if (!pointer) return;
-		const factor = event.evt.deltaY < 0 ? WHEEL_ZOOM_STEP : 1 / WHEEL_ZOOM_STEP;
+		this.zoomAbout(pointer, event.evt.deltaY < 0 ? WHEEL_ZOOM_STEP : 1 / WHEEL_ZOOM_STEP);
+	}
+
+	private zoomAbout(point: Point, factor: number): void {
 		const next = zoomAboutPoint(
 			{ scale: this.stage.scaleX(), x: this.stage.x(), y: this.stage.y() },
-			pointer,
+			point,
 			factor
 		);
 		this.stage.scale({ x: next.scale, y: next.scale });

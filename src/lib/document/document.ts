@@ -286,7 +286,12 @@ export function editMask(
 /** A plain copy (the caller's points may sit in a reactive proxy, which structuredClone refuses). */
 function copyEdit(edit: MaskEdit): MaskEdit {
 	return edit.kind === 'stroke'
-		? { ...edit, points: edit.points.map(({ x, y }) => ({ x, y })) }
+		? {
+				...edit,
+				points: edit.points.map(({ x, y, pressure }) =>
+					pressure === undefined ? { x, y } : { x, y, pressure }
+				)
+			}
 		: { ...edit };
 }
 

@@ -82,7 +82,10 @@ const maskEdit = z.discriminatedUnion('kind', [
 		size: z.number().positive().max(SCHEMA_LIMITS.brushSize),
 		hardness: unit,
 		opacity: unit,
-		points: z.array(z.strictObject({ x: finite, y: finite })).max(SCHEMA_LIMITS.strokePoints)
+		pressure: z.enum(['size', 'opacity']).optional(),
+		points: z
+			.array(z.strictObject({ x: finite, y: finite, pressure: unit.optional() }))
+			.max(SCHEMA_LIMITS.strokePoints)
 	}),
 	z.strictObject({ kind: z.literal('fill') }),
 	z.strictObject({ kind: z.literal('clear') }),

@@ -107,8 +107,10 @@ export type MaskEdit =
 			size: number;
 			hardness: number;
 			opacity: number;
-			/** Document pixels, in order. */
-			points: { x: number; y: number }[];
+			/** What pen pressure changed (absent: nothing). */
+			pressure?: 'size' | 'opacity';
+			/** Document pixels, in order, with the pen's pressure (0..1) where it had one. */
+			points: { x: number; y: number; pressure?: number }[];
 	  }
 	| { kind: 'fill' }
 	| { kind: 'clear' }

@@ -8,6 +8,17 @@ export interface Point {
 	y: number;
 }
 
+/** A point of a stroke with the pen's pressure there (0..1; absent for a mouse or a pen without it). */
+export interface StrokePoint extends Point {
+	pressure?: number;
+}
+
+/** What pen pressure changes: the dab's size or its opacity (a mouse stroke is painted at full pressure). */
+export type PressureMode = 'size' | 'opacity' | 'none';
+
+/** The smallest share of the size or opacity a light touch still paints with. */
+export const MIN_PRESSURE = 0.1;
+
 export interface Rect {
 	x: number;
 	y: number;
@@ -33,6 +44,8 @@ export interface BrushSettings {
 	hardness: number;
 	/** The most a stroke changes the mask, 0..1 (overlapping dabs of one stroke do not add up past it). */
 	opacity: number;
+	/** What the points' pressure changes (default: nothing). */
+	pressure?: PressureMode;
 }
 
 /** Distance between dabs as a fraction of the brush size: close enough that a hard edge looks smooth. */
@@ -42,11 +55,15 @@ export const DEFAULT_SPACING = 0.1;
  * Dab centres along a stroke: the first point, then one every `spacing * size` pixels along the path
  * (however far apart the input points are), and the last point.
  */
-export function strokeDabs(points: readonly Point[], size: number, spacing = DEFAULT_SPACING): Point[] {
+export function strokeDabs(
+	points: readonly StrokePoint[],
+	size: number,
+	spacing = DEFAULT_SPACING
+): StrokePoint[] {
 	const first = points[0];
 	if (!first) return [];
 	const step = Math.max(0.5, size * spacing);
-	const dabs: Point[] = [{ x: first.x, y: first.y }];
+	const dabs: StrokePoint[] = [withPressure(first.x, first.y, first.pressure)];
 	// Distance walked since the last dab.
 	let carried = 0;
 	for (let i = 1; i < points.length; i++) {
@@ -57,15 +74,30 @@ export function strokeDabs(points: readonly Point[], size: number, spacing = DEF
 		let along = step - carried;
 		while (along <= length) {
 			const t = along / length;
-			dabs.push({ x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t });
+			const pressure =
+				a.pressure === undefined || b.pressure === undefined
+					? (b.pressure ?? a.pressure)
+					: a.pressure + (b.pressure - a.pressure) * t;
+			dabs.push(withPressure(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, pressure));
 			along += step;
 		}
 		carried = length - (along - step);
 	}
 	const last = points[points.length - 1]!;
 	const lastDab = dabs[dabs.length - 1]!;
-	if (lastDab.x !== last.x || lastDab.y !== last.y) dabs.push({ x: last.x, y: last.y });
+	if (lastDab.x !== last.x || lastDab.y !== last.y) dabs.push(withPressure(last.x, last.y, last.pressure));
 	return dabs;
+}
+
+function withPressure(x: number, y: number, pressure: number | undefined): StrokePoint {
+	return pressure === undefined ? { x, y } : { x, y, pressure };
+}
+
+/** A dab's share of the brush size and of its opacity, from the pen's pressure there. */
+function dabScale(dab: StrokePoint, mode: PressureMode | undefined): { size: number; opacity: number } {
+	if (!mode || mode === 'none' || dab.pressure === undefined) return { size: 1, opacity: 1 };
+	const pressure = Math.min(1, Math.max(MIN_PRESSURE, dab.pressure));
+	return mode === 'size' ? { size: pressure, opacity: 1 } : { size: 1, opacity: pressure };
 }
 
 /**
@@ -120,13 +152,18 @@ function setGrey(data: Uint8ClampedArray, pixel: number, value: number): void {
  * coverage (the strongest dab over it, measured at the pixel's centre) times the opacity.
  * Returns the rectangle that may have changed, or null.
  */
-export function paintStroke(mask: MaskPixels, dabs: readonly Point[], brush: BrushSettings): Rect | null {
+export function paintStroke(
+	mask: MaskPixels,
+	dabs: readonly StrokePoint[],
+	brush: BrushSettings
+): Rect | null {
 	const bounds = strokeBounds(dabs, brush.size, mask.width, mask.height);
 	if (!bounds) return null;
-	const radius = brush.size / 2;
-	const radiusSquared = radius * radius;
 	const coverage = new Float32Array(bounds.width * bounds.height);
 	for (const dab of dabs) {
+		const scale = dabScale(dab, brush.pressure);
+		const radius = (brush.size * scale.size) / 2;
+		const radiusSquared = radius * radius;
 		const x0 = Math.max(bounds.x, Math.floor(dab.x - radius));
 		const x1 = Math.min(bounds.x + bounds.width, Math.ceil(dab.x + radius));
 		const y0 = Math.max(bounds.y, Math.floor(dab.y - radius));
@@ -143,7 +180,7 @@ export function paintStroke(mask: MaskPixels, dabs: readonly Point[], brush: Bru
 				const squared = dx * dx + dy * dy;
 				// Outside the dab's circle, or already fully covered: nothing to add (and no square root).
 				if (squared >= radiusSquared || coverage[row + x] === 1) continue;
-				const alpha = dabAlpha(Math.sqrt(squared), radius, brush.hardness);
+				const alpha = dabAlpha(Math.sqrt(squared), radius, brush.hardness) * scale.opacity;
 				if (alpha > coverage[row + x]!) coverage[row + x] = alpha;
 			}
 		}

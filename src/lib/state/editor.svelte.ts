@@ -44,7 +44,6 @@ import type {
 	StylizeRecipe,
 	Transform
 } from '../document/types';
-import type { Point } from '../kernels/geometry';
 import type { Pixels } from '../engine/types';
 import { encodePixels, type EncodeFormat, pixelsOf } from '../canvas/decode';
 import { maskedPicture, overlayOf, paintOverlay } from '../canvas/mask-pictures';
@@ -58,7 +57,9 @@ import {
 	isBlankMask,
 	type MaskPixels,
 	paintStroke,
+	type PressureMode,
 	solidMask,
+	type StrokePoint,
 	strokeDabs
 } from '../kernels/brush';
 
@@ -116,6 +117,8 @@ export class EditorState {
 	);
 	tool = $state<ViewTool>('hand');
 	brush = $state({ size: 40, hardness: 0.8, opacity: 1 });
+	/** What a pen's pressure changes (a mouse paints at full size and opacity). */
+	pressure = $state<PressureMode>('size');
 	/** The brush paints the region to stylize, or the selected layer's own mask. */
 	maskTarget = $state<MaskTarget>({ kind: 'region' });
 	/** The before/after split (0..1 of the width), or null when not comparing. */
@@ -142,7 +145,7 @@ export class EditorState {
 	/** The full-size pixels of the mask the last stroke stored, by image id. */
 	private lastMask: { id: string; mask: MaskPixels } | null = null;
 	private stroke: {
-		points: Point[];
+		points: StrokePoint[];
 		mask: MaskPixels;
 		overlay: OffscreenCanvas;
 		settings: BrushSettings;
@@ -297,7 +300,7 @@ export class EditorState {
 	}
 
 	/** A brush or eraser stroke begins: it is painted on the overlay at once, at display size. */
-	strokeStart(point: Point): void {
+	strokeStart(point: StrokePoint): void {
 		const scene = this.scene;
 		if (!scene) return;
 		const prepared = this.nextStroke ?? this.prepareStroke(scene);
@@ -306,13 +309,13 @@ export class EditorState {
 		this.stroke = {
 			points: [point],
 			...prepared,
-			settings: { tool: this.tool === 'erase' ? 'erase' : 'brush', ...this.brush }
+			settings: { tool: this.tool === 'erase' ? 'erase' : 'brush', ...this.brush, pressure: this.pressure }
 		};
 		this.paintLive([point]);
 	}
 
 	/** Paints the stroke's newest segment on the overlay (the view redraws right after). */
-	strokeMove(point: Point): void {
+	strokeMove(point: StrokePoint): void {
 		const stroke = this.stroke;
 		if (!stroke) return;
 		const last = stroke.points.at(-1)!;
@@ -325,8 +328,17 @@ export class EditorState {
 		const stroke = this.stroke;
 		this.stroke = null;
 		if (!stroke) return Promise.resolve();
-		const { tool, size, hardness, opacity } = stroke.settings;
-		const edit: MaskEdit = { kind: 'stroke', tool, size, hardness, opacity, points: stroke.points };
+		const { tool, size, hardness, opacity, pressure } = stroke.settings;
+		const pressed = pressure && pressure !== 'none' && stroke.points.some((p) => p.pressure !== undefined);
+		const edit: MaskEdit = {
+			kind: 'stroke',
+			tool,
+			size,
+			hardness,
+			opacity,
+			...(pressed ? { pressure } : {}),
+			points: stroke.points
+		};
 		return this.change(async (doc) => {
 			const target = this.maskTarget;
 			const mask = await this.fullMask(doc, target);
@@ -353,12 +365,16 @@ export class EditorState {
 		return this.nextStroke;
 	}
 
-	private paintLive(points: Point[]): void {
+	private paintLive(points: StrokePoint[]): void {
 		const stroke = this.stroke;
 		const scene = this.scene;
 		if (!stroke || !scene) return;
 		const scale = stroke.mask.width / scene.width;
-		const dabs = strokeDabs(points, stroke.settings.size).map((p) => ({ x: p.x * scale, y: p.y * scale }));
+		const dabs = strokeDabs(points, stroke.settings.size).map((p) => ({
+			...p,
+			x: p.x * scale,
+			y: p.y * scale
+		}));
 		const dirty = paintStroke(stroke.mask, dabs, { ...stroke.settings, size: stroke.settings.size * scale });
 		if (dirty) paintOverlay(stroke.overlay, stroke.mask, dirty);
 	}
