@@ -6,7 +6,8 @@ export type ImageMimeType = 'image/png' | 'image/jpeg' | 'image/webp';
 
 /** What the verifier found, as recorded at upload. */
 export interface ImageCredentials {
-	state: 'trusted' | 'untrusted' | 'tampered' | 'invalid' | 'none';
+	/** `unchecked`: credentials present, but a verifier limit was reached: not verified. */
+	state: 'trusted' | 'untrusted' | 'tampered' | 'invalid' | 'unchecked' | 'none';
 	summary: string;
 	signer: string | null;
 	claimGenerator: string | null;

@@ -107,6 +107,7 @@ const HEADLINES: Record<Exclude<VerifyState, 'invalid'>, RegExp> = {
 	trusted: /Signed by a known signer/,
 	untrusted: /Signed, but by a signer this browser does not know \(self-signed or unknown certificate\)/,
 	tampered: /Tampered: the image changed after it was signed/,
+	unchecked: /Content Credentials present, but not fully checked/,
 	none: /No Content Credentials/
 };
 
