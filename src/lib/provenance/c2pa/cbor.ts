@@ -38,11 +38,19 @@ const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** CBOR data items a caller may still decode: one budget shared by every decode of one file. */
 export interface CborBudget {
+	/** Items left. */
 	items: number;
+	/** Items there were at first. */
+	readonly max: number;
 }
 
 export function cborBudget(items: number = VERIFY_LIMITS.cborItems): CborBudget {
-	return { items };
+	return { items, max: items };
+}
+
+/** Takes one item from the budget; throws a LimitError when there is none left. */
+export function spendItem(budget: CborBudget): void {
+	if (--budget.items < 0) throw new LimitError('cborItems', `more than ${budget.max}`, budget.max);
 }
 
 /**
@@ -72,7 +80,7 @@ function strictTokenizer(bytes: Uint8Array, options: Record<string, unknown>, bu
 				itemDone();
 				return token;
 			}
-			if (--budget.items < 0) throw new LimitError('cborItems', 'more than');
+			spendItem(budget);
 			if (token.type === Type.string && token.byteValue) {
 				within('stringBytes', token.byteValue.length);
 				try {

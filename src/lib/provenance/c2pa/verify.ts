@@ -13,6 +13,7 @@ import {
 	decodeCbor,
 	decodeCborObject,
 	isCborObject,
+	spendItem,
 	Tagged,
 	type CborBudget,
 	type CborObject
@@ -235,7 +236,7 @@ class Work {
 
 /** Parsed JSON (a JSON claim or assertion) held to the same depth, text and item limits as CBOR. */
 function checkJson(value: unknown, work: Work, depth = 0): void {
-	if (--work.cbor.items < 0) throw new LimitError('cborItems', 'more than', work.limits.cborItems);
+	spendItem(work.cbor);
 	if (typeof value === 'string') within('stringBytes', value.length);
 	else if (value && typeof value === 'object') {
 		within('cborDepth', depth + 1);
