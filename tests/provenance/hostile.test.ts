@@ -5,7 +5,17 @@
 // verifier, the error code for the other parsers. Times are printed, never asserted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE_HEAP_MIB, HOSTILE_TIME_MS, HostileChild } from './hostile-child';
-import { HOSTILE_CASES, hostileContext, hostileInput, type HostileContext } from './hostile-inputs';
+import { verifyImage, type IngredientNode } from '../../src/lib/provenance/c2pa/verify';
+import {
+	crossReferenced,
+	HOSTILE_CASES,
+	hostileContext,
+	hostileInput,
+	ingredient,
+	manifestLabel,
+	signedPng,
+	type HostileContext
+} from './hostile-inputs';
 
 let ctx: HostileContext;
 let child: HostileChild;
@@ -33,5 +43,45 @@ describe(`hostile inputs end within ${HOSTILE_TIME_MS} ms and ${HOSTILE_HEAP_MIB
 		if (item.expect === 'trusted' || item.expect === 'untrusted') {
 			expect(answer.codes.filter((c) => c.startsWith('rakkan.limit.'))).toEqual([]);
 		}
+	});
+});
+
+describe('what the verifier reports for shared and circular ingredients', () => {
+	it('describes each manifest once, however many ingredients name it; the others say "repeated"', async () => {
+		const bytes = await crossReferenced(4, 3, ctx.signer);
+		const result = await verifyImage(bytes, { trustAnchors: ctx.trust });
+		expect(result.state).toBe('trusted');
+		const full = new Map<string, number>();
+		let repeated = 0;
+		const walk = (nodes: IngredientNode[]): void => {
+			for (const node of nodes) {
+				const m = node.manifest!;
+				expect(m.state).toBe('trusted');
+				if (m.repeated) {
+					repeated++;
+					expect(m.ingredients).toEqual([]);
+				} else full.set(m.label, (full.get(m.label) ?? 0) + 1);
+				walk(m.ingredients);
+			}
+		};
+		walk(result.ingredients);
+		// 4 levels of 3 manifests: 30 ingredients reach them (3 from the active manifest, 9 between each two
+		// levels); 12 describe a manifest, the other 18 repeat one.
+		expect(full.size).toBe(12);
+		expect([...full.values()].every((n) => n === 1)).toBe(true);
+		expect(repeated).toBe(18);
+	});
+
+	it('marks the manifest that names an ingredient containing itself as invalid, and the file stays valid', async () => {
+		const label = manifestLabel();
+		const bytes = await signedPng([], { label, assertions: [await ingredient(0, { label })] }, ctx.signer);
+		const result = await verifyImage(bytes);
+		expect(result.state).toBe('untrusted');
+		expect(result.ingredients[0]!.manifest).toMatchObject({
+			label,
+			state: 'invalid',
+			repeated: true,
+			failures: [{ code: 'rakkan.manifest.cycle' }]
+		});
 	});
 });

@@ -29,7 +29,9 @@ export const PROJECT_LIMITS = {
 	 * How much an image may deflate (uncompressed : compressed, plus 64 KiB of slack): PNG, JPEG and WebP are
 	 * compressed already, so an image that deflates further than this is a zip bomb.
 	 */
-	imageRatio: 100
+	imageRatio: 100,
+	/** Nesting of arrays and objects in project.json (a Project needs about ten). */
+	jsonDepth: 64
 } as const;
 
 export const PROJECT_ERRORS = {
@@ -227,6 +229,23 @@ function inflate(bytes: Uint8Array, names: ReadonlySet<string>): Record<string, 
 	}
 }
 
+/** How deep arrays and objects nest in JSON text, counted up to `max + 1` (strings skipped); linear. */
+function jsonDepth(text: string, max: number): number {
+	let depth = 0;
+	let deepest = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c === 0x22) {
+			// Skip the string, escapes included.
+			for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+		} else if (c === 0x5b || c === 0x7b) {
+			deepest = Math.max(deepest, ++depth);
+			if (deepest > max) return deepest;
+		} else if (c === 0x5d || c === 0x7d) depth--;
+	}
+	return deepest;
+}
+
 /**
  * Reads and checks a .rakkan file. It either returns the whole project with every image it refers to,
  * or throws ProjectFileError (a message for people) having used nothing.
@@ -244,7 +263,10 @@ export async function readProjectFile(bytes: Uint8Array): Promise<OpenedProject>
 	try {
 		const data = inflate(bytes, new Set([PROJECT_JSON]))[PROJECT_JSON];
 		if (!data) throw new ProjectFileError('damaged', `${PROJECT_JSON} could not be read`);
-		json = JSON.parse(strFromU8(data));
+		const text = strFromU8(data);
+		const depth = jsonDepth(text, PROJECT_LIMITS.jsonDepth);
+		if (depth > PROJECT_LIMITS.jsonDepth) throw new ProjectFileError('invalid', `nested ${depth} deep`);
+		json = JSON.parse(text);
 	} catch (error) {
 		if (error instanceof ProjectFileError) throw error;
 		throw new ProjectFileError('invalidJson', String(error));
