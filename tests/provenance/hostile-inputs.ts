@@ -280,7 +280,7 @@ export function manyWebpChunks(count: number): Uint8Array {
 
 /** `depth` nested SEQUENCEs with long-form lengths: a "certificate" of nothing but structure. */
 export function deepDer(depth: number): Uint8Array {
-	let inner = new Uint8Array([0x05, 0x00]);
+	let inner: Uint8Array = new Uint8Array([0x05, 0x00]);
 	for (let i = 0; i < depth; i++)
 		inner = concat([new Uint8Array([0x30, 0x83]), u32be(inner.length).subarray(1), inner]);
 	return inner;

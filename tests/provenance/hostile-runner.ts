@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { decodeCbor } from '../../src/lib/provenance/c2pa/cbor';
 import { parseCoseSign1 } from '../../src/lib/provenance/c2pa/cose';
 import { derChildren, readDer, timeStampTime } from '../../src/lib/provenance/c2pa/der';
+import { own } from '../../src/lib/provenance/c2pa/bytes';
 import { ProvenanceError } from '../../src/lib/provenance/c2pa/errors';
 import { parseJumbf } from '../../src/lib/provenance/c2pa/jumbf';
 import { verifyImage, type ManifestSummary, type IngredientNode } from '../../src/lib/provenance/c2pa/verify';
@@ -60,7 +61,7 @@ async function run(
 		else if (request.kind === 'der') {
 			timeStampTime(bytes);
 			try {
-				new x509.X509Certificate(bytes);
+				new x509.X509Certificate(own(bytes));
 			} catch {
 				// Not a certificate: what matters is that reading it ends.
 			}

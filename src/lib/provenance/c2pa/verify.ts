@@ -303,6 +303,8 @@ function readManifest(box: JumbfSuperBox, work: Work): Manifest {
 		});
 		return manifest;
 	}
+	// Counted before any signature is checked: a claim naming 100,000 assertions is refused at once.
+	within('assertionReferences', assertionRefs(manifest.claim).length, work.limits.assertionReferences);
 	const v2 = manifest.claimBox.label === 'c2pa.claim.v2';
 	if (
 		v2 &&
@@ -366,9 +368,7 @@ async function checkAssertionHashes(manifest: Manifest, out: Collector, work: Wo
 	const claim = manifest.claim!;
 	const defaultAlg = claimAlg(claim);
 	const base = `self#jumbf=/c2pa/${manifest.label}/c2pa.assertions/`;
-	const refs = assertionRefs(claim);
-	within('assertionReferences', refs.length, work.limits.assertionReferences);
-	for (const ref of refs) {
+	for (const ref of assertionRefs(claim)) {
 		if (!isCborObject(ref) || typeof ref.url !== 'string' || !(ref.hash instanceof Uint8Array)) {
 			out.fail('claim.malformed', undefined, 'an assertion reference in the claim is not a hashed URI');
 			continue;
