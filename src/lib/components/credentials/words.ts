@@ -192,6 +192,8 @@ export const CODE_WORDS: Record<string, string> = {
 };
 
 export function codeWords(code: string): string | undefined {
+	if (code.startsWith('rakkan.limit.'))
+		return 'Checking these credentials would take more work than the verifier allows, so it stopped there: they are not confirmed.';
 	return CODE_WORDS[code];
 }
 
