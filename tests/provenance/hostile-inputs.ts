@@ -37,12 +37,17 @@ export interface HostileInput {
 
 export interface HostileSigner {
 	signer: Signer;
+	root: Uint8Array;
 	rootPem: string;
 }
 
 export async function hostileSigner(): Promise<HostileSigner> {
 	const identity = await createLocalIdentity('Hostile Painter');
-	return { signer: webCryptoSigner(identity.privateKey, [identity.leaf]), rootPem: derToPem(identity.root) };
+	return {
+		signer: webCryptoSigner(identity.privateKey, [identity.leaf]),
+		root: identity.root,
+		rootPem: derToPem(identity.root)
+	};
 }
 
 export interface AssertionSpec {
@@ -369,23 +374,31 @@ export function deepJsonProject(depth: number): Uint8Array {
 /** What the cases are made with: one signer (and its root, to trust) for the whole suite. */
 export interface HostileContext {
 	signer: Signer;
+	/** The signer's root certificate (DER) and, to trust, its PEM. */
+	root: Uint8Array;
 	trust: string[];
+	/** The PEM of a root that signed none of the cases. */
+	otherTrust: string[];
 }
 
 export interface HostileCase extends Omit<HostileInput, 'bytes' | 'trust'> {
 	/** Verify with the suite's root as a trust anchor (so the certificate chain is walked too). */
 	trusted?: boolean;
+	/** Verify with a root that signed nothing as the trust anchor (every chain is walked to its end). */
+	otherRoot?: boolean;
 	make(ctx: HostileContext): Promise<Uint8Array> | Uint8Array;
 }
 
 export async function hostileContext(): Promise<HostileContext> {
-	const { signer, rootPem } = await hostileSigner();
-	return { signer, trust: [rootPem] };
+	const { signer, rootPem, root } = await hostileSigner();
+	const other = await hostileSigner();
+	return { signer, root, trust: [rootPem], otherTrust: [other.rootPem] };
 }
 
 export async function hostileInput(item: HostileCase, ctx: HostileContext): Promise<HostileInput> {
-	const { make, trusted, ...rest } = item;
-	return { ...rest, bytes: await make(ctx), trust: trusted ? ctx.trust : undefined };
+	const { make, trusted, otherRoot, ...rest } = item;
+	const trust = trusted ? ctx.trust : otherRoot ? ctx.otherTrust : undefined;
+	return { ...rest, bytes: await make(ctx), trust };
 }
 
 const L = VERIFY_LIMITS;
@@ -396,6 +409,28 @@ const WIDE = new WeakMap<Signer, Promise<Uint8Array>>();
 function wide(signer: Signer): Promise<Uint8Array> {
 	let made = WIDE.get(signer);
 	if (!made) WIDE.set(signer, (made = crossReferenced(15, 4, signer)));
+	return made;
+}
+
+const ROOT_CHAINS = new WeakMap<Signer, Promise<Uint8Array>>();
+/** 40 ingredient manifests whose chains are the leaf and copies of its root: long walks, the same pairs. */
+function rootChains({ signer, root }: HostileContext): Promise<Uint8Array> {
+	let made = ROOT_CHAINS.get(signer);
+	if (!made) {
+		made = (async () => {
+			const chain = [signer.certChain[0]!, ...Array.from({ length: L.certificates - 1 }, () => root)];
+			const nested = await Promise.all(
+				Array.from({ length: 40 }, () => signedManifest({ assertions: [CREATED], certChain: chain }, signer))
+			);
+			const ingredients = await Promise.all(nested.map((m, i) => ingredient(i, m)));
+			return signedPng(
+				nested.map((m) => m.box),
+				{ assertions: ingredients },
+				signer
+			);
+		})();
+		ROOT_CHAINS.set(signer, made);
+	}
 	return made;
 }
 
@@ -620,6 +655,22 @@ export const HOSTILE_CASES: HostileCase[] = [
 				},
 				signer
 			)
+	},
+	{
+		name: `40 ingredient manifests, each signed with the leaf and ${L.certificates - 1} copies of its root, against another root`,
+		kind: 'verify',
+		expect: 'untrusted',
+		otherRoot: true,
+		make: (ctx) => rootChains(ctx)
+	},
+	{
+		name: 'the same, allowed only 32 signature checks',
+		kind: 'verify',
+		expect: 'unchecked',
+		code: 'rakkan.limit.signatureChecks',
+		otherRoot: true,
+		limits: { signatureChecks: 32 },
+		make: (ctx) => rootChains(ctx)
 	},
 	{
 		name: 'a leaf "certificate" of 13,000 nested sequences',

@@ -29,6 +29,8 @@ export interface HostileAnswer {
 	/** verify: every failure code, nested manifests' included. */
 	codes: string[];
 	ms: number;
+	/** CPU time the run took (user + system), in ms. */
+	cpuMs: number;
 	/** Peak resident memory of this process so far, in MiB. */
 	maxRssMiB: number;
 }
@@ -45,7 +47,7 @@ function nestedCodes(nodes: IngredientNode[], out: string[]): void {
 async function run(
 	request: HostileRequest,
 	bytes: Uint8Array
-): Promise<Omit<HostileAnswer, 'ms' | 'maxRssMiB'>> {
+): Promise<Omit<HostileAnswer, 'ms' | 'cpuMs' | 'maxRssMiB'>> {
 	if (request.kind === 'verify') {
 		const result = await verifyImage(bytes, { trustAnchors: request.trust, limits: request.limits });
 		const codes = result.failures.map((f) => f.code);
@@ -87,10 +89,13 @@ for await (const line of lines) {
 	const request = JSON.parse(line) as HostileRequest;
 	const bytes = new Uint8Array(readFileSync(request.file));
 	const started = performance.now();
+	const cpu = process.cpuUsage();
 	const answer = await run(request, bytes);
+	const used = process.cpuUsage(cpu);
 	const done: HostileAnswer = {
 		...answer,
 		ms: performance.now() - started,
+		cpuMs: (used.user + used.system) / 1000,
 		maxRssMiB: process.resourceUsage().maxRSS / 1024
 	};
 	process.stdout.write(`${JSON.stringify(done)}\n`);

@@ -1,6 +1,6 @@
 // The hostile-input suite: every case of hostile-inputs.ts (signed manifests that cost K^depth or N x size to
 // check naively, deep CBOR, cycles, absurd chunk counts and declared lengths, hostile COSE/DER, XMP and zip
-// bombs) runs in a child process with a hard budget (HOSTILE_TIME_MS per input, then it is killed;
+// bombs) runs in a child process with a hard budget (HOSTILE_TIME_MS of CPU time per input, then it is killed;
 // HOSTILE_HEAP_MIB of heap) and must end there with the right answer: the state and failure code for the
 // verifier, the error code for the other parsers. Times are printed, never asserted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ import {
 
 let ctx: HostileContext;
 let child: HostileChild;
-const times: { name: string; ms: number }[] = [];
+const times: { name: string; ms: number; cpuMs: number }[] = [];
 
 beforeAll(async () => {
 	ctx = await hostileContext();
@@ -28,16 +28,18 @@ beforeAll(async () => {
 
 afterAll(() => {
 	child?.close();
-	const worst = times.reduce((a, b) => (b.ms > a.ms ? b : a), { name: 'none', ms: 0 });
-	console.log(`hostile inputs: worst ${worst.ms.toFixed(0)} ms (${worst.name}) of ${times.length}`);
+	const worst = times.reduce((a, b) => (b.cpuMs > a.cpuMs ? b : a), { name: 'none', ms: 0, cpuMs: 0 });
+	console.log(
+		`hostile inputs: worst ${worst.cpuMs.toFixed(0)} ms of CPU time, ${worst.ms.toFixed(0)} ms in all (${worst.name}), of ${times.length}`
+	);
 });
 
-describe(`hostile inputs end within ${HOSTILE_TIME_MS} ms and ${HOSTILE_HEAP_MIB} MiB of heap, with the right answer`, () => {
+describe(`hostile inputs end within ${HOSTILE_TIME_MS} ms of CPU time and ${HOSTILE_HEAP_MIB} MiB of heap, with the right answer`, () => {
 	it.each(HOSTILE_CASES.map((item) => [item.name, item] as const))('%s', async (_name, item) => {
 		const input = await hostileInput(item, ctx);
 		const answer = await child.run(input);
 		expect(answer.outcome, 'detail' in answer ? answer.detail : undefined).not.toMatch(/^(killed|crashed)$/);
-		times.push({ name: item.name, ms: answer.ms });
+		times.push({ name: item.name, ms: answer.ms, cpuMs: answer.cpuMs ?? 0 });
 		expect(answer.outcome, answer.codes.join(', ')).toBe(item.expect);
 		if (item.code) expect(answer.codes).toContain(item.code);
 		if (item.expect === 'trusted' || item.expect === 'untrusted') {

@@ -23,6 +23,8 @@ export const VERIFY_LIMITS = {
 	cborItems: 1_000_000,
 	/** Bytes hashed while checking one file: the image once, each assertion and manifest once per algorithm. */
 	hashedBytes: 1024 * 1024 * 1024,
+	/** Signatures checked while checking one file: claim signatures and each certificate's issuer. */
+	signatureChecks: 256,
 	/** Certificates in one signature's chain. */
 	certificates: 16,
 	/** Bytes in one certificate of a signature's chain (real ones have one or two thousand). */
@@ -49,6 +51,7 @@ const UNITS: Record<LimitName, string> = {
 	cborDepth: 'levels of nested data',
 	cborItems: 'data items',
 	hashedBytes: 'bytes to hash',
+	signatureChecks: 'signatures to check',
 	certificates: 'certificates in one chain',
 	certificateBytes: 'bytes in one certificate',
 	jumbfBoxes: 'boxes in the manifest store',

@@ -200,9 +200,12 @@ class Work {
 	readonly limits: VerifyLimits;
 	readonly cbor: CborBudget;
 	hashedBytes = 0;
+	signatureChecks = 0;
 	ingredients = 0;
 	actions = 0;
 	readonly #hashes = new Map<Uint8Array, Map<HashAlg, Promise<Uint8Array>>>();
+	/** Certificate issuer checks done, by the two certificates' bytes. */
+	readonly issuers = new Map<string, Promise<boolean>>();
 
 	constructor(stricter: Partial<VerifyLimits> = {}) {
 		const limits: VerifyLimits = { ...VERIFY_LIMITS };
@@ -215,7 +218,7 @@ class Work {
 	}
 
 	/** Counts `amount` more of `name` against its limit (throws a LimitError past it). */
-	spend(name: 'hashedBytes' | 'ingredients' | 'actions', amount: number): void {
+	spend(name: 'hashedBytes' | 'ingredients' | 'actions' | 'signatureChecks', amount: number): void {
 		this[name] += amount;
 		within(name, this[name], this.limits[name]);
 	}
@@ -519,17 +522,25 @@ function signerInfo(cose: CoseSign1): SignerInfo | undefined {
 	}
 }
 
-async function issuedBy(cert: x509.X509Certificate, issuer: x509.X509Certificate): Promise<boolean> {
+/** Whether `issuer` signed `cert`: checked once per pair of certificates (by their bytes) per file. */
+async function issuedBy(
+	cert: x509.X509Certificate,
+	issuer: x509.X509Certificate,
+	work: Work
+): Promise<boolean> {
 	if (cert.issuer !== issuer.subject) return false;
-	try {
-		return await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true });
-	} catch {
-		return false;
+	const key = `${toHex(new Uint8Array(cert.rawData))}/${toHex(new Uint8Array(issuer.rawData))}`;
+	let verdict = work.issuers.get(key);
+	if (!verdict) {
+		work.spend('signatureChecks', 1);
+		verdict = cert.verify({ publicKey: issuer.publicKey, signatureOnly: true }).catch(() => false);
+		work.issuers.set(key, verdict);
 	}
+	return verdict;
 }
 
 /** True when the chain leads from the leaf to one of the anchors. */
-async function chainsToAnchor(chain: Uint8Array[], anchors: Uint8Array[]): Promise<boolean> {
+async function chainsToAnchor(chain: Uint8Array[], anchors: Uint8Array[], work: Work): Promise<boolean> {
 	if (anchors.length === 0) return false;
 	let certs: x509.X509Certificate[];
 	let roots: x509.X509Certificate[];
@@ -545,10 +556,10 @@ async function chainsToAnchor(chain: Uint8Array[], anchors: Uint8Array[]): Promi
 	for (let step = 0; step <= pool.length; step++) {
 		if (roots.some((root) => equalBytes(new Uint8Array(root.rawData), new Uint8Array(current.rawData))))
 			return true;
-		for (const root of roots) if (await issuedBy(current, root)) return true;
+		for (const root of roots) if (await issuedBy(current, root, work)) return true;
 		let next: x509.X509Certificate | undefined;
 		for (const candidate of pool) {
-			if (await issuedBy(current, candidate)) {
+			if (await issuedBy(current, candidate, work)) {
 				next = candidate;
 				break;
 			}
@@ -564,10 +575,12 @@ async function checkSignature(
 	manifest: Manifest,
 	out: Collector,
 	options: VerifyOptions,
-	anchors: Uint8Array[]
+	anchors: Uint8Array[],
+	work: Work
 ): Promise<{ signedAt?: Date; trusted: boolean }> {
 	const cose = manifest.cose!;
 	const url = `self#jumbf=/c2pa/${manifest.label}/c2pa.signature`;
+	work.spend('signatureChecks', 1);
 	const check = await verifyClaimSignature(cose, manifest.claimBytes!);
 	if (!check.ok) {
 		out.fail(check.code, url, check.explanation);
@@ -592,7 +605,7 @@ async function checkSignature(
 	} else {
 		out.success('claimSignature.insideValidity', url, 'claim signature valid');
 	}
-	const trusted = await chainsToAnchor(cose.certChain, anchors);
+	const trusted = await chainsToAnchor(cose.certChain, anchors, work);
 	if (trusted)
 		out.success('signingCredential.trusted', url, 'the signing certificate chains to a trusted root');
 	else out.fail('signingCredential.untrusted', url, 'signing certificate untrusted');
@@ -766,7 +779,7 @@ async function summarizeNested(
 	let trusted = false;
 	let signedAt: Date | undefined;
 	if (manifest.claim && manifest.cose && manifest.claimBytes) {
-		({ trusted, signedAt } = await checkSignature(manifest, out, ctx.options, ctx.anchors));
+		({ trusted, signedAt } = await checkSignature(manifest, out, ctx.options, ctx.anchors, ctx.work));
 		await checkAssertionHashes(manifest, out, ctx.work);
 	}
 	const invalid = out.results.failure.some((f) => !NOT_INVALIDATING.has(f.code));
@@ -917,7 +930,7 @@ async function verifyInto(
 	for (const p of active.problems) out.fail(p.code, p.url, p.explanation);
 
 	if (active.claim && active.cose && active.claimBytes) {
-		const signature = await checkSignature(active, out, options, anchors);
+		const signature = await checkSignature(active, out, options, anchors, work);
 		progress.trusted = signature.trusted;
 		result.signedAt = signature.signedAt?.toISOString();
 		result.signer = signerInfo(active.cose);
