@@ -1,8 +1,8 @@
 // Benchmark of the Node engine on the wasm backend: model load and warm-up, then the engine path
 // (`StyleEngine.stylize`, end to end) against a plain reference path (the same two graph models
 // called with `executeAsync`) at long sides 256, 512 and 1024; then every catalog model (models.ts),
-// the cost of tiling (tiling.ts), tiles on worker threads (parallel.ts) and memory as the image grows
-// (memory.ts).
+// the cost of tiling (tiling.ts), tiles on worker threads (parallel.ts), memory as the image grows
+// (memory.ts), the gallery server (gallery.ts) and the worst cost of hostile input (hostile.ts).
 //
 // Run with `npm run bench` (`npm run bench -- --quick`, or `npx tsx bench/run.ts --quick`, for a smoke
 // test with small images and single runs). One JSON object goes to stdout; progress lines go to stderr.
@@ -19,6 +19,7 @@ import { decodeImage } from '../src/lib/node/image-io';
 import { createNodeEngine, useWasmBackend } from '../src/lib/node/node-engine';
 import type { BenchContext } from './context';
 import { benchGallery, GALLERY_NOTES } from './gallery';
+import { benchHostile, HOSTILE_NOTES } from './hostile';
 import { benchMemory, MEMORY_NOTES } from './memory';
 import { benchModels, MODELS_NOTES } from './models';
 import { benchParallel, PARALLEL_NOTES } from './parallel';
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
 	const tiling = await section('tiling', () => benchTiling(ctx));
 	const parallel = await section('parallel', () => benchParallel(ctx));
 	const gallery = await section('gallery', () => benchGallery(QUICK));
+	const hostile = await section('hostile', () => benchHostile(QUICK));
 
 	const cpus = os.cpus();
 	writeJson({
@@ -200,6 +202,7 @@ async function main(): Promise<void> {
 		tiling,
 		parallel,
 		gallery,
+		hostile,
 		memory,
 		sectionMs,
 		sectionCpuMs,
@@ -211,6 +214,7 @@ async function main(): Promise<void> {
 			...TILING_NOTES,
 			...PARALLEL_NOTES,
 			...GALLERY_NOTES,
+			HOSTILE_NOTES,
 			...MEMORY_NOTES,
 			...RUN_NOTES
 		]

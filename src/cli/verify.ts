@@ -1,6 +1,6 @@
 // `rakkan verify FILE [--json] [--trust ROOT.pem]...`: the verdict on a file's Content Credentials, in
 // words (or JSON). Exit codes: 0 valid (trusted or an unknown signer), 3 no credentials, 4 tampered,
-// 5 invalid; 1 when the file cannot be read at all.
+// 5 invalid, 6 not fully checked (a limit of VERIFY_LIMITS was reached); 1 when the file cannot be read at all.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { CAWG_ENTRY_KEYS } from '../lib/provenance/rights/rights';
@@ -17,7 +17,8 @@ export const VERIFY_EXIT_CODES: Record<VerifyState, number> = {
 	untrusted: 0,
 	none: 3,
 	tampered: 4,
-	invalid: 5
+	invalid: 5,
+	unchecked: 6
 };
 
 const SOURCE_TYPE_WORDS: Record<string, string> = {
@@ -53,8 +54,11 @@ function manifestLines(manifest: ManifestSummary, indent: string, out: string[])
 	const signer = manifest.signer?.name ? `signed by ${manifest.signer.name}` : 'signed';
 	out.push(
 		`${indent}its own Content Credentials (${manifest.state ?? 'unknown'}): ${signer}` +
-			`${manifest.claimGenerator ? `, made with ${manifest.claimGenerator}` : ''}`
+			`${manifest.claimGenerator ? `, made with ${manifest.claimGenerator}` : ''}` +
+			(manifest.repeated ? ' (described above)' : '')
 	);
+	for (const f of manifest.failures.filter((f) => f.code !== 'signingCredential.untrusted'))
+		out.push(`${indent}  problem: ${f.code}: ${f.explanation}`);
 	for (const action of manifest.actions)
 		out.push(`${indent}  ${action.action}${action.description ? `: ${action.description}` : ''}`);
 	ingredientLines(manifest.ingredients, `${indent}  `, out);

@@ -8,6 +8,7 @@ export type ImageMimeType = 'image/png' | 'image/jpeg' | 'image/webp';
 
 /** What the verifier found, as recorded at upload (within the gallery's bounds). */
 export interface ImageCredentials {
+	/** `unchecked`: credentials present, but a verifier limit was reached: not verified. */
 	state: VerifyState;
 	summary: string;
 	signer: string | null;

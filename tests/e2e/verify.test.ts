@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VerifyState } from '../../src/lib/provenance/c2pa/verify';
 import { photoPath } from '../helpers/assets';
 import { makeTempDir, pattern, removeDir } from '../helpers/images';
+import { VERIFY_LIMITS } from '../../src/lib/provenance/c2pa/limits';
 import { c2paFixturePath, rakkan, type C2paFixtureId } from '../provenance/helpers';
+import { crossReferenced, hostileSigner } from '../provenance/hostile-inputs';
 import { type Studio, startStudio } from './harness';
 
 let studio: Studio;
@@ -107,6 +109,7 @@ const HEADLINES: Record<Exclude<VerifyState, 'invalid'>, RegExp> = {
 	trusted: /Signed by a known signer/,
 	untrusted: /Signed, but by a signer this browser does not know \(self-signed or unknown certificate\)/,
 	tampered: /Tampered: the image changed after it was signed/,
+	unchecked: /Content Credentials present, but not fully checked/,
 	none: /No Content Credentials/
 };
 
@@ -283,6 +286,35 @@ function idatByte(png: Buffer): number {
 	}
 	throw new Error('no IDAT chunk');
 }
+
+describe('verify view: credentials built to be expensive', () => {
+	it('shows 60 cross-referencing manifests (4^15 paths) each once, and too many levels as not fully checked', async () => {
+		const { signer } = await hostileSigner();
+		const wide = path.join(tmp, 'wide.png');
+		await writeFile(wide, await crossReferenced(15, 4, signer));
+		const v = await VerifyPage.open();
+		expect(await v.check(wide)).toBe('untrusted');
+		// 4 ingredients of the active manifest and 16 between each two of the 15 levels: 228 places, of which
+		// 60 describe a manifest and the other 168 point to where it is described.
+		const nested = v.byTestId('verify-nested-manifest');
+		expect(await nested.count()).toBe(4 + 14 * 16);
+		const repeated = v.page.locator('[data-testid=verify-nested-manifest] > p', {
+			hasText: 'Its actions and ingredients are listed above.'
+		});
+		expect(await repeated.count()).toBe(168);
+
+		const deep = path.join(tmp, 'deep.png');
+		await writeFile(deep, await crossReferenced(VERIFY_LIMITS.nesting + 1, 2, signer));
+		expect(await v.check(deep)).toBe('unchecked');
+		expect(squash(await v.state.textContent())).toContain(
+			`Content Credentials present, but not fully checked The file carries credentials, but checking them would take more work than this verifier allows (the credentials are too complex to check: ${VERIFY_LIMITS.nesting + 1} nested manifests, limit ${VERIFY_LIMITS.nesting})`
+		);
+		expect(await v.text('verify-caveat')).toContain('none of it has been confirmed');
+		expect(await v.byTestId('verify-failure').last().getAttribute('data-code')).toBe('rakkan.limit.nesting');
+		expect(v.errors).toEqual([]);
+		await v.close();
+	});
+});
 
 describe('verify view: an image Rakkan signed', () => {
 	let home: string;

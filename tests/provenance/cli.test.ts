@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalIdentity, derToPem, exportPkcs8Pem } from '../../src/lib/provenance/c2pa/certificates';
 import { photoPath } from '../helpers/assets';
 import { makeTempDir, removeDir } from '../helpers/images';
+import { VERIFY_LIMITS } from '../../src/lib/provenance/c2pa/limits';
 import { c2paFixturePath, c2paValidate, flipImageByte, formatOf, rakkan, type CliResult } from './helpers';
+import { crossReferenced, hostileSigner } from './hostile-inputs';
 
 const FAST = [
 	'--model',
@@ -201,6 +203,21 @@ describe('rakkan verify on other files', () => {
 			/signed by C2PA Signer on \d{4}-\d\d-\d\d, but the signer is not on your trust list/
 		);
 		expect(result.stdout).toMatch(/parentOf "A\.jpg"/);
+	});
+
+	it('says credentials too complex to check were not fully checked, and exits 6', async () => {
+		const { signer } = await hostileSigner();
+		const file = path.join(dir, 'deep.png');
+		await writeFile(file, await crossReferenced(VERIFY_LIMITS.nesting + 1, 2, signer));
+		const result = await rakkan(['verify', file]);
+		expect(result.code).toBe(6);
+		expect(result.stdout).toContain(
+			`Content Credentials not fully checked: the credentials are too complex to check: ${VERIFY_LIMITS.nesting + 1} nested manifests, limit ${VERIFY_LIMITS.nesting}.`
+		);
+		expect(result.stdout).toMatch(/rakkan\.limit\.nesting/);
+		const json = await rakkan(['verify', file, '--json']);
+		expect(json.code).toBe(6);
+		expect((JSON.parse(json.stdout) as { state: string }).state).toBe('unchecked');
 	});
 
 	it('prints one line and exits 1 for a missing file', async () => {

@@ -3,8 +3,15 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ascii, concat, toHex, u16be, u32be } from '../../src/lib/provenance/c2pa/bytes';
-import { decodeCbor, decodeCborMaps, encodeCbor, Tagged } from '../../src/lib/provenance/c2pa/cbor';
-import { MalformedError, ProvenanceError } from '../../src/lib/provenance/c2pa/errors';
+import {
+	cborBudget,
+	decodeCbor,
+	decodeCborMaps,
+	encodeCbor,
+	Tagged
+} from '../../src/lib/provenance/c2pa/cbor';
+import { ProvenanceError } from '../../src/lib/provenance/c2pa/errors';
+import { LimitError, VERIFY_LIMITS } from '../../src/lib/provenance/c2pa/limits';
 import {
 	app11Segments,
 	app11Size,
@@ -258,7 +265,7 @@ describe('JUMBF', () => {
 		expect(caught(() => parseJumbf(tooShort)).code).toBe('jumbf.length');
 		let deep = superBox('cbor', 'leaf', []);
 		for (let i = 0; i < 40; i++) deep = superBox('c2pa', `level ${i}`, [deep]);
-		expect(caught(() => parseJumbf(deep)).code).toBe('jumbf.depth');
+		expect(caught(() => parseJumbf(deep)).code).toBe('rakkan.limit.jumbfDepth');
 	});
 });
 
@@ -300,8 +307,34 @@ describe('CBOR', () => {
 		expect(codes([0xa1, 0x61, 0x61, 0xff]).code).toMatch(/^cbor\./);
 		expect(codes([0xa2, 0x61, 0x61, 0x01, 0x61, 0x61, 0x02]).message).toMatch(/repeat map key/);
 		expect(codes([0x5a, 0xff, 0xff, 0xff, 0xff]).code).toMatch(/^cbor\./);
+	});
+
+	it('stops at the CBOR limits before building anything: depth, items, text length', () => {
 		const deep = caught(() => decodeCbor(new Uint8Array(200_000).fill(0x81)));
-		expect(deep).toBeInstanceOf(MalformedError);
-		expect(deep.message).toMatch(/nested too deeply|CBOR/);
+		expect(deep).toBeInstanceOf(LimitError);
+		expect(deep.code).toBe('rakkan.limit.cborDepth');
+		expect(deep.message).toBe(
+			`the credentials are too complex to check: ${VERIFY_LIMITS.cborDepth + 1} levels of nested data, limit ${VERIFY_LIMITS.cborDepth}`
+		);
+		// Exactly at the depth limit is fine.
+		const atLimit = new Uint8Array(VERIFY_LIMITS.cborDepth + 1).fill(0x81);
+		atLimit[VERIFY_LIMITS.cborDepth] = 0x01;
+		expect(() => decodeCbor(atLimit)).not.toThrow();
+		// An indefinite-length array of a million and more small integers.
+		const many = new Uint8Array(VERIFY_LIMITS.cborItems + 10).fill(0x01);
+		many[0] = 0x9f;
+		many[many.length - 1] = 0xff;
+		expect(caught(() => decodeCbor(many)).code).toBe('rakkan.limit.cborItems');
+		// The budget is shared by every decode that is given it.
+		const budget = cborBudget(5);
+		expect(decodeCbor(encodeCbor([1, 2]), budget)).toEqual([1, 2]);
+		expect(caught(() => decodeCbor(encodeCbor([1, 2]), budget)).code).toBe('rakkan.limit.cborItems');
+		const long = encodeCbor({ text: 'x'.repeat(VERIFY_LIMITS.stringBytes + 1) });
+		expect(caught(() => decodeCbor(long)).code).toBe('rakkan.limit.stringBytes');
+		expect(decodeCbor(encodeCbor({ text: 'x'.repeat(VERIFY_LIMITS.stringBytes) }))).toBeTruthy();
+		// A map declaring 2^32 entries fails on the missing data, without allocating for them.
+		expect(
+			caught(() => decodeCbor(new Uint8Array([0xba, 0xff, 0xff, 0xff, 0xff, 0x61, 0x61, 0x01]))).code
+		).toMatch(/^cbor\./);
 	});
 });

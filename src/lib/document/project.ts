@@ -1,6 +1,6 @@
 // The .rakkan project file: a zip holding `project.json` (the Project: document and history) and
 // `blobs/<sha256>` (every image the project refers to). Opening checks everything before anything is used:
-// the zip's declared sizes (against zip bombs, before inflating), the JSON against the schema, the
+// the zip's entry count and declared sizes and ratios (against zip bombs, before inflating), the JSON against the schema, the
 // project's own consistency, and every blob's presence, sha256, image type and size.
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { readImageHeader } from '../kernels/image-header';
@@ -24,7 +24,14 @@ export const PROJECT_LIMITS = {
 	blobBytes: 512 * 1024 * 1024,
 	/** Everything in the zip, uncompressed. */
 	totalBytes: 2 * 1024 * 1024 * 1024,
-	files: 20_000
+	files: 20_000,
+	/**
+	 * How much an image may deflate (uncompressed : compressed, plus 64 KiB of slack): PNG, JPEG and WebP are
+	 * compressed already, so an image that deflates further than this is a zip bomb.
+	 */
+	imageRatio: 100,
+	/** Nesting of arrays and objects in project.json (a Project needs about ten). */
+	jsonDepth: 64
 } as const;
 
 export const PROJECT_ERRORS = {
@@ -39,7 +46,8 @@ export const PROJECT_ERRORS = {
 	badHash: 'The project file is damaged: an image does not match its checksum.',
 	notImage: 'The project file holds an image that is not a PNG, JPEG or WebP file.',
 	wrongSize: 'The project file is damaged: an image does not have the size the document says.',
-	tooLarge: 'The project file is too large to open (over 2 GiB of contents or 512 MiB for one image).'
+	tooLarge:
+		'The project file is too large to open (over 2 GiB of contents, 512 MiB for one image or 20,000 files), or it is built to inflate far beyond its size.'
 } as const;
 export type ProjectErrorCode = keyof typeof PROJECT_ERRORS;
 
@@ -178,31 +186,64 @@ interface ZipEntry {
 	originalSize: number;
 }
 
+/**
+ * The entries the central directory lists, checked against the limits before anything is inflated. The
+ * listing stops at the first entry over the count (a zip64 end record can claim four billion of them).
+ */
 function listZip(bytes: Uint8Array): ZipEntry[] {
 	const entries: ZipEntry[] = [];
 	try {
 		unzipSync(bytes, {
 			filter: (file) => {
+				if (entries.length >= PROJECT_LIMITS.files)
+					throw new ProjectFileError('tooLarge', `more than ${PROJECT_LIMITS.files} files`);
+				const limit = file.name === PROJECT_JSON ? PROJECT_LIMITS.jsonBytes : PROJECT_LIMITS.blobBytes;
+				if (file.originalSize > limit)
+					throw new ProjectFileError('tooLarge', `${file.name}: ${file.originalSize} bytes`);
+				if (
+					file.name !== PROJECT_JSON &&
+					file.originalSize > PROJECT_LIMITS.imageRatio * file.size + 64 * 1024
+				) {
+					throw new ProjectFileError(
+						'tooLarge',
+						`${file.name}: ${file.size} bytes inflate to ${file.originalSize}`
+					);
+				}
 				entries.push({ name: file.name, originalSize: file.originalSize });
 				return false;
 			}
 		});
 	} catch (error) {
+		if (error instanceof ProjectFileError) throw error;
 		throw new ProjectFileError('damaged', String(error));
 	}
 	return entries;
 }
 
-function inflate(bytes: Uint8Array, name: string): Uint8Array {
-	let files: Record<string, Uint8Array>;
+/** Inflates the named entries in one pass over the zip (never more than the listing allowed). */
+function inflate(bytes: Uint8Array, names: ReadonlySet<string>): Record<string, Uint8Array> {
 	try {
-		files = unzipSync(bytes, { filter: (file) => file.name === name });
+		return unzipSync(bytes, { filter: (file) => names.has(file.name) });
 	} catch (error) {
-		throw new ProjectFileError('damaged', `${name}: ${String(error)}`);
+		throw new ProjectFileError('damaged', String(error));
 	}
-	const data = files[name];
-	if (!data) throw new ProjectFileError('damaged', `${name} could not be read`);
-	return data;
+}
+
+/** How deep arrays and objects nest in JSON text, counted up to `max + 1` (strings skipped); linear. */
+function jsonDepth(text: string, max: number): number {
+	let depth = 0;
+	let deepest = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c === 0x22) {
+			// Skip the string, escapes included.
+			for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+		} else if (c === 0x5b || c === 0x7b) {
+			deepest = Math.max(deepest, ++depth);
+			if (deepest > max) return deepest;
+		} else if (c === 0x5d || c === 0x7d) depth--;
+	}
+	return deepest;
 }
 
 /**
@@ -213,21 +254,19 @@ export async function readProjectFile(bytes: Uint8Array): Promise<OpenedProject>
 	if (startsWith(bytes, EMPTY_ZIP_MAGIC)) throw new ProjectFileError('foreign');
 	if (!startsWith(bytes, ZIP_MAGIC)) throw new ProjectFileError('notZip');
 	const entries = listZip(bytes);
-	if (entries.length > PROJECT_LIMITS.files)
-		throw new ProjectFileError('tooLarge', `${entries.length} files`);
 	let total = 0;
-	for (const entry of entries) {
-		total += entry.originalSize;
-		const limit = entry.name === PROJECT_JSON ? PROJECT_LIMITS.jsonBytes : PROJECT_LIMITS.blobBytes;
-		if (entry.originalSize > limit)
-			throw new ProjectFileError('tooLarge', `${entry.name}: ${entry.originalSize} bytes`);
-	}
+	for (const entry of entries) total += entry.originalSize;
 	if (total > PROJECT_LIMITS.totalBytes) throw new ProjectFileError('tooLarge', `${total} bytes in all`);
 	if (!entries.some((entry) => entry.name === PROJECT_JSON)) throw new ProjectFileError('foreign');
 
 	let json: unknown;
 	try {
-		json = JSON.parse(strFromU8(inflate(bytes, PROJECT_JSON)));
+		const data = inflate(bytes, new Set([PROJECT_JSON]))[PROJECT_JSON];
+		if (!data) throw new ProjectFileError('damaged', `${PROJECT_JSON} could not be read`);
+		const text = strFromU8(data);
+		const depth = jsonDepth(text, PROJECT_LIMITS.jsonDepth);
+		if (depth > PROJECT_LIMITS.jsonDepth) throw new ProjectFileError('invalid', `nested ${depth} deep`);
+		json = JSON.parse(text);
 	} catch (error) {
 		if (error instanceof ProjectFileError) throw error;
 		throw new ProjectFileError('invalidJson', String(error));
@@ -235,11 +274,14 @@ export async function readProjectFile(bytes: Uint8Array): Promise<OpenedProject>
 	const project = parseProject(json);
 
 	const names = new Set(entries.map((entry) => entry.name));
+	const refs = [...referencedImages(project).values()];
+	for (const ref of refs)
+		if (!names.has(`${BLOB_FOLDER}${ref.id}`)) throw new ProjectFileError('missingBlob', ref.id);
+	const inflated = inflate(bytes, new Set(refs.map((ref) => `${BLOB_FOLDER}${ref.id}`)));
 	const blobs = new Map<string, Blob>();
-	for (const ref of referencedImages(project).values()) {
-		const name = `${BLOB_FOLDER}${ref.id}`;
-		if (!names.has(name)) throw new ProjectFileError('missingBlob', ref.id);
-		const data = inflate(bytes, name);
+	for (const ref of refs) {
+		const data = inflated[`${BLOB_FOLDER}${ref.id}`];
+		if (!data) throw new ProjectFileError('damaged', `${ref.id} could not be read`);
 		if ((await sha256Hex(data)) !== ref.id) throw new ProjectFileError('badHash', ref.id);
 		let header;
 		try {

@@ -10,6 +10,8 @@ const CREDENTIAL: Record<VerifyState, CredentialState> = {
 	untrusted: 'valid',
 	tampered: 'invalid',
 	invalid: 'invalid',
+	// Not fully checked is not verified: the rights model treats it like credentials that did not validate.
+	unchecked: 'invalid',
 	none: 'none'
 };
 

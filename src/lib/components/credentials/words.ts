@@ -14,6 +14,7 @@ export const STATE_HEADLINES: Record<Exclude<VerifyState, 'invalid'>, string> = 
 	trusted: 'Signed by a known signer',
 	untrusted: 'Signed, but by a signer this browser does not know (self-signed or unknown certificate)',
 	tampered: 'Tampered: the image changed after it was signed',
+	unchecked: 'Content Credentials present, but not fully checked',
 	none: 'No Content Credentials'
 };
 
@@ -43,6 +44,10 @@ export function stateExplanation(result: VerifyResult): string {
 			return `The credentials themselves are intact, but the image's bytes are not the ones that were signed. What the credentials say below describes the original, not this file.`;
 		case 'invalid':
 			return 'The credentials are damaged or do not follow the C2PA rules, so nothing they say can be relied on.';
+		case 'unchecked': {
+			const limit = result.failures.find((f) => f.code.startsWith('rakkan.limit.'));
+			return `The file carries credentials, but checking them would take more work than this verifier allows (${limit?.explanation ?? 'they are too complex to check'}), so nothing they say has been confirmed.`;
+		}
 		case 'none':
 			return 'This image carries no C2PA manifest, so there is no signed record of who made it or how. Its XMP metadata, if any, is shown below; anyone can write it.';
 	}
@@ -181,10 +186,14 @@ export const CODE_WORDS: Record<string, string> = {
 	'ingredient.manifest.mismatch': 'An ingredient’s own credentials do not match the record kept of them.',
 	'timeStamp.untrusted': 'The time-stamp comes from an authority you do not trust.',
 	'timeStamp.mismatch': 'The time-stamp does not match the signature.',
-	'general.error': 'The file could not be read as Content Credentials.'
+	'general.error': 'The file could not be read as Content Credentials.',
+	'rakkan.manifest.cycle':
+		'Two or more manifests name each other as ingredients, which no honestly signed file can do.'
 };
 
 export function codeWords(code: string): string | undefined {
+	if (code.startsWith('rakkan.limit.'))
+		return 'Checking these credentials would take more work than the verifier allows, so it stopped there: they are not confirmed.';
 	return CODE_WORDS[code];
 }
 

@@ -1,8 +1,9 @@
 // CBOR over cborg for C2PA: plain objects and Maps both become real CBOR maps (no tag 259), numbers are
 // written as float64 when not whole, undefined properties are left out, and decoding never throws
-// anything but a MalformedError.
+// anything but a MalformedError or, past a limit (depth, items, text length), a LimitError.
 import { decode, encode, Tagged, Tokenizer, Type } from 'cborg';
 import { guard, malformed } from './errors';
+import { LimitError, VERIFY_LIMITS, within } from './limits';
 
 export { Tagged };
 
@@ -35,22 +36,71 @@ function checkInput(bytes: Uint8Array): void {
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** CBOR data items a caller may still decode: one budget shared by every decode of one file. */
+export interface CborBudget {
+	/** Items left. */
+	items: number;
+	/** Items there were at first. */
+	readonly max: number;
+}
+
+export function cborBudget(items: number = VERIFY_LIMITS.cborItems): CborBudget {
+	return { items, max: items };
+}
+
+/** Takes one item from the budget; throws a LimitError when there is none left. */
+export function spendItem(budget: CborBudget): void {
+	if (--budget.items < 0) throw new LimitError('cborItems', `more than ${budget.max}`, budget.max);
+}
+
 /**
- * cborg's tokenizer with the check cborg leaves out: text strings must be valid UTF-8 (as every C2PA
- * reader in Rust insists).
+ * cborg's tokenizer with the checks cborg leaves out, made on the token stream before anything is built:
+ * text strings must be valid UTF-8 (as every C2PA reader in Rust insists) and not too long, nesting stays
+ * within {@link VERIFY_LIMITS.cborDepth}, and the items come out of the caller's budget.
  */
-function strictTokenizer(bytes: Uint8Array, options: Record<string, unknown>) {
+function strictTokenizer(bytes: Uint8Array, options: Record<string, unknown>, budget: CborBudget) {
 	const inner = new Tokenizer(bytes, { ...options, retainStringBytes: true });
+	// Items still expected by each open array, map or tag (Infinity until a break for indefinite ones).
+	const open: number[] = [];
+	const itemDone = (): void => {
+		while (open.length > 0) {
+			const left = open[open.length - 1]! - 1;
+			if (left > 0) {
+				open[open.length - 1] = left;
+				return;
+			}
+			open.pop();
+		}
+	};
 	return {
 		next() {
 			const token = inner.next();
+			if (token.type === Type.break) {
+				if (open[open.length - 1] === Infinity) open.pop();
+				itemDone();
+				return token;
+			}
+			spendItem(budget);
 			if (token.type === Type.string && token.byteValue) {
+				within('stringBytes', token.byteValue.length);
 				try {
 					fatalUtf8.decode(token.byteValue);
 				} catch {
 					throw malformed('cbor', 'utf8', 'CBOR: a text string is not valid UTF-8');
 				}
 			}
+			const count =
+				token.type === Type.array
+					? (token.value as number)
+					: token.type === Type.map
+						? (token.value as number) * 2
+						: token.type === Type.tag
+							? 1
+							: 0;
+			if (count > 0) {
+				open.push(count);
+				within('cborDepth', open.length);
+			} else itemDone();
 			return token;
 		},
 		done: () => inner.done(),
@@ -59,24 +109,24 @@ function strictTokenizer(bytes: Uint8Array, options: Record<string, unknown>) {
 }
 
 /** cborg can hand back its internal BREAK marker as a map value; such data is malformed. */
-function checkTree(value: unknown, depth = 0): void {
-	if (depth > 512) throw malformed('cbor', 'depth', 'CBOR: nested too deeply');
+function checkTree(value: unknown): void {
 	if (typeof value === 'symbol') throw malformed('cbor', 'break', 'CBOR: an unexpected break code');
-	if (Array.isArray(value)) for (const v of value) checkTree(v, depth + 1);
+	if (Array.isArray(value)) for (const v of value) checkTree(v);
 	else if (value instanceof Map) {
 		for (const [k, v] of value) {
-			checkTree(k, depth + 1);
-			checkTree(v, depth + 1);
+			checkTree(k);
+			checkTree(v);
 		}
-	} else if (value instanceof Tagged) checkTree(value.value, depth + 1);
+	} else if (value instanceof Tagged) checkTree(value.value);
 	else if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
-		for (const v of Object.values(value)) checkTree(v, depth + 1);
+		for (const v of Object.values(value)) checkTree(v);
 	}
 }
 
-function strictDecode(bytes: Uint8Array, options: Record<string, unknown>): unknown {
+function strictDecode(bytes: Uint8Array, options: Record<string, unknown>, budget: CborBudget): unknown {
 	return guard('cbor', () => {
-		const value: unknown = decode(bytes, { ...options, tokenizer: strictTokenizer(bytes, options) } as never);
+		const tokenizer = strictTokenizer(bytes, options, budget);
+		const value: unknown = decode(bytes, { ...options, tokenizer } as never);
 		checkTree(value);
 		return value;
 	});
@@ -86,15 +136,15 @@ function strictDecode(bytes: Uint8Array, options: Record<string, unknown>): unkn
  * Decodes CBOR whose maps have text keys (claims, assertions) into plain objects. Tags (dates, for
  * example) are replaced by their content. Trailing bytes, non-text keys and bad encodings are errors.
  */
-export function decodeCbor(bytes: Uint8Array): unknown {
+export function decodeCbor(bytes: Uint8Array, budget: CborBudget = cborBudget()): unknown {
 	checkInput(bytes);
-	return strictDecode(bytes, { tags: anyTag(false), rejectDuplicateMapKeys: true });
+	return strictDecode(bytes, { tags: anyTag(false), rejectDuplicateMapKeys: true }, budget);
 }
 
 /** Decodes CBOR keeping tags (as {@link Tagged}) and any map keys (as Map): for COSE structures. */
-export function decodeCborMaps(bytes: Uint8Array): unknown {
+export function decodeCborMaps(bytes: Uint8Array, budget: CborBudget = cborBudget()): unknown {
 	checkInput(bytes);
-	return strictDecode(bytes, { tags: anyTag(true), useMaps: true, rejectDuplicateMapKeys: true });
+	return strictDecode(bytes, { tags: anyTag(true), useMaps: true, rejectDuplicateMapKeys: true }, budget);
 }
 
 export function isCborObject(value: unknown): value is CborObject {
@@ -109,8 +159,8 @@ export function isCborObject(value: unknown): value is CborObject {
 }
 
 /** Decodes bytes that must hold one CBOR map with text keys. */
-export function decodeCborObject(bytes: Uint8Array, what: string): CborObject {
-	const value = decodeCbor(bytes);
+export function decodeCborObject(bytes: Uint8Array, what: string, budget?: CborBudget): CborObject {
+	const value = decodeCbor(bytes, budget);
 	if (!isCborObject(value)) throw malformed('cbor', 'type', `${what} is not a CBOR map`);
 	return value;
 }

@@ -2,10 +2,11 @@
 // 33: x5chain}, unprotected {pad}. Signing takes a Signer (ES256, raw r||s); verifying accepts what
 // WebCrypto can check: ES256/384/512, PS256/384/512 and EdDSA (Ed25519).
 import * as x509 from './x509';
-import { decodeCborMaps, encodeCbor, Tagged } from './cbor';
+import { cborBudget, decodeCborMaps, encodeCbor, Tagged, type CborBudget } from './cbor';
 import { concat, own } from './bytes';
 import { derChildren, readDer, timeStampTime } from './der';
 import { malformed, SigningError } from './errors';
+import { within } from './limits';
 import type { Signer } from './signer';
 
 export const COSE_ALGS = {
@@ -57,9 +58,9 @@ function tokens(value: unknown): Uint8Array[] {
 	return out;
 }
 
-/** Parses a COSE_Sign1 (tagged or not). Throws a MalformedError when it is not one. */
-export function parseCoseSign1(bytes: Uint8Array): CoseSign1 {
-	let value = decodeCborMaps(bytes);
+/** Parses a COSE_Sign1 (tagged or not). Throws a MalformedError when it is not one, a LimitError past a limit. */
+export function parseCoseSign1(bytes: Uint8Array, budget: CborBudget = cborBudget()): CoseSign1 {
+	let value = decodeCborMaps(bytes, budget);
 	if (value instanceof Tagged) {
 		if (value.tag !== 18)
 			throw malformed('cose', 'tag', `COSE: expected tag 18 (COSE_Sign1), got ${value.tag}`);
@@ -75,12 +76,14 @@ export function parseCoseSign1(bytes: Uint8Array): CoseSign1 {
 		throw malformed('cose', 'unprotected', 'COSE: the unprotected header is not a map');
 	if (!(signature instanceof Uint8Array))
 		throw malformed('cose', 'signature', 'COSE: the signature is not a byte string');
-	const header = protectedBytes.length ? decodeCborMaps(protectedBytes) : new Map();
+	const header = protectedBytes.length ? decodeCborMaps(protectedBytes, budget) : new Map();
 	if (!(header instanceof Map))
 		throw malformed('cose', 'protected', 'COSE: the protected header is not a map');
 	const algId = header.get(HEADER_ALG);
 	const certChain = asChain(header.get(HEADER_X5CHAIN)) ?? asChain(unprotected.get(HEADER_X5CHAIN));
 	if (!certChain) throw malformed('cose', 'x5chain', 'COSE: no certificate chain (x5chain) in the signature');
+	within('certificates', certChain.length);
+	for (const cert of certChain) within('certificateBytes', cert.length);
 	return {
 		protectedBytes,
 		alg: algName(algId),

@@ -1,7 +1,7 @@
 // Pure byte-level helpers for the Verify view: is this a PNG, JPEG or WebP the verifier can read, is it whole,
 // which thumbnails do its manifests carry, and what is in a root certificate file. No DOM, no Svelte;
 // nothing throws except readTrustFile, whose messages are meant for people.
-import { decodeCbor, isCborObject } from './cbor';
+import { cborBudget, decodeCbor, isCborObject, type CborBudget } from './cbor';
 import { derToPem, pemToDer, summarizeCertificate } from './certificates';
 import { riffChunks } from './webp';
 import { containerOf, readManifestStore, type ImageContainer } from './container';
@@ -147,10 +147,10 @@ function embeddedFile(box: JumbfSuperBox | undefined): RawThumbnail | undefined 
 	return THUMBNAIL_TYPES.has(type) ? { type, bytes: data.payload } : undefined;
 }
 
-function assertionData(box: JumbfSuperBox): unknown {
+function assertionData(box: JumbfSuperBox, budget: CborBudget): unknown {
 	const content = contentChildren(box)[0];
 	try {
-		if (content?.type === 'cbor') return decodeCbor(content.payload);
+		if (content?.type === 'cbor') return decodeCbor(content.payload, budget);
 		if (content?.type === 'json') return JSON.parse(new TextDecoder().decode(content.payload)) as unknown;
 	} catch {
 		return undefined;
@@ -173,6 +173,8 @@ export function readThumbnails(bytes: Uint8Array): ThumbnailIndex {
 	} catch {
 		return index;
 	}
+	// One budget for every assertion read: the whole store costs at most VERIFY_LIMITS.cborItems items.
+	const budget = cborBudget();
 	const assertions = new Map<string, Map<string, JumbfSuperBox>>();
 	for (const manifest of manifests) {
 		const store = superChildren(manifest).find((c) => c.typeCode === 'c2as');
@@ -188,7 +190,7 @@ export function readThumbnails(bytes: Uint8Array): ThumbnailIndex {
 				continue;
 			}
 			if (!/^c2pa\.ingredient(\.v[23])?(__\d+)?$/.test(label)) continue;
-			const data = assertionData(box);
+			const data = assertionData(box, budget);
 			if (!isCborObject(data) || !isCborObject(data.thumbnail)) continue;
 			const url = data.thumbnail.url;
 			const target = typeof url === 'string' ? ASSERTION_URL.exec(url) : null;

@@ -3,6 +3,7 @@
 // (`FFEB Lp 'JP' En=0x0211 Z=seq`, continuations repeating the store's LBox/TBox), and XMP in APP1.
 import { ascii, concat, equalBytes, fromUtf8, readU16, readU32, u16be, u32be, utf8 } from './bytes';
 import { malformed } from './errors';
+import { within } from './limits';
 
 export const APP0 = 0xe0;
 export const APP1 = 0xe1;
@@ -49,7 +50,8 @@ export function* jpegSegments(bytes: Uint8Array): Generator<JpegSegment, number>
 		throw malformed('jpeg', 'signature', 'JPEG: the file does not start with SOI (FF D8)');
 	}
 	let offset = 2;
-	while (offset < bytes.length) {
+	for (let count = 1; offset < bytes.length; count++) {
+		within('containerChunks', count);
 		if (bytes[offset] !== 0xff) {
 			throw malformed(
 				'jpeg',

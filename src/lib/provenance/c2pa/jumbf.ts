@@ -1,8 +1,9 @@
 // JUMBF (ISO/IEC 19566-5) boxes as C2PA uses them: a superbox `jumb` starts with a description box `jumd`
 // (a type UUID, toggles, a label) and holds content boxes (`cbor`, `json`, `bfdb`, `bidb`, ...) or more
-// superboxes. Parsing is bounds-checked and depth-limited; building returns plain bytes.
+// superboxes. Parsing is bounds-checked and stops at the JUMBF limits (depth, box count); building returns plain bytes.
 import { ascii, concat, fromUtf8, latin1, need, readU32, readU64, toHex, u32be, utf8 } from './bytes';
 import { malformed } from './errors';
+import { within } from './limits';
 
 /** The ISO suffix every C2PA type UUID shares after its four-character code. */
 const UUID_SUFFIX = [0x00, 0x11, 0x00, 0x10, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
@@ -53,9 +54,6 @@ export interface JumbfSuperBox {
 }
 
 export type JumbfBox = JumbfContentBox | JumbfSuperBox;
-
-const MAX_DEPTH = 32;
-const MAX_BOXES = 100_000;
 
 interface Budget {
 	boxes: number;
@@ -139,8 +137,7 @@ function parseSuper(
 	depth: number,
 	budget: Budget
 ): JumbfSuperBox {
-	if (depth > MAX_DEPTH)
-		throw malformed('jumbf', 'depth', `JUMBF: superboxes nested deeper than ${MAX_DEPTH}`);
+	within('jumbfDepth', depth);
 	const end = start + box.length;
 	let offset = start + box.header;
 	const first = readBoxHeader(bytes, offset, end);
@@ -155,7 +152,7 @@ function parseSuper(
 	offset += first.length;
 	const children: JumbfBox[] = [];
 	while (offset < end) {
-		if (++budget.boxes > MAX_BOXES) throw malformed('jumbf', 'count', `JUMBF: more than ${MAX_BOXES} boxes`);
+		within('jumbfBoxes', ++budget.boxes);
 		const child = readBoxHeader(bytes, offset, end);
 		if (child.type === 'jumb') {
 			children.push(parseSuper(bytes, offset, child, depth + 1, budget));

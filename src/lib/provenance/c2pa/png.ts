@@ -3,6 +3,7 @@
 // XMP in an uncompressed `iTXt` chunk with the keyword `XML:com.adobe.xmp`.
 import { ascii, concat, equalBytes, fromUtf8, latin1, readU32, u32be, utf8 } from './bytes';
 import { malformed } from './errors';
+import { within } from './limits';
 
 export const PNG_SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 export const C2PA_CHUNK = 'caBX';
@@ -48,7 +49,8 @@ export function* pngChunks(bytes: Uint8Array): Generator<PngChunk> {
 		throw malformed('png', 'signature', 'PNG: the file does not start with the PNG signature');
 	let offset = 8;
 	let first = true;
-	while (offset < bytes.length) {
+	for (let count = 1; offset < bytes.length; count++) {
+		within('containerChunks', count);
 		const length = readU32(bytes, offset, 'png', 'PNG chunk length');
 		if (length > 0x7fffffff) throw malformed('png', 'length', `PNG: chunk at ${offset} has length ${length}`);
 		if (offset + 12 + length > bytes.length) {
@@ -153,7 +155,13 @@ export function xmpChunk(packet: string): Uint8Array {
 
 /** The XMP packet of a PNG, or null (compressed XMP is not read). */
 export function readPngXmp(bytes: Uint8Array): string | null {
-	const chunk = parsePng(bytes).find(isXmpChunk);
+	let chunk: PngChunk | undefined;
+	for (const c of pngChunks(bytes)) {
+		if (isXmpChunk(c)) {
+			chunk = c;
+			break;
+		}
+	}
 	if (!chunk) return null;
 	const data = chunk.data;
 	let offset = XMP_KEYWORD.length + 1;

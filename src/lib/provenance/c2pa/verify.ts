@@ -2,17 +2,44 @@
 // else's), checks the active manifest's claim signature, every assertion hash, the data hash against the
 // bytes and the certificate chain against the given trust anchors, and says what it found in a few words.
 // It never throws: whatever the bytes are, the answer is a state and a list of failures.
+//
+// The work is bounded by the file: each manifest is read and summarised once (however many ingredients name
+// it, cycles included), each box is hashed at most once per algorithm (however often a claim names it), and
+// everything counted stays within VERIFY_LIMITS. Reaching a limit gives the state `unchecked`.
 import * as x509 from './x509';
 import { digest, equalBytes, fromUtf8, isHashAlg, own, toHex, type HashAlg } from './bytes';
-import { decodeCbor, decodeCborObject, isCborObject, Tagged, type CborObject } from './cbor';
+import {
+	cborBudget,
+	decodeCbor,
+	decodeCborObject,
+	isCborObject,
+	spendItem,
+	Tagged,
+	type CborBudget,
+	type CborObject
+} from './cbor';
 import { readManifestStore, type ImageContainer, containerOf } from './container';
 import { parseCoseSign1, signingTime, verifyClaimSignature, type CoseSign1 } from './cose';
 import { describe, ProvenanceError } from './errors';
 import { contentChildren, parseJumbf, superChildren, type JumbfSuperBox } from './jumbf';
 import { trainingMiningFromAssertion, type TrainingMining } from '../rights/rights';
 import { pemToDer } from './certificates';
+import { isLimitCode, LimitError, VERIFY_LIMITS, within, type LimitName, type VerifyLimits } from './limits';
 
-export type VerifyState = 'trusted' | 'untrusted' | 'tampered' | 'invalid' | 'none';
+/**
+ * `unchecked`: the file carries credentials, but checking them would have cost more than {@link VERIFY_LIMITS}
+ * allow; the failure with a `rakkan.limit.*` code says which limit. Nothing they say has been confirmed.
+ */
+export type VerifyState = 'trusted' | 'untrusted' | 'tampered' | 'invalid' | 'unchecked' | 'none';
+
+export const VERIFY_STATES: readonly VerifyState[] = [
+	'trusted',
+	'untrusted',
+	'tampered',
+	'invalid',
+	'unchecked',
+	'none'
+];
 
 export interface StatusEntry {
 	/** A C2PA validation status code (e.g. `assertion.dataHash.mismatch`) or `general.error`. */
@@ -59,7 +86,10 @@ export interface IngredientNode {
 	metadata?: unknown;
 	/** Failures the signer recorded when it validated this ingredient (its validationResults). */
 	recordedFailures?: StatusEntry[];
-	/** The ingredient's own manifest, when it carries one in this store. */
+	/**
+	 * The ingredient's own manifest, when it carries one in this store. Described in full where the tree first
+	 * reaches it; where it is reached again, `repeated` is set and its ingredients are not listed again.
+	 */
 	manifest?: ManifestSummary;
 }
 
@@ -72,6 +102,8 @@ export interface ManifestSummary {
 	signedAt?: string;
 	/** For a nested manifest: did its own signature and assertion hashes check out? */
 	state?: 'trusted' | 'untrusted' | 'invalid';
+	/** Described in full at its first place in the ingredient tree; here without its actions and ingredients. */
+	repeated?: true;
 	actions: ActionSummary[];
 	ingredients: IngredientNode[];
 	failures: StatusEntry[];
@@ -104,6 +136,8 @@ export interface VerifyOptions {
 	trustAnchors?: string[];
 	/** Checks certificate validity at this time when the signature has no time-stamp (default now). */
 	now?: Date;
+	/** Stricter limits than {@link VERIFY_LIMITS} (a larger value is ignored). */
+	limits?: Partial<VerifyLimits>;
 }
 
 /** Codes that make a manifest invalid (a data hash mismatch alone is "tampered" instead). */
@@ -159,6 +193,67 @@ function str(value: unknown): string | undefined {
 }
 
 // ------------------------------------------------------------------------------------------------------
+// The work budget of one verification
+
+/** What one verification has spent so far, against its limits; and what it need not compute twice. */
+class Work {
+	readonly limits: VerifyLimits;
+	readonly cbor: CborBudget;
+	hashedBytes = 0;
+	signatureChecks = 0;
+	ingredients = 0;
+	actions = 0;
+	readonly #hashes = new Map<Uint8Array, Map<HashAlg, Promise<Uint8Array>>>();
+	/** Certificate issuer checks done, by the two certificates' bytes. */
+	readonly issuers = new Map<string, Promise<boolean>>();
+
+	constructor(stricter: Partial<VerifyLimits> = {}) {
+		const limits: VerifyLimits = { ...VERIFY_LIMITS };
+		for (const name of Object.keys(limits) as LimitName[]) {
+			const value = stricter[name];
+			if (typeof value === 'number' && value >= 0 && value < limits[name]) limits[name] = value;
+		}
+		this.limits = limits;
+		this.cbor = cborBudget(limits.cborItems);
+	}
+
+	/** Counts `amount` more of `name` against its limit (throws a LimitError past it). */
+	spend(name: 'hashedBytes' | 'ingredients' | 'actions' | 'signatureChecks', amount: number): void {
+		this[name] += amount;
+		within(name, this[name], this.limits[name]);
+	}
+
+	/** The hash of these bytes (a box's contents): computed once per algorithm, however often it is asked for. */
+	hash(alg: HashAlg, bytes: Uint8Array): Promise<Uint8Array> {
+		let byAlg = this.#hashes.get(bytes);
+		if (!byAlg) this.#hashes.set(bytes, (byAlg = new Map()));
+		let hash = byAlg.get(alg);
+		if (!hash) {
+			this.spend('hashedBytes', bytes.length);
+			hash = digest(alg, bytes);
+			byAlg.set(alg, hash);
+		}
+		return hash;
+	}
+}
+
+/** Parsed JSON (a JSON claim or assertion) held to the same depth, text and item limits as CBOR. */
+function checkJson(value: unknown, work: Work, depth = 0): void {
+	spendItem(work.cbor);
+	if (typeof value === 'string') within('stringBytes', value.length);
+	else if (value && typeof value === 'object') {
+		within('cborDepth', depth + 1);
+		for (const v of Object.values(value)) checkJson(v, work, depth + 1);
+	}
+}
+
+function parseJson(bytes: Uint8Array, work: Work, what: string): unknown {
+	const value: unknown = JSON.parse(fromUtf8(bytes, 'manifest', what));
+	checkJson(value, work);
+	return value;
+}
+
+// ------------------------------------------------------------------------------------------------------
 // The manifest store
 
 interface Manifest {
@@ -173,7 +268,7 @@ interface Manifest {
 	problems: StatusEntry[];
 }
 
-function readManifest(box: JumbfSuperBox): Manifest {
+function readManifest(box: JumbfSuperBox, work: Work): Manifest {
 	const label = box.label ?? '';
 	const manifest: Manifest = { box, label, assertions: new Map(), problems: [] };
 	const base = `self#jumbf=/c2pa/${label}`;
@@ -198,10 +293,11 @@ function readManifest(box: JumbfSuperBox): Manifest {
 	try {
 		manifest.claim =
 			claimContent.type === 'cbor'
-				? decodeCborObject(claimContent.payload, 'the claim')
-				: (JSON.parse(fromUtf8(claimContent.payload, 'manifest', 'the claim')) as CborObject);
+				? decodeCborObject(claimContent.payload, 'the claim', work.cbor)
+				: (parseJson(claimContent.payload, work, 'the claim') as CborObject);
 		if (!isCborObject(manifest.claim)) throw new Error('the claim is not a map');
 	} catch (error) {
+		if (error instanceof LimitError) throw error;
 		manifest.claim = undefined;
 		manifest.problems.push({
 			code: 'claim.malformed',
@@ -210,6 +306,8 @@ function readManifest(box: JumbfSuperBox): Manifest {
 		});
 		return manifest;
 	}
+	// Counted before any signature is checked: a claim naming 100,000 assertions is refused at once.
+	within('assertionReferences', assertionRefs(manifest.claim).length, work.limits.assertionReferences);
 	const v2 = manifest.claimBox.label === 'c2pa.claim.v2';
 	if (
 		v2 &&
@@ -236,8 +334,9 @@ function readManifest(box: JumbfSuperBox): Manifest {
 	const sig = contentChildren(manifest.signatureBox).find((c) => c.type === 'cbor');
 	try {
 		if (!sig) throw new Error('the signature box has no CBOR content');
-		manifest.cose = parseCoseSign1(sig.payload);
+		manifest.cose = parseCoseSign1(sig.payload, work.cbor);
 	} catch (error) {
+		if (error instanceof LimitError) throw error;
 		manifest.problems.push({
 			code: 'claimSignature.mismatch',
 			url: `${base}/c2pa.signature`,
@@ -267,8 +366,8 @@ function claimAlg(claim: CborObject): HashAlg {
 	return isHashAlg(alg) ? alg : 'sha256';
 }
 
-/** Checks every hashed URI of the claim against the assertion boxes. */
-async function checkAssertionHashes(manifest: Manifest, out: Collector): Promise<void> {
+/** Checks every hashed URI of the claim against the assertion boxes (each box hashed once). */
+async function checkAssertionHashes(manifest: Manifest, out: Collector, work: Work): Promise<void> {
 	const claim = manifest.claim!;
 	const defaultAlg = claimAlg(claim);
 	const base = `self#jumbf=/c2pa/${manifest.label}/c2pa.assertions/`;
@@ -291,7 +390,7 @@ async function checkAssertionHashes(manifest: Manifest, out: Collector): Promise
 			continue;
 		}
 		const alg = isHashAlg(ref.alg) ? ref.alg : defaultAlg;
-		const hash = await digest(alg, box.contents);
+		const hash = await work.hash(alg, box.contents);
 		if (equalBytes(hash, ref.hash)) {
 			out.success('assertion.hashedURI.match', base + target!.label, `hashed uri matched: ${ref.url}`);
 		} else {
@@ -304,14 +403,16 @@ async function checkAssertionHashes(manifest: Manifest, out: Collector): Promise
 	}
 }
 
-function assertionData(box: JumbfSuperBox | undefined): unknown {
+/** The decoded content of an assertion box; undefined when it cannot be read (a limit still throws). */
+function assertionData(box: JumbfSuperBox | undefined, work: Work): unknown {
 	if (!box) return undefined;
 	const content = contentChildren(box)[0];
 	if (!content) return undefined;
 	try {
-		if (content.type === 'cbor') return decodeCbor(content.payload);
-		if (content.type === 'json') return JSON.parse(fromUtf8(content.payload, 'manifest', 'a JSON assertion'));
-	} catch {
+		if (content.type === 'cbor') return decodeCbor(content.payload, work.cbor);
+		if (content.type === 'json') return parseJson(content.payload, work, 'a JSON assertion');
+	} catch (error) {
+		if (error instanceof LimitError) throw error;
 		return undefined;
 	}
 	return undefined;
@@ -322,7 +423,12 @@ function baseLabel(label: string): string {
 }
 
 /** Finds the hard binding and checks it against the bytes. */
-async function checkDataHash(manifest: Manifest, bytes: Uint8Array, out: Collector): Promise<void> {
+async function checkDataHash(
+	manifest: Manifest,
+	bytes: Uint8Array,
+	out: Collector,
+	work: Work
+): Promise<void> {
 	const labels = [...manifest.assertions.keys()];
 	const bindings = labels.filter((l) => /^c2pa\.hash\.(data|bmff|boxes|collection\.data)/.test(baseLabel(l)));
 	const url = `self#jumbf=/c2pa/${manifest.label}/c2pa.assertions/`;
@@ -347,7 +453,7 @@ async function checkDataHash(manifest: Manifest, bytes: Uint8Array, out: Collect
 		out.fail('algorithm.unsupported', url + label, `the hard binding ${label} is not supported here`);
 		return;
 	}
-	const data = assertionData(manifest.assertions.get(label));
+	const data = assertionData(manifest.assertions.get(label), work);
 	if (!isCborObject(data) || !(data.hash instanceof Uint8Array)) {
 		out.fail('assertion.dataHash.malformed', url + label, 'the data hash assertion cannot be read');
 		return;
@@ -389,7 +495,7 @@ async function checkDataHash(manifest: Manifest, bytes: Uint8Array, out: Collect
 		joined.set(p, offset);
 		offset += p.length;
 	}
-	const hash = await digest(alg, joined);
+	const hash = await work.hash(alg, joined);
 	if (equalBytes(hash, data.hash)) out.success('assertion.dataHash.match', url + label, 'data hash valid');
 	else out.fail(TAMPERED, url + label, 'the image bytes were changed after signing (data hash mismatch)');
 }
@@ -416,17 +522,25 @@ function signerInfo(cose: CoseSign1): SignerInfo | undefined {
 	}
 }
 
-async function issuedBy(cert: x509.X509Certificate, issuer: x509.X509Certificate): Promise<boolean> {
+/** Whether `issuer` signed `cert`: checked once per pair of certificates (by their bytes) per file. */
+async function issuedBy(
+	cert: x509.X509Certificate,
+	issuer: x509.X509Certificate,
+	work: Work
+): Promise<boolean> {
 	if (cert.issuer !== issuer.subject) return false;
-	try {
-		return await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true });
-	} catch {
-		return false;
+	const key = `${toHex(new Uint8Array(cert.rawData))}/${toHex(new Uint8Array(issuer.rawData))}`;
+	let verdict = work.issuers.get(key);
+	if (!verdict) {
+		work.spend('signatureChecks', 1);
+		verdict = cert.verify({ publicKey: issuer.publicKey, signatureOnly: true }).catch(() => false);
+		work.issuers.set(key, verdict);
 	}
+	return verdict;
 }
 
 /** True when the chain leads from the leaf to one of the anchors. */
-async function chainsToAnchor(chain: Uint8Array[], anchors: Uint8Array[]): Promise<boolean> {
+async function chainsToAnchor(chain: Uint8Array[], anchors: Uint8Array[], work: Work): Promise<boolean> {
 	if (anchors.length === 0) return false;
 	let certs: x509.X509Certificate[];
 	let roots: x509.X509Certificate[];
@@ -437,16 +551,21 @@ async function chainsToAnchor(chain: Uint8Array[], anchors: Uint8Array[]): Promi
 		return false;
 	}
 	let current = certs[0]!;
+	// Each certificate is used once: a chain that loops back on itself ends instead of going round.
 	const pool = certs.slice(1);
-	for (let step = 0; step < 10; step++) {
+	for (let step = 0; step <= pool.length; step++) {
 		if (roots.some((root) => equalBytes(new Uint8Array(root.rawData), new Uint8Array(current.rawData))))
 			return true;
-		for (const root of roots) if (await issuedBy(current, root)) return true;
-		const next = await (async () => {
-			for (const candidate of pool) if (await issuedBy(current, candidate)) return candidate;
-			return undefined;
-		})();
+		for (const root of roots) if (await issuedBy(current, root, work)) return true;
+		let next: x509.X509Certificate | undefined;
+		for (const candidate of pool) {
+			if (await issuedBy(current, candidate, work)) {
+				next = candidate;
+				break;
+			}
+		}
 		if (!next) return false;
+		pool.splice(pool.indexOf(next), 1);
 		current = next;
 	}
 	return false;
@@ -456,10 +575,12 @@ async function checkSignature(
 	manifest: Manifest,
 	out: Collector,
 	options: VerifyOptions,
-	anchors: Uint8Array[]
+	anchors: Uint8Array[],
+	work: Work
 ): Promise<{ signedAt?: Date; trusted: boolean }> {
 	const cose = manifest.cose!;
 	const url = `self#jumbf=/c2pa/${manifest.label}/c2pa.signature`;
+	work.spend('signatureChecks', 1);
 	const check = await verifyClaimSignature(cose, manifest.claimBytes!);
 	if (!check.ok) {
 		out.fail(check.code, url, check.explanation);
@@ -484,7 +605,7 @@ async function checkSignature(
 	} else {
 		out.success('claimSignature.insideValidity', url, 'claim signature valid');
 	}
-	const trusted = await chainsToAnchor(cose.certChain, anchors);
+	const trusted = await chainsToAnchor(cose.certChain, anchors, work);
 	if (trusted)
 		out.success('signingCredential.trusted', url, 'the signing certificate chains to a trusted root');
 	else out.fail('signingCredential.untrusted', url, 'signing certificate untrusted');
@@ -502,13 +623,14 @@ function agentName(agent: unknown): string | undefined {
 	return undefined;
 }
 
-function readActions(manifest: Manifest): ActionSummary[] {
+function readActions(manifest: Manifest, work: Work): ActionSummary[] {
 	const out: ActionSummary[] = [];
 	for (const [label, box] of manifest.assertions) {
 		if (!/^c2pa\.actions(\.v2)?$/.test(baseLabel(label))) continue;
-		const data = assertionData(box);
+		const data = assertionData(box, work);
 		if (!isCborObject(data) || !Array.isArray(data.actions)) continue;
-		for (const action of data.actions.slice(0, 1000)) {
+		work.spend('actions', data.actions.length);
+		for (const action of data.actions) {
 			if (!isCborObject(action) || typeof action.action !== 'string') continue;
 			out.push({
 				action: action.action,
@@ -537,9 +659,10 @@ interface StoreContext {
 	manifests: Map<string, Manifest>;
 	anchors: Uint8Array[];
 	options: VerifyOptions;
+	work: Work;
+	/** Each manifest's summary once made; `busy` while it is being made (reaching it again is a cycle). */
+	summaries: Map<string, ManifestSummary | 'busy'>;
 }
-
-const MAX_NESTING = 16;
 
 /** The failure codes an ingredient assertion records: v3 validationResults, v1/v2 validationStatus. */
 function recordedFailures(data: CborObject): StatusEntry[] | undefined {
@@ -555,16 +678,63 @@ function recordedFailures(data: CborObject): StatusEntry[] | undefined {
 	return out;
 }
 
+/** Where the tree reaches a manifest again: its facts without its actions and ingredients. */
+function repeatOf(summary: ManifestSummary): ManifestSummary {
+	return { ...summary, actions: [], ingredients: [], repeated: true };
+}
+
+/** An ingredient's own manifest as this place in the tree shows it, with the ingredient's hash checked. */
+async function ingredientManifest(
+	ref: CborObject & { url: string },
+	nested: Manifest,
+	ctx: StoreContext,
+	depth: number
+): Promise<ManifestSummary> {
+	const known = ctx.summaries.get(nested.label);
+	let summary: ManifestSummary;
+	if (known === 'busy') {
+		// A manifest that contains itself: no signed hash can say so truthfully.
+		summary = {
+			label: nested.label,
+			state: 'invalid',
+			repeated: true,
+			actions: [],
+			ingredients: [],
+			failures: [
+				{
+					code: 'rakkan.manifest.cycle',
+					url: ref.url,
+					explanation:
+						"the ingredient's manifest contains this manifest itself (the manifests refer to each other in a circle)"
+				}
+			]
+		};
+	} else if (known) summary = repeatOf(known);
+	else summary = await summarizeNested(nested, ctx, depth);
+	if (ref.hash instanceof Uint8Array) {
+		const alg = isHashAlg(ref.alg) ? ref.alg : 'sha256';
+		if (!equalBytes(await ctx.work.hash(alg, nested.box.contents), ref.hash)) {
+			const mismatch = {
+				code: 'ingredient.manifest.mismatch',
+				url: ref.url,
+				explanation: 'the ingredient manifest does not match its hash'
+			};
+			summary = { ...summary, state: 'invalid', failures: [...summary.failures, mismatch] };
+		}
+	}
+	return summary;
+}
+
 async function readIngredients(
 	manifest: Manifest,
 	ctx: StoreContext,
-	depth: number,
-	seen: Set<string>
+	depth: number
 ): Promise<IngredientNode[]> {
 	const out: IngredientNode[] = [];
 	for (const [label, box] of manifest.assertions) {
 		if (!/^c2pa\.ingredient(\.v[23])?$/.test(baseLabel(label))) continue;
-		const data = assertionData(box);
+		ctx.work.spend('ingredients', 1);
+		const data = assertionData(box, ctx.work);
 		if (!isCborObject(data)) {
 			out.push({ label });
 			continue;
@@ -589,43 +759,31 @@ async function readIngredients(
 		if (isCborObject(ref) && typeof ref.url === 'string') {
 			const m = /^self#jumbf=\/c2pa\/([^/]+)$/.exec(ref.url);
 			const nested = m ? ctx.manifests.get(m[1]!) : undefined;
-			if (nested && depth < MAX_NESTING && !seen.has(nested.label)) {
-				const summary = await summarizeNested(nested, ctx, depth + 1, new Set([...seen, nested.label]));
-				if (ref.hash instanceof Uint8Array) {
-					const alg = isHashAlg(ref.alg) ? ref.alg : 'sha256';
-					if (!equalBytes(await digest(alg, nested.box.contents), ref.hash)) {
-						summary.failures.push({
-							code: 'ingredient.manifest.mismatch',
-							url: ref.url,
-							explanation: 'the ingredient manifest does not match its hash'
-						});
-						summary.state = 'invalid';
-					}
-				}
-				node.manifest = summary;
-			}
+			if (nested) node.manifest = await ingredientManifest({ ...ref, url: ref.url }, nested, ctx, depth + 1);
 		}
 		out.push(node);
 	}
 	return out;
 }
 
+/** Checks and describes an ingredient's manifest: once per manifest, whatever the number of paths to it. */
 async function summarizeNested(
 	manifest: Manifest,
 	ctx: StoreContext,
-	depth: number,
-	seen: Set<string>
+	depth: number
 ): Promise<ManifestSummary> {
+	within('nesting', depth, ctx.work.limits.nesting);
+	ctx.summaries.set(manifest.label, 'busy');
 	const out = new Collector();
 	for (const p of manifest.problems) out.fail(p.code, p.url, p.explanation);
 	let trusted = false;
 	let signedAt: Date | undefined;
 	if (manifest.claim && manifest.cose && manifest.claimBytes) {
-		({ trusted, signedAt } = await checkSignature(manifest, out, ctx.options, ctx.anchors));
-		await checkAssertionHashes(manifest, out);
+		({ trusted, signedAt } = await checkSignature(manifest, out, ctx.options, ctx.anchors, ctx.work));
+		await checkAssertionHashes(manifest, out, ctx.work);
 	}
 	const invalid = out.results.failure.some((f) => !NOT_INVALIDATING.has(f.code));
-	return {
+	const summary: ManifestSummary = {
 		label: manifest.label,
 		title: str(manifest.claim?.['dc:title']),
 		claimGenerator: claimGenerator(manifest.claim),
@@ -633,10 +791,12 @@ async function summarizeNested(
 		signer: manifest.cose ? signerInfo(manifest.cose) : undefined,
 		signedAt: signedAt?.toISOString(),
 		state: invalid ? 'invalid' : trusted ? 'trusted' : 'untrusted',
-		actions: readActions(manifest),
-		ingredients: await readIngredients(manifest, ctx, depth, seen),
+		actions: readActions(manifest, ctx.work),
+		ingredients: await readIngredients(manifest, ctx, depth),
 		failures: out.results.failure
 	};
+	ctx.summaries.set(manifest.label, summary);
+	return summary;
 }
 
 // ------------------------------------------------------------------------------------------------------
@@ -655,6 +815,8 @@ function summaryFor(result: VerifyResult): string {
 			return `Tampered: the image was changed after it was ${who} (${first?.explanation ?? 'data hash mismatch'}).`;
 		case 'invalid':
 			return `Invalid Content Credentials: ${first?.explanation ?? 'the manifest cannot be read'}.`;
+		case 'unchecked':
+			return `Content Credentials not fully checked: ${first?.explanation ?? 'the credentials are too complex to check'}. Nothing they say has been confirmed.`;
 		case 'none':
 			return 'No Content Credentials: the image carries no C2PA manifest.';
 	}
@@ -690,70 +852,103 @@ function anchorsFrom(pems: readonly string[] | undefined, out: Collector): Uint8
 	return anchors;
 }
 
-/** Verifies the Content Credentials of a PNG, JPEG or WebP. Never throws. */
-export async function verifyImage(bytes: Uint8Array, options: VerifyOptions = {}): Promise<VerifyResult> {
-	try {
-		return await verifyUnguarded(bytes, options);
-	} catch (error) {
-		const result = emptyResult('invalid', containerOf(bytes) ?? undefined);
-		const code = error instanceof ProvenanceError ? ` (${error.code})` : '';
-		result.results.failure.push({ code: 'general.error', explanation: `${describe(error)}${code}` });
-		return finish(result);
-	}
+/** The state the failures found so far call for; a reached limit only ever lowers a valid one to `unchecked`. */
+function stateOf(failures: StatusEntry[], trusted: boolean, limited: boolean): VerifyState {
+	const decisive = failures.filter((f) => !NOT_INVALIDATING.has(f.code) && !isLimitCode(f.code));
+	if (decisive.some((f) => f.code !== TAMPERED)) return 'invalid';
+	if (decisive.length > 0) return 'tampered';
+	if (limited) return 'unchecked';
+	return trusted ? 'trusted' : 'untrusted';
 }
 
-async function verifyUnguarded(bytes: Uint8Array, options: VerifyOptions): Promise<VerifyResult> {
-	const container = containerOf(bytes);
+/**
+ * Verifies the Content Credentials of a PNG, JPEG or WebP. Never throws; work and memory stay within
+ * {@link VERIFY_LIMITS} (state `unchecked` when checking would need more).
+ */
+export async function verifyImage(bytes: Uint8Array, options: VerifyOptions = {}): Promise<VerifyResult> {
+	const result = emptyResult('invalid', containerOf(bytes) ?? undefined);
+	const progress = { trusted: false };
+	try {
+		await verifyInto(result, bytes, options, progress);
+	} catch (error) {
+		if (error instanceof LimitError) {
+			result.results.failure.push({ code: error.code, explanation: error.message });
+			result.state = stateOf(result.results.failure, progress.trusted, true);
+		} else {
+			result.state = 'invalid';
+			const code = error instanceof ProvenanceError ? ` (${error.code})` : '';
+			result.results.failure.push({ code: 'general.error', explanation: `${describe(error)}${code}` });
+		}
+	}
+	return finish(result);
+}
+
+async function verifyInto(
+	result: VerifyResult,
+	bytes: Uint8Array,
+	options: VerifyOptions,
+	progress: { trusted: boolean }
+): Promise<void> {
+	const container = result.container;
 	if (!container) {
-		const result = emptyResult('invalid');
 		result.results.failure.push({
 			code: 'general.error',
 			explanation: 'the file is not a PNG, JPEG or WebP image'
 		});
-		return finish(result);
+		return;
 	}
 	const located = readManifestStore(bytes);
-	if (!located) return finish(emptyResult('none', container));
-
-	const result = emptyResult('invalid', container);
+	if (!located) {
+		result.state = 'none';
+		return;
+	}
 	const out = new Collector();
 	result.results = out.results;
+	const work = new Work(options.limits);
 	const anchors = anchorsFrom(options.trustAnchors, out);
 	const root = parseJumbf(located.store);
 	if (root.typeCode !== 'c2pa') {
 		out.fail('general.error', undefined, 'the embedded JUMBF is not a C2PA manifest store');
-		return finish(result);
+		return;
 	}
 	const boxes = superChildren(root).filter((m) => m.typeCode === 'c2ma' || m.typeCode === 'c2um');
 	if (boxes.length === 0) {
 		out.fail('claim.missing', 'self#jumbf=/c2pa', 'the manifest store holds no manifest');
-		return finish(result);
+		return;
 	}
+	within('manifests', boxes.length, work.limits.manifests);
 	const manifests = new Map<string, Manifest>();
+	const read = new Map<JumbfSuperBox, Manifest>();
 	for (const box of boxes) {
-		const manifest = readManifest(box);
+		const manifest = readManifest(box, work);
+		read.set(box, manifest);
 		if (manifest.label) manifests.set(manifest.label, manifest);
 	}
 	const last = boxes[boxes.length - 1]!;
-	const active = (last.label && manifests.get(last.label)) || readManifest(last);
+	const active = (last.label && manifests.get(last.label)) || read.get(last)!;
 	result.activeManifest = active.label;
 	for (const p of active.problems) out.fail(p.code, p.url, p.explanation);
 
-	let trusted = false;
 	if (active.claim && active.cose && active.claimBytes) {
-		const signature = await checkSignature(active, out, options, anchors);
-		trusted = signature.trusted;
+		const signature = await checkSignature(active, out, options, anchors, work);
+		progress.trusted = signature.trusted;
 		result.signedAt = signature.signedAt?.toISOString();
 		result.signer = signerInfo(active.cose);
-		await checkAssertionHashes(active, out);
-		await checkDataHash(active, bytes, out);
+		await checkAssertionHashes(active, out, work);
+		await checkDataHash(active, bytes, out, work);
 	}
 	result.title = str(active.claim?.['dc:title']);
 	result.claimGenerator = claimGenerator(active.claim);
 	result.instanceId = str(active.claim?.instanceID);
-	result.actions = readActions(active);
-	const ctx: StoreContext = { manifests, anchors, options };
-	result.ingredients = await readIngredients(active, ctx, 0, new Set([active.label]));
+	result.actions = readActions(active, work);
+	const ctx: StoreContext = {
+		manifests,
+		anchors,
+		options,
+		work,
+		summaries: new Map([[active.label, 'busy']])
+	};
+	result.ingredients = await readIngredients(active, ctx, 0);
 	if (result.ingredients.filter((i) => i.relationship === 'parentOf').length > 1) {
 		out.fail(
 			'manifest.multipleParents',
@@ -763,16 +958,10 @@ async function verifyUnguarded(bytes: Uint8Array, options: VerifyOptions): Promi
 	}
 	for (const [label, box] of active.assertions) {
 		const name = baseLabel(label);
-		if (name === 'org.rakkan.recipe') result.recipe = jsonSafe(assertionData(box));
+		if (name === 'org.rakkan.recipe') result.recipe = jsonSafe(assertionData(box, work));
 		else if (name === 'cawg.training-mining' || name === 'c2pa.training-mining') {
-			result.trainingMining = trainingMiningFromAssertion(assertionData(box));
-		} else if (name === 'cawg.metadata') result.metadata = jsonSafe(assertionData(box));
+			result.trainingMining = trainingMiningFromAssertion(assertionData(box, work));
+		} else if (name === 'cawg.metadata') result.metadata = jsonSafe(assertionData(box, work));
 	}
-
-	const failures = out.results.failure;
-	const invalid = failures.some((f) => f.code !== TAMPERED && !NOT_INVALIDATING.has(f.code));
-	if (invalid) result.state = 'invalid';
-	else if (failures.some((f) => f.code === TAMPERED)) result.state = 'tampered';
-	else result.state = trusted ? 'trusted' : 'untrusted';
-	return finish(result);
+	result.state = stateOf(out.results.failure, progress.trusted, false);
 }

@@ -4,6 +4,7 @@
 // counts everything after the 8-byte RIFF header.
 import { ascii, concat, equalBytes, fromUtf8, latin1, utf8 } from './bytes';
 import { malformed } from './errors';
+import { within } from './limits';
 
 export const C2PA_FOURCC = 'C2PA';
 const XMP_FOURCC = 'XMP ';
@@ -53,6 +54,7 @@ export function riffChunks(bytes: Uint8Array): RiffChunk[] {
 	const chunks: RiffChunk[] = [];
 	let offset = 12;
 	while (offset < end) {
+		within('containerChunks', chunks.length + 1);
 		if (offset + 8 > end) throw malformed('webp', 'truncated', `WebP: chunk header at ${offset} is cut off`);
 		const length = readU32le(bytes, offset + 4);
 		const size = 8 + length + (length & 1);

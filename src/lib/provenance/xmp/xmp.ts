@@ -258,6 +258,7 @@ function padding(bytes: number): string {
 export const XMP_MAX_PARSE_CHARS = 4 * 1024 * 1024;
 const MAX_ELEMENTS = 50_000;
 const MAX_DEPTH = 64;
+const MAX_ATTRIBUTES = 256;
 
 interface Attr {
 	key: string;
@@ -289,20 +290,50 @@ function qualify(name: string, scope: Map<string, string>, isAttribute: boolean)
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-function decodeEntities(text: string): string {
-	if (!text.includes('&')) return text;
-	return text.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z]{2,4});/g, (whole, ref: string) => {
-		if (ref.startsWith('#')) {
-			const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-			return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)
-				? String.fromCodePoint(code)
-				: whole;
-		}
-		return ENTITIES[ref] ?? whole;
-	});
+const ENTITY_REF = /^(?:#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z]{2,4})$/;
+
+/** The text a reference (between `&` and `;`) stands for, or undefined when it is none we know. */
+function entity(ref: string): string | undefined {
+	if (!ENTITY_REF.test(ref)) return undefined;
+	if (ref.startsWith('#')) {
+		const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+		return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)
+			? String.fromCodePoint(code)
+			: undefined;
+	}
+	return ENTITIES[ref];
 }
 
-const NAME_END = /[\s/>=<]/;
+/** Decodes the five XML entities and character references; anything else stays as written. Linear. */
+function decodeEntities(text: string): string {
+	let amp = text.indexOf('&');
+	if (amp < 0) return text;
+	let out = '';
+	let last = 0;
+	for (; amp >= 0; amp = text.indexOf('&', amp + 1)) {
+		const semi = text.indexOf(';', amp + 1);
+		// The longest reference decoded is `#x` and six hex digits.
+		if (semi < 0 || semi - amp > 9) continue;
+		const decoded = entity(text.slice(amp + 1, semi));
+		if (decoded === undefined) continue;
+		out += text.slice(last, amp) + decoded;
+		last = semi + 1;
+		amp = semi;
+	}
+	return out + text.slice(last);
+}
+
+/** XML whitespace (space, tab, CR, LF). */
+function isSpace(code: number): boolean {
+	return code === 0x20 || code === 0x09 || code === 0x0d || code === 0x0a;
+}
+
+/** Where a name ends: whitespace, `/`, `>`, `=`, `<`, or the end of the text (NaN). */
+function isNameEnd(code: number): boolean {
+	return (
+		isSpace(code) || code === 0x2f || code === 0x3e || code === 0x3d || code === 0x3c || Number.isNaN(code)
+	);
+}
 
 /** A forgiving XML tokenizer: builds a tree of what it can, stops at the first thing it cannot read. */
 function parseTree(text: string): XmlNode {
@@ -349,8 +380,11 @@ function parseTree(text: string): XmlNode {
 				continue;
 			}
 			count++;
-			const scope = new Map(current.scope);
-			for (const a of tag.attrs) {
+			// The parent's scope is shared unless this element declares namespaces (copying it for every
+			// element would make thousands of declarations cost thousands of copies).
+			const declares = tag.attrs.some((a) => a.key === 'xmlns' || a.key.startsWith('xmlns:'));
+			const scope = declares ? new Map(current.scope) : current.scope;
+			for (const a of declares ? tag.attrs : []) {
 				if (a.key === 'xmlns') scope.set('', a.value);
 				else if (a.key.startsWith('xmlns:')) scope.set(a.key.slice(6), a.value);
 			}
@@ -391,28 +425,28 @@ type StartTag =
 function readStartTag(text: string, lt: number): StartTag {
 	const n = text.length;
 	let i = lt + 1;
-	const isSpace = (k: number): boolean => /\s/.test(text[k] ?? '');
-	while (i < n && !NAME_END.test(text[i] ?? '')) i++;
+	while (i < n && !isNameEnd(text.charCodeAt(i))) i++;
 	const name = text.slice(lt + 1, i);
 	if (!name) return { kind: 'skip', end: Math.max(i, lt + 1) };
 	const attrs: Attr[] = [];
 	for (;;) {
-		while (i < n && isSpace(i)) i++;
+		while (i < n && isSpace(text.charCodeAt(i))) i++;
 		if (i >= n) return { kind: 'stop' };
 		if (text[i] === '>') return { kind: 'tag', name, attrs, selfClosing: false, end: i + 1 };
 		if (text.startsWith('/>', i)) return { kind: 'tag', name, attrs, selfClosing: true, end: i + 2 };
 		const keyStart = i;
-		while (i < n && !NAME_END.test(text[i] ?? '')) i++;
+		while (i < n && !isNameEnd(text.charCodeAt(i))) i++;
 		const key = text.slice(keyStart, i);
-		while (i < n && isSpace(i)) i++;
+		while (i < n && isSpace(text.charCodeAt(i))) i++;
 		if (!key || text[i] !== '=') return { kind: 'skip', end: Math.max(i, lt + 1) };
 		i++;
-		while (i < n && isSpace(i)) i++;
+		while (i < n && isSpace(text.charCodeAt(i))) i++;
 		const quote = text[i];
 		if (quote !== '"' && quote !== "'") return { kind: 'skip', end: i };
 		const close = text.indexOf(quote, i + 1);
 		if (close < 0) return { kind: 'stop' };
-		attrs.push({ key, value: decodeEntities(text.slice(i + 1, close)) });
+		// Past the cap, attributes are scanned over but not kept (no real XMP element has hundreds).
+		if (attrs.length < MAX_ATTRIBUTES) attrs.push({ key, value: decodeEntities(text.slice(i + 1, close)) });
 		i = close + 1;
 	}
 }

@@ -29,6 +29,7 @@ export const LABELS = {
 	noCredentials: 'no Content Credentials',
 	tampered: 'tampered',
 	invalid: 'invalid Content Credentials',
+	unchecked: 'Content Credentials not fully checked',
 	nonCommercial: 'non-commercial',
 	researchOnly: 'research only',
 	personWithoutConsent: 'person without consent',
@@ -251,7 +252,8 @@ export function recordCredentials(
 	} else {
 		if (state === 'tampered') labels.push(LABELS.tampered);
 		if (state === 'invalid') labels.push(LABELS.invalid);
-		if (state === 'tampered' || state === 'invalid') {
+		if (state === 'unchecked') labels.push(LABELS.unchecked);
+		if (state === 'tampered' || state === 'invalid' || state === 'unchecked') {
 			rightsIngredients.push({
 				role: 'content',
 				id: 'credentials',
