@@ -2,6 +2,7 @@
 // else's), checks the active manifest's claim signature, every assertion hash, the data hash against the
 // bytes and the certificate chain against the given trust anchors, and says what it found in a few words.
 // It never throws: whatever the bytes are, the answer is a state and a list of failures.
+import { readSoftBinding, SOFT_BINDING_LABEL, type SoftBinding } from './soft-binding';
 import * as x509 from './x509';
 import { digest, equalBytes, fromUtf8, isHashAlg, own, toHex, type HashAlg } from './bytes';
 import { decodeCbor, decodeCborObject, isCborObject, Tagged, type CborObject } from './cbor';
@@ -95,6 +96,8 @@ export interface VerifyResult {
 	trainingMining?: TrainingMining;
 	/** The `cawg.metadata` JSON-LD, when present. */
 	metadata?: unknown;
+	/** Fingerprints of the pixels the signer recorded (`c2pa.soft-binding`), for the whole asset. */
+	softBindings?: SoftBinding[];
 	failures: StatusEntry[];
 	results: StatusLists;
 }
@@ -767,6 +770,10 @@ async function verifyUnguarded(bytes: Uint8Array, options: VerifyOptions): Promi
 		else if (name === 'cawg.training-mining' || name === 'c2pa.training-mining') {
 			result.trainingMining = trainingMiningFromAssertion(assertionData(box));
 		} else if (name === 'cawg.metadata') result.metadata = jsonSafe(assertionData(box));
+		else if (name === SOFT_BINDING_LABEL) {
+			const bindings = readSoftBinding(assertionData(box));
+			if (bindings) result.softBindings = [...(result.softBindings ?? []), ...bindings];
+		}
 	}
 
 	const failures = out.results.failure;

@@ -32,6 +32,8 @@ import {
 	type StoredRights
 } from './schema';
 import { newObjectKey, type ObjectStore } from './store';
+import { decodeImage } from '../../node/image-io';
+import { fingerprintRow, fingerprintUpload, imageFingerprints } from './fingerprints';
 import {
 	DEFAULT_UPLOAD_LIMITS,
 	renderThumbnail,
@@ -209,7 +211,7 @@ export class GalleryRepository {
 	}
 
 	/** Counts one attempt against `key`; true while the count stays within `max` for the window. */
-	private async withinLimit(key: string, max: number, windowMs: number): Promise<boolean> {
+	async withinLimit(key: string, max: number, windowMs: number): Promise<boolean> {
 		const now = new Date();
 		const cutoff = new Date(now.getTime() - windowMs).toISOString();
 		const expired = sql`${rateLimits.windowStart} < ${cutoff}::timestamptz`;
@@ -342,6 +344,7 @@ export class GalleryRepository {
 			if (error instanceof UploadError) throw new GalleryError(error.status, error.message);
 			throw error;
 		}
+		const fingerprint = fingerprintUpload(await this.decodePixels(input.bytes), result);
 		const parent = await this.findParent(result, owner.id);
 		const recorded = recordCredentials(
 			result,
@@ -389,12 +392,24 @@ export class GalleryRepository {
 		try {
 			await this.db.transaction(async (tx) => {
 				await tx.insert(images).values(row);
+				await tx
+					.insert(imageFingerprints)
+					.values(fingerprintRow(row.id, result.activeManifest ?? null, fingerprint));
 			});
 		} catch (error) {
 			await this.deleteObjects(row);
 			throw error;
 		}
 		return toImage(row, owner.username);
+	}
+
+	/** The upload's upright RGBA pixels (sharp), for its fingerprint. */
+	private async decodePixels(bytes: Uint8Array) {
+		try {
+			return await decodeImage(bytes, this.limits.maxPixels);
+		} catch {
+			throw new GalleryError(400, 'The image data is truncated or corrupt: it cannot be decoded.');
+		}
 	}
 
 	/** The earliest gallery image this upload names as its parent, among those its owner may see. */

@@ -23,7 +23,7 @@ export interface GalleryConfig {
 	admins: string[];
 }
 
-function positive(name: string, fallback: number): number {
+export function positive(name: string, fallback: number): number {
 	const raw = process.env[name];
 	if (raw === undefined || raw === '') return fallback;
 	const value = Number(raw);
