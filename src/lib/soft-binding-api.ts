@@ -22,3 +22,13 @@ export type SoftBindingMatches = z.infer<typeof softBindingMatchesSchema>;
 /** The largest `maxResults` a caller may ask for, and the default. */
 export const MAX_MATCH_RESULTS = 20;
 export const DEFAULT_MATCH_RESULTS = 10;
+
+/** GET /api/images/{id}/fingerprint: what the gallery computed from the pixels, and the credentials' claim. */
+export interface ImageFingerprint {
+	alg: string;
+	code: string;
+	claimedCode: string | null;
+	claimedDistance: number | null;
+	/** null when the credentials record no fingerprint. */
+	claimAgrees: boolean | null;
+}

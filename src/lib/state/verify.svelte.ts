@@ -17,7 +17,7 @@ import {
 } from '../provenance/c2pa/inspect';
 import { DEFAULT_PIXEL_LIMIT } from '../kernels/image-header';
 import type { ImageContainer } from '../provenance/c2pa/container';
-import { readXmp } from '../provenance/c2pa/container';
+import { MIME_TYPES, readXmp } from '../provenance/c2pa/container';
 import { describe } from '../provenance/c2pa/errors';
 import { verifyImage, type VerifyResult } from '../provenance/c2pa/verify';
 import { parseXmp, type XmpFields } from '../provenance/xmp/xmp';
@@ -148,6 +148,12 @@ export class VerifyState {
 	async removeTrustAnchor(pem: string): Promise<void> {
 		this.anchors = this.anchors.filter((a) => a.pem !== pem);
 		await this.reverify();
+	}
+
+	/** The current file's bytes and type, for a lookup of its original the person asks for. */
+	currentImage(): { bytes: Uint8Array; type: string } | null {
+		if (!this.#bytes || !this.file) return null;
+		return { bytes: this.#bytes, type: MIME_TYPES[this.file.container] };
 	}
 
 	/** Verifies the current file again (after the trust anchors changed). */
