@@ -63,6 +63,12 @@ const CONTENT_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
 export async function matchesByContent(event: RequestEvent): Promise<SoftBindingMatches> {
 	const { galleryOf, index } = await fingerprintIndex();
 	const { repository } = galleryOf;
+	// The body is read (within the byte limit) before any refusal, so the answer is not cut off by a
+	// connection closed under a client still sending.
+	const limits = repository.limits;
+	const bytes = await readBody(event.request, limits.maxBytes, () =>
+		tooManyBytesMessage(Number(event.request.headers.get('content-length') ?? 0), limits)
+	);
 	checkAlg(event.url.searchParams.get('alg'));
 	const maxResults = maxResultsOf(event.url.searchParams.get('maxResults'));
 	const type = (event.request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
@@ -76,10 +82,6 @@ export async function matchesByContent(event: RequestEvent): Promise<SoftBinding
 	if (!(await repository.withinLimit(`soft-binding:client:${client}`, LOOKUPS_PER_MINUTE(), 60_000))) {
 		throw new GalleryError(429, 'Too many lookups from this address; try again in a minute.');
 	}
-	const limits = repository.limits;
-	const bytes = await readBody(event.request, limits.maxBytes, () =>
-		tooManyBytesMessage(Number(event.request.headers.get('content-length') ?? 0), limits)
-	);
 	if (bytes.length === 0) throw new GalleryError(422, 'The body is empty: send the image bytes.');
 	try {
 		sniffUpload(bytes, limits);
