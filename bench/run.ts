@@ -22,6 +22,7 @@ import { benchGallery, GALLERY_NOTES } from './gallery';
 import { benchMemory, MEMORY_NOTES } from './memory';
 import { benchModels, MODELS_NOTES } from './models';
 import { benchParallel, PARALLEL_NOTES } from './parallel';
+import { benchSoftBinding, SOFT_BINDING_NOTES } from './soft-binding';
 import { benchTiling, TILING_NOTES } from './tiling';
 import { contentImage, cpuMs, median, msPerMegapixel, processMaxRss, progress, round, time } from './util';
 
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
 	const tiling = await section('tiling', () => benchTiling(ctx));
 	const parallel = await section('parallel', () => benchParallel(ctx));
 	const gallery = await section('gallery', () => benchGallery(QUICK));
+	const softBinding = await section('softBinding', () => benchSoftBinding(QUICK));
 
 	const cpus = os.cpus();
 	writeJson({
@@ -200,6 +202,7 @@ async function main(): Promise<void> {
 		tiling,
 		parallel,
 		gallery,
+		softBinding,
 		memory,
 		sectionMs,
 		sectionCpuMs,
@@ -211,6 +214,7 @@ async function main(): Promise<void> {
 			...TILING_NOTES,
 			...PARALLEL_NOTES,
 			...GALLERY_NOTES,
+			...SOFT_BINDING_NOTES,
 			...MEMORY_NOTES,
 			...RUN_NOTES
 		]
@@ -228,7 +232,7 @@ const NOTES = [
 ];
 
 const RUN_NOTES = [
-	'quick: true when run with --quick (sizes: long side 256 only, one timed run; every other section at small sizes, see its note): a smoke test whose timings are not comparable with a full run. sectionMs: wall time of each section (sizes is the load, warm-up and sizes part above); the sections run in the order memory, sizes, models, tiling, parallel, gallery. sectionCpuMs, totalCpuMs: user + system CPU time of the process (all threads) in the same spans; on a machine busy with other work, CPU time of the single-threaded sections is close to what their wall time would be on an idle one. machine.processMaxRssBytes: the OS peak resident set size of the process at the end (process.resourceUsage().maxRSS), worker threads included.'
+	'quick: true when run with --quick (sizes: long side 256 only, one timed run; every other section at small sizes, see its note): a smoke test whose timings are not comparable with a full run. sectionMs: wall time of each section (sizes is the load, warm-up and sizes part above); the sections run in the order memory, sizes, models, tiling, parallel, gallery, softBinding. sectionCpuMs, totalCpuMs: user + system CPU time of the process (all threads) in the same spans; on a machine busy with other work, CPU time of the single-threaded sections is close to what their wall time would be on an idle one. machine.processMaxRssBytes: the OS peak resident set size of the process at the end (process.resourceUsage().maxRSS), worker threads included.'
 ];
 
 /** The two nets of the card, loaded from the same verified files as the model, for the reference path. */

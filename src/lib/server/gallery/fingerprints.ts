@@ -148,14 +148,12 @@ export class FingerprintIndex {
 		private readonly store: ObjectStore
 	) {}
 
-	/** Images whose code is within `threshold` bits of `digest`, nearest (then earliest) first. */
+	/** Images whose code is within MATCH_THRESHOLD bits of `digest`, nearest (then earliest) first. */
 	async matches(
 		digest: Uint8Array,
 		viewer: GalleryUser | null,
-		maxResults: number,
-		threshold = MATCH_THRESHOLD
+		maxResults: number
 	): Promise<{ imageId: string; manifestId: string; distance: number }[]> {
-		const radius = Math.floor(threshold / 4);
 		const chunks = digestChunks(digest);
 		const f = imageFingerprints;
 		const columns = [f.chunk0, f.chunk1, f.chunk2, f.chunk3];
@@ -166,8 +164,8 @@ export class FingerprintIndex {
 			.innerJoin(images, eq(images.id, f.imageId))
 			.where(
 				and(
-					or(...columns.map((column, i) => sql`${column} IN ${chunkNeighbours(chunks[i]!, radius)}`)),
-					sql`${distance} <= ${threshold}`,
+					or(...columns.map((column, i) => sql`${column} IN ${chunkNeighbours(chunks[i]!, CHUNK_RADIUS)}`)),
+					sql`${distance} <= ${MATCH_THRESHOLD}`,
 					isNotNull(f.manifestId),
 					matchable(viewer)
 				)
