@@ -39,7 +39,7 @@ export const SOFT_BINDING_NOTES = [
 	'softBinding.lookup: FingerprintIndex.matches (the API query: multi-index over four 16-bit chunks, radius floor(threshold/4), exact bit_count filter, visibility join) with one million synthetic uniformly random 64-bit fingerprints (and image rows) in PGlite and in a throwaway PostgreSQL 15 cluster; queries are stored codes with 0..threshold bits flipped, and random codes. Real codes are less uniform than random ones (some chunk values are common), so real buckets can be larger.'
 ];
 
-const THRESHOLDS = [6, 8, 10, 12, 14];
+const THRESHOLDS = [4, 6, 7, 8, 10, 12, 14];
 
 interface Export {
 	name: string;

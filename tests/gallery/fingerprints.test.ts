@@ -143,8 +143,7 @@ describe.each([
 	});
 
 	it('keeps at most maxResults matches', async () => {
-		const near = expected(stored[0]!, null);
-		expect(near.length).toBeGreaterThan(1);
-		expect(await index.matches(stored[0]!, null, 1)).toEqual(near.slice(0, 1));
+		const query = stored.find((digest) => expected(digest, null).length > 1)!;
+		expect(await index.matches(query, null, 1)).toEqual(expected(query, null).slice(0, 1));
 	});
 });

@@ -2,7 +2,7 @@
 // signed painting is shared, then copies of it that lost their credentials on the way (stripped,
 // re-compressed, resized, WebP, brightened) are found again from their pixels alone. What others keep
 // private, unlisted or hidden never matches.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,14 +12,12 @@ import type { GalleryImage } from '../../src/lib/gallery-api';
 import { imageCode } from '../../src/lib/kernels/iscc';
 import { decodeImage } from '../../src/lib/node/image-io';
 import { readManifestStore } from '../../src/lib/provenance/c2pa/container';
-import { signImage } from '../../src/lib/provenance/c2pa/manifest';
-import { isccBinding } from '../../src/lib/provenance/c2pa/soft-binding';
 import { verifyImage } from '../../src/lib/provenance/c2pa/verify';
 import type { ImageFingerprint, SoftBindingMatches } from '../../src/lib/soft-binding-api';
-import { photoPath, type PhotoId } from '../helpers/assets';
+import type { PhotoId } from '../helpers/assets';
 import { TRANSFORMATIONS } from '../helpers/transformations';
-import { c2paValidate, sampleInput, testIdentity, type TestIdentity } from '../provenance/helpers';
-import { bombPng, SVG, truncatedJpeg } from './images';
+import { c2paValidate, rakkan, testIdentity, type TestIdentity } from '../provenance/helpers';
+import { bombPng, signedPhotoPainting, SVG, truncatedJpeg } from './images';
 import { ApiClient, startServer, uniqueName, type RunningServer } from './server';
 
 const MAX_BYTES = 3 * 1024 * 1024;
@@ -32,21 +30,8 @@ let alice: ApiClient;
 let original: Uint8Array;
 let shared: GalleryImage;
 
-/** A photo, at most 480 px wide, signed as a painting with the soft binding of its pixels. */
-async function signedPhoto(photo: PhotoId, claim?: string): Promise<{ bytes: Uint8Array; code: string }> {
-	const png = new Uint8Array(
-		await sharp(await photoPath(photo))
-			.resize(480, 480, { fit: 'inside' })
-			.png()
-			.toBuffer()
-	);
-	const code = imageCode(await decodeImage(png));
-	const bytes = await signImage(
-		png,
-		sampleInput(undefined, { softBinding: isccBinding(claim ?? code) }),
-		id.signer
-	);
-	return { bytes, code };
+function signedPhoto(photo: PhotoId, claim?: string): Promise<{ bytes: Uint8Array; code: string }> {
+	return signedPhotoPainting(id, photo, claim);
 }
 
 async function newUser(): Promise<ApiClient> {
@@ -235,6 +220,37 @@ describe('the soft-binding resolution API', () => {
 		expect(truncated.status).toBe(422);
 		expect(truncated.body.message).toMatch(/truncated|corrupt/);
 		expect((await postImage(anyone, new Uint8Array(0), 'image/png')).status).toBe(422);
+	});
+
+	it('rakkan verify --lookup finds the signed original of a stripped copy; fingerprint prints its code', async () => {
+		const copy = path.join(dataDir, 'copy.jpg');
+		await writeFile(copy, await TRANSFORMATIONS.find((t) => t.name === 'jpeg-q60')!.apply(original));
+		const found = await rakkan(['verify', copy, '--lookup', server.url]);
+		expect(found.stderr).toBe('');
+		expect(found.code).toBe(0);
+		expect(found.stdout).toMatch(/no Content Credentials/i);
+		expect(found.stdout).toMatch(/the credentials are the original's, not this file's/);
+		const line = found.stdout.split('\n').find((l) => l.includes(`/gallery/${shared.id}`));
+		expect(line).toMatch(
+			/similarity (8[4-9]|9\d|100)%\s+original: untrusted, signed by Soft Binding Painter/
+		);
+		const printed = await rakkan(['fingerprint', copy]);
+		expect(printed.code).toBe(0);
+		expect(printed.stdout.trim()).toBe(imageCode(await decodeImage(new Uint8Array(await readFile(copy)))));
+
+		const stranger = path.join(dataDir, 'stranger.png');
+		await writeFile(
+			stranger,
+			await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a7' } })
+				.png()
+				.toBuffer()
+		);
+		const none = await rakkan(['verify', stranger, '--lookup', server.url]);
+		expect(none.code).toBe(3);
+		expect(none.stdout).toMatch(/No signed original of these pixels/);
+		const unreachable = await rakkan(['verify', copy, '--lookup', 'http://127.0.0.1:9']);
+		expect(unreachable.code).toBe(1);
+		expect(unreachable.stderr).toMatch(/^rakkan verify: cannot reach http:\/\/127\.0\.0\.1:9/);
 	});
 
 	it('limits byContent lookups per client', async () => {
