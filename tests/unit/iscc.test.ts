@@ -60,6 +60,10 @@ describe('ISCC image code v0', () => {
 		const digest = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
 		const code = encodeImageCode(digest);
 		expect(code.startsWith('ISCC:EEAQ')).toBe(true);
+		// The header's 16 bits end inside the fourth character: it carries the digest's first four bits.
+		const high = encodeImageCode(Uint8Array.of(0xff, 0, 0, 0, 0, 0, 0, 0));
+		expect(high.startsWith('ISCC:EEA7')).toBe(true);
+		expect(decodeImageCode(high)).toEqual(Uint8Array.of(0xff, 0, 0, 0, 0, 0, 0, 0));
 		expect(decodeImageCode(code)).toEqual(digest);
 		expect(decodeImageCode(code.slice(5))).toEqual(digest);
 		expect(decodeImageCode('ISCC:EEAQAAAAAAAAAAA')).toBeNull(); // a character short

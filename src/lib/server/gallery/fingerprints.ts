@@ -133,7 +133,7 @@ export function queryDigest(value: string): Uint8Array {
 	const digest = decodeImageCode(value);
 	if (!digest) throw new GalleryError(400, 'value must be an ISCC image code (ISCC:EE...).');
 	if (digest.length * 8 !== IMAGE_CODE_BITS) {
-		throw new GalleryError(400, `value must be a ${IMAGE_CODE_BITS}-bit ISCC image code (ISCC:EEAQ...).`);
+		throw new GalleryError(400, `value must be a ${IMAGE_CODE_BITS}-bit ISCC image code (ISCC:EEA...).`);
 	}
 	return digest;
 }
