@@ -195,14 +195,14 @@ async function recovery(exports: Export[], unrelated: Uint8Array[]) {
 			const distance = hammingDistance(digest, e.digest);
 			distances.push(distance);
 			const best = nearest(stored, digest);
-			for (const t of THRESHOLDS) if (best.index === i && best.distance <= t) found[t] += 1;
+			for (const t of THRESHOLDS) if (best.index === i && best.distance <= t) found[t] = (found[t] ?? 0) + 1;
 			if (!(best.index === i && best.distance <= MATCH_THRESHOLD)) {
 				missed.push({ name: e.name, distance, nearestIsOther: best.index !== i });
 			}
 		}
 		if (!transformation.breaks) {
 			required += exports.length;
-			for (const t of THRESHOLDS) overall[t] += found[t]!;
+			for (const t of THRESHOLDS) overall[t] = (overall[t] ?? 0) + found[t]!;
 		}
 		distances.sort((a, b) => a - b);
 		perTransformation[transformation.name] = {
