@@ -1,7 +1,8 @@
 // The Verify view's state: the file a person dropped, its Content Credentials (verifyImage), its XMP
 // fields, the thumbnails its manifests carry, and the root certificates the person chose to trust.
 // Components read these fields and call these methods; the class owns the bytes and the object URLs.
-// Everything runs in the browser: the file never leaves it.
+// Everything runs in the browser: the file leaves it only when the person asks to find its original
+// (OriginalLookup).
 import { createContext } from 'svelte';
 import {
 	checkImageBytes,
