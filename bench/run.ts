@@ -23,6 +23,7 @@ import { benchHostile, HOSTILE_NOTES } from './hostile';
 import { benchMemory, MEMORY_NOTES } from './memory';
 import { benchModels, MODELS_NOTES } from './models';
 import { benchParallel, PARALLEL_NOTES } from './parallel';
+import { benchSoftBinding, SOFT_BINDING_NOTES } from './soft-binding';
 import { benchTiling, TILING_NOTES } from './tiling';
 import { contentImage, cpuMs, median, msPerMegapixel, processMaxRss, progress, round, time } from './util';
 
@@ -173,6 +174,7 @@ async function main(): Promise<void> {
 	const parallel = await section('parallel', () => benchParallel(ctx));
 	const gallery = await section('gallery', () => benchGallery(QUICK));
 	const hostile = await section('hostile', () => benchHostile(QUICK));
+	const softBinding = await section('softBinding', () => benchSoftBinding(QUICK));
 
 	const cpus = os.cpus();
 	writeJson({
@@ -203,6 +205,7 @@ async function main(): Promise<void> {
 		parallel,
 		gallery,
 		hostile,
+		softBinding,
 		memory,
 		sectionMs,
 		sectionCpuMs,
@@ -215,6 +218,7 @@ async function main(): Promise<void> {
 			...PARALLEL_NOTES,
 			...GALLERY_NOTES,
 			HOSTILE_NOTES,
+			...SOFT_BINDING_NOTES,
 			...MEMORY_NOTES,
 			...RUN_NOTES
 		]
@@ -232,7 +236,7 @@ const NOTES = [
 ];
 
 const RUN_NOTES = [
-	'quick: true when run with --quick (sizes: long side 256 only, one timed run; every other section at small sizes, see its note): a smoke test whose timings are not comparable with a full run. sectionMs: wall time of each section (sizes is the load, warm-up and sizes part above); the sections run in the order memory, sizes, models, tiling, parallel, gallery. sectionCpuMs, totalCpuMs: user + system CPU time of the process (all threads) in the same spans; on a machine busy with other work, CPU time of the single-threaded sections is close to what their wall time would be on an idle one. machine.processMaxRssBytes: the OS peak resident set size of the process at the end (process.resourceUsage().maxRSS), worker threads included.'
+	'quick: true when run with --quick (sizes: long side 256 only, one timed run; every other section at small sizes, see its note): a smoke test whose timings are not comparable with a full run. sectionMs: wall time of each section (sizes is the load, warm-up and sizes part above); the sections run in the order memory, sizes, models, tiling, parallel, gallery, softBinding. sectionCpuMs, totalCpuMs: user + system CPU time of the process (all threads) in the same spans; on a machine busy with other work, CPU time of the single-threaded sections is close to what their wall time would be on an idle one. machine.processMaxRssBytes: the OS peak resident set size of the process at the end (process.resourceUsage().maxRSS), worker threads included.'
 ];
 
 /** The two nets of the card, loaded from the same verified files as the model, for the reference path. */

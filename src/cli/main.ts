@@ -7,8 +7,10 @@ const USAGE = `Usage:
                  [--strength 0..1] [--preserve-colors] [--style-scale N] [--working-side N] [--max-side N]
                  [--tile N|auto] [--threads N] [--option NAME=VALUE ...] [--creator NAME] [--allow-training]
                  [--key KEY.pem --cert CHAIN.pem]
-  rakkan verify FILE [--json] [--trust ROOT.pem]
-                                        check a file's Content Credentials (exit 0 only when valid)
+  rakkan verify FILE [--json] [--trust ROOT.pem] [--lookup GALLERY_URL]
+                                        check a file's Content Credentials (exit 0 only when valid);
+                                        --lookup also finds its signed original by its pixels (exit 0 when found)
+  rakkan fingerprint FILE               print the ISCC image code of the file's pixels (ISCC:EE...)
   rakkan share FILE --server URL --token T [--title T] [--description D]
                [--visibility public|unlisted|private] [--rights-confirmed]
                                         upload an image to a gallery; prints its address
@@ -27,6 +29,8 @@ export async function main(argv: string[]): Promise<number> {
 				return await (await import('./stylize')).runStylize(rest);
 			case 'verify':
 				return await (await import('./verify')).runVerify(rest);
+			case 'fingerprint':
+				return await (await import('./fingerprint')).runFingerprint(rest);
 			case 'share':
 				return await (await import('./share')).runShare(rest);
 			case 'admin':

@@ -6,18 +6,30 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { VISIBILITIES, type GalleryImage } from '../lib/gallery-api';
 
-function serverUrl(value: string | undefined): URL {
-	if (!value) throw new Error('--server URL is missing (the gallery, e.g. http://127.0.0.1:3000)');
+/** A gallery's address given as `flag`; readable errors otherwise. */
+export function serverUrl(value: string | undefined, flag = '--server'): URL {
+	if (!value) throw new Error(`${flag} URL is missing (the gallery, e.g. http://127.0.0.1:3000)`);
 	let url: URL;
 	try {
 		url = new URL(value);
 	} catch {
-		throw new Error(`--server must be an http(s) address, got "${value}"`);
+		throw new Error(`${flag} must be an http(s) address, got "${value}"`);
 	}
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw new Error(`--server must be an http(s) address, got "${value}"`);
+		throw new Error(`${flag} must be an http(s) address, got "${value}"`);
 	}
 	return url;
+}
+
+/** fetch, with "cannot reach" as the one-line error when the server does not answer. */
+export async function reach(url: URL, init?: RequestInit): Promise<Response> {
+	try {
+		return await fetch(url, init);
+	} catch (error) {
+		throw new Error(`cannot reach ${url.origin} (${(error as Error).cause ?? (error as Error).message})`, {
+			cause: error
+		});
+	}
 }
 
 async function readImage(file: string): Promise<Uint8Array> {
@@ -62,18 +74,11 @@ export async function runShare(argv: string[]): Promise<number> {
 	form.set('visibility', visibility);
 	form.set('rightsConfirmed', values['rights-confirmed'] ? 'true' : 'false');
 
-	let response: Response;
-	try {
-		response = await fetch(new URL('/api/images', server), {
-			method: 'POST',
-			headers: { authorization: `Bearer ${token}` },
-			body: form
-		});
-	} catch (error) {
-		throw new Error(`cannot reach ${server.origin} (${(error as Error).cause ?? (error as Error).message})`, {
-			cause: error
-		});
-	}
+	const response = await reach(new URL('/api/images', server), {
+		method: 'POST',
+		headers: { authorization: `Bearer ${token}` },
+		body: form
+	});
 	const body = (await response.json().catch(() => null)) as (GalleryImage & { message?: string }) | null;
 	if (response.status !== 201 || !body?.id) {
 		throw new Error(

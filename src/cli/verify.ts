@@ -1,9 +1,14 @@
 // `rakkan verify FILE [--json] [--trust ROOT.pem]...`: the verdict on a file's Content Credentials, in
 // words (or JSON). Exit codes: 0 valid (trusted or an unknown signer), 3 no credentials, 4 tampered,
 // 5 invalid, 6 not fully checked (a limit of VERIFY_LIMITS was reached); 1 when the file cannot be read at all.
+// With --lookup URL it also asks that gallery's soft-binding API for signed originals of the file's pixels,
+// and exits 0 when it finds one.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { CAWG_ENTRY_KEYS } from '../lib/provenance/rights/rights';
+import { containerOf, MIME_TYPES } from '../lib/provenance/c2pa/container';
+import { SOFT_BINDING_API, softBindingMatchesSchema, type SoftBindingMatch } from '../lib/soft-binding-api';
+import { reach, serverUrl } from './share';
 import {
 	verifyImage,
 	type IngredientNode,
@@ -109,7 +114,8 @@ export async function runVerify(argv: string[]): Promise<number> {
 		args: argv,
 		options: {
 			json: { type: 'boolean', default: false },
-			trust: { type: 'string', multiple: true }
+			trust: { type: 'string', multiple: true },
+			lookup: { type: 'string' }
 		},
 		allowPositionals: true,
 		strict: true
@@ -131,7 +137,80 @@ export async function runVerify(argv: string[]): Promise<number> {
 	const result = await verifyImage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
 		trustAnchors
 	});
-	if (values.json) console.log(JSON.stringify({ file, ...result }, null, '\t'));
-	else console.log(describeVerdict(file, result).join('\n'));
+	const lookup = values.lookup === undefined ? undefined : serverUrl(values.lookup, '--lookup');
+	const originals = lookup
+		? await findOriginals(
+				lookup,
+				new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+				trustAnchors
+			)
+		: undefined;
+	if (values.json) console.log(JSON.stringify({ file, ...result, originals }, null, '\t'));
+	else {
+		const lines = describeVerdict(file, result);
+		if (lookup && originals) lines.push(...describeOriginals(lookup, originals));
+		console.log(lines.join('\n'));
+	}
+	if (originals?.length) return 0;
 	return VERIFY_EXIT_CODES[result.state];
+}
+
+/** A match and what verifying the original's own file found. */
+export interface FoundOriginal extends SoftBindingMatch {
+	original: Pick<VerifyResult, 'state' | 'summary' | 'title'> & { signer?: string };
+}
+
+/** Asks the gallery's soft-binding API for originals of these pixels, and verifies each original file. */
+async function findOriginals(
+	gallery: URL,
+	bytes: Uint8Array,
+	trustAnchors: string[]
+): Promise<FoundOriginal[]> {
+	const container = containerOf(bytes);
+	if (!container) throw new Error('--lookup needs a PNG, JPEG or WebP image');
+	const response = await reach(new URL(`${SOFT_BINDING_API}/matches/byContent?alg=io.iscc.v0`, gallery), {
+		method: 'POST',
+		headers: { 'content-type': MIME_TYPES[container] },
+		body: bytes as Uint8Array<ArrayBuffer>
+	});
+	const body: unknown = await response.json().catch(() => null);
+	if (!response.ok) {
+		const message = (body as { message?: unknown } | null)?.message;
+		throw new Error(
+			`the gallery refused the lookup (${response.status}): ${typeof message === 'string' ? message : response.statusText}`
+		);
+	}
+	const parsed = softBindingMatchesSchema.safeParse(body);
+	if (!parsed.success) throw new Error(`${gallery.origin} did not answer as a soft-binding service`);
+	const found: FoundOriginal[] = [];
+	for (const match of parsed.data.matches) {
+		const original = await reach(
+			new URL(`/api/images/${encodeURIComponent(match.imageId)}/original`, gallery)
+		);
+		if (!original.ok)
+			throw new Error(`the original ${match.imageId} cannot be downloaded (${original.status})`);
+		const verdict = await verifyImage(new Uint8Array(await original.arrayBuffer()), { trustAnchors });
+		found.push({
+			...match,
+			original: {
+				state: verdict.state,
+				summary: verdict.summary,
+				title: verdict.title,
+				signer: verdict.signer?.name
+			}
+		});
+	}
+	return found;
+}
+
+function describeOriginals(gallery: URL, originals: FoundOriginal[]): string[] {
+	if (!originals.length) return [`No signed original of these pixels at ${gallery.origin}.`];
+	return [
+		`Signed originals of these pixels at ${gallery.origin} (the credentials are the original's, not this file's):`,
+		...originals.map(
+			(m) =>
+				`  ${m.endpoint}  similarity ${m.similarityScore}%  original: ${m.original.state}` +
+				`${m.original.signer ? `, signed by ${m.original.signer}` : ''} (${m.original.summary})`
+		)
+	];
 }

@@ -3,6 +3,9 @@
 import { exiftool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyImage } from '../../src/lib/provenance/c2pa/verify';
+import { decodeImageCode, hammingDistance, imageCode } from '../../src/lib/kernels/iscc';
+import { decodeImage } from '../../src/lib/node/image-io';
+import { CLAIM_TOLERANCE } from '../../src/lib/server/gallery/fingerprints';
 import { photoPath } from '../helpers/assets';
 import { c2paFixturePath, c2paValidate } from '../provenance/helpers';
 import { makeTempDir, removeDir } from '../helpers/images';
@@ -57,6 +60,13 @@ describe('studio exports with Content Credentials', () => {
 		expect(titles).toContain('astronaut.png');
 		expect(titles.some((t) => /Night Watch/.test(t ?? ''))).toBe(true);
 		expect(titles.some((t) => /whatsyourface|Arbitrary/.test(t ?? ''))).toBe(true);
+		// The soft binding: the ISCC code of the exported pixels, as the browser decoded them (exactly what
+		// sharp decodes from a PNG); a fingerprint, so no c2pa.watermarked action.
+		expect(manifest.assertions?.find((a) => a.label === 'c2pa.soft-binding')?.data).toEqual({
+			alg: 'io.iscc.v0',
+			blocks: [{ scope: {}, value: imageCode(await decodeImage(png)) }]
+		});
+		expect(JSON.stringify(manifest.assertions)).not.toContain('c2pa.watermarked');
 
 		const root = (await studioPage.download('export-root')).toString('utf8');
 		expect(root).toMatch(/^-----BEGIN CERTIFICATE-----/);
@@ -68,6 +78,11 @@ describe('studio exports with Content Credentials', () => {
 		const jpegVerdict = await c2paValidate(jpeg, 'image/jpeg');
 		expect(jpegVerdict.state).toBe('Valid');
 		expect(jpegVerdict.codes).toEqual(['signingCredential.untrusted']);
+		const jpegBinding = (await verifyImage(jpeg)).softBindings?.[0];
+		expect(jpegBinding?.alg).toBe('io.iscc.v0');
+		const claimed = decodeImageCode(jpegBinding!.value)!;
+		const decoded = decodeImageCode(imageCode(await decodeImage(jpeg)))!;
+		expect(hammingDistance(claimed, decoded)).toBeLessThanOrEqual(CLAIM_TOLERANCE);
 
 		// XMP, read back by ExifTool: AI source type, creator, and no AI training unless allowed.
 		const file = path.join(dir, 'export.jpg');

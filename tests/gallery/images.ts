@@ -5,6 +5,11 @@ import { findModel } from '../../src/lib/assets/catalog';
 import { parsePng } from '../../src/lib/provenance/c2pa/png';
 import { signImage, type ProvenanceInput } from '../../src/lib/provenance/c2pa/manifest';
 import { modelSourceFromCard } from '../../src/lib/provenance/sources';
+import sharp from 'sharp';
+import { imageCode } from '../../src/lib/kernels/iscc';
+import { decodeImage } from '../../src/lib/node/image-io';
+import { isccBinding } from '../../src/lib/provenance/c2pa/soft-binding';
+import { photoPath, type PhotoId } from '../helpers/assets';
 import { pattern, pngDeclaring } from '../helpers/images';
 import { sampleInput, type TestIdentity } from '../provenance/helpers';
 
@@ -32,6 +37,30 @@ export async function signedPng(
 		...options.overrides
 	});
 	return signImage(image, input, id.signer);
+}
+
+/**
+ * A test photo (at most 480 px) signed as a painting whose credentials record the ISCC code of its pixels
+ * as their soft binding (or `claim`, to make credentials that lie about the pixels).
+ */
+export async function signedPhotoPainting(
+	id: TestIdentity,
+	photo: PhotoId,
+	claim?: string
+): Promise<{ bytes: Uint8Array; code: string }> {
+	const png = new Uint8Array(
+		await sharp(await photoPath(photo))
+			.resize(480, 480, { fit: 'inside' })
+			.png()
+			.toBuffer()
+	);
+	const code = imageCode(await decodeImage(png));
+	const bytes = await signImage(
+		png,
+		sampleInput(undefined, { softBinding: isccBinding(claim ?? code) }),
+		id.signer
+	);
+	return { bytes, code };
 }
 
 export async function signedJpeg(id: TestIdentity): Promise<Uint8Array> {

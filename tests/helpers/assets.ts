@@ -5,6 +5,7 @@ import type { AssetFile } from '../../src/lib/assets/catalog';
 import { cachedPath, defaultCacheDir, ensureFile, mirrorFromEnv } from '../../src/lib/node/asset-cache';
 import { PROJECT_ROOT } from '../../src/lib/node/catalog-fs';
 import photos from '../fixtures/photos.json' with { type: 'json' };
+import vectors from '../fixtures/vectors.json' with { type: 'json' };
 
 export type PhotoId = keyof typeof photos;
 
@@ -18,6 +19,11 @@ export async function verifiedPath(file: AssetFile): Promise<string> {
 /** The local path of a verified test photo (astronaut, chelsea, coffee, rocket). */
 export function photoPath(id: PhotoId): Promise<string> {
 	return verifiedPath(photos[id]);
+}
+
+/** The local path of a verified third-party test-vector file (iscc-core's conformance data). */
+export function vectorPath(id: keyof typeof vectors): Promise<string> {
+	return verifiedPath(vectors[id]);
 }
 
 export const CLI = path.join(PROJECT_ROOT, 'bin', 'rakkan.js');

@@ -7,6 +7,7 @@ import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalIdentity, derToPem, exportPkcs8Pem } from '../../src/lib/provenance/c2pa/certificates';
 import { photoPath } from '../helpers/assets';
+import { verifyImage } from '../../src/lib/provenance/c2pa/verify';
 import { makeTempDir, removeDir } from '../helpers/images';
 import { VERIFY_LIMITS } from '../../src/lib/provenance/c2pa/limits';
 import { c2paFixturePath, c2paValidate, flipImageByte, formatOf, rakkan, type CliResult } from './helpers';
@@ -72,6 +73,13 @@ describe('rakkan stylize with Content Credentials', () => {
 			const verdict = await c2paValidate(bytes, formatOf(outputs[ext]));
 			expect(verdict.state).toBe('Valid');
 			expect(verdict.codes).toEqual(['signingCredential.untrusted']);
+		});
+
+		it(`${ext}: records the ISCC code of its own pixels as its soft binding, as rakkan fingerprint prints it`, async () => {
+			const printed = ok(await rakkan(['fingerprint', outputs[ext]])).trim();
+			expect(printed).toMatch(/^ISCC:EEA[Q-Z2-7][A-Z2-7]{12}$/);
+			const verdict = await verifyImage(new Uint8Array(await readFile(outputs[ext])));
+			expect(verdict.softBindings).toEqual([{ alg: 'io.iscc.v0', value: printed }]);
 		});
 
 		it(`${ext}: c2pa-rs says Trusted with the generated root as trust anchor`, async () => {

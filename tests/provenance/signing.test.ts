@@ -14,6 +14,9 @@ import { readXmp } from '../../src/lib/provenance/c2pa/container';
 import { parsePng } from '../../src/lib/provenance/c2pa/png';
 import { riffChunks } from '../../src/lib/provenance/c2pa/webp';
 import { verifyImage } from '../../src/lib/provenance/c2pa/verify';
+import { isccBinding } from '../../src/lib/provenance/c2pa/soft-binding';
+import { imageCode } from '../../src/lib/kernels/iscc';
+import { decodeImage } from '../../src/lib/node/image-io';
 import {
 	c2paFixtureBytes,
 	c2paValidate,
@@ -56,9 +59,24 @@ describe.each([
 	['extended WebP with alpha', 'image/webp', () => webp.alpha, signWebp]
 ] as const)('%s export', (_name, format, source, sign) => {
 	let signed: Uint8Array;
+	let code: string;
 
 	beforeAll(async () => {
-		signed = await sign(source(), sampleInput(png), id.signer);
+		code = imageCode(await decodeImage(source()));
+		signed = await sign(source(), sampleInput(png, { softBinding: isccBinding(code) }), id.signer);
+	});
+
+	it('records the ISCC code of its pixels as a soft binding, and claims no watermark', async () => {
+		const manifest = activeManifest(await c2paValidate(signed, format));
+		expect(assertionData(manifest, 'c2pa.soft-binding')).toEqual({
+			alg: 'io.iscc.v0',
+			blocks: [{ scope: {}, value: code }]
+		});
+		const actions = (assertionData(manifest, 'c2pa.actions.v2') as { actions: { action: string }[] }).actions;
+		expect(actions.map((a) => a.action)).not.toContain('c2pa.watermarked');
+		expect((await verifyImage(signed)).softBindings).toEqual([{ alg: 'io.iscc.v0', value: code }]);
+		// The code is of the signed file's pixels: signing adds metadata only.
+		expect(imageCode(await decodeImage(signed))).toBe(code);
 	});
 
 	it('is Valid for c2pa-rs with exactly one failure: an unknown signer', async () => {

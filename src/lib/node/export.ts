@@ -6,7 +6,9 @@ import path from 'node:path';
 import type { ModelCard, StyleCard } from '../assets/catalog';
 import type { Pixels } from '../engine/types';
 import { PROJECT_ROOT } from './catalog-fs';
-import { encodeJpeg, encodePng, encodeWebp, writeFileAtomic } from './image-io';
+import { decodeImage, encodeJpeg, encodePng, encodeWebp, writeFileAtomic } from './image-io';
+import { imageCode } from '../kernels/iscc';
+import { isccBinding } from '../provenance/c2pa/soft-binding';
 import { signImage, type StyleSource } from '../provenance/c2pa/manifest';
 import { paintingProvenance, uploadedStyleSource } from '../provenance/painting-input';
 import { styleSourceFromCard } from '../provenance/sources';
@@ -120,6 +122,8 @@ export async function writeSignedImage(options: ExportOptions): Promise<ExportRe
 		backend: 'wasm'
 	});
 	const encoded = await ENCODERS[format](options.pixels);
+	// The fingerprint of the pixels as exported (after lossy encoding), as anyone decoding the file sees them.
+	input.softBinding = isccBinding(imageCode(await decodeImage(encoded)));
 	const signed = await signImage(encoded, input, identity.signer);
 	await writeFileAtomic(options.out, signed);
 	return { bytes: signed.length, format, identity };

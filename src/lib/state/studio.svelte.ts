@@ -12,6 +12,8 @@ import { documentProvenance } from '../document/provenance';
 import { identityFor, rootPem } from '../provenance/browser/identity-store';
 import { incomingRightsOf } from '../provenance/incoming';
 import { signImage, type StyleSource } from '../provenance/c2pa/manifest';
+import { isccBinding } from '../provenance/c2pa/soft-binding';
+import { fingerprintEncoded } from '../canvas/fingerprint';
 import { paintingProvenance, uploadedStyleSource } from '../provenance/painting-input';
 import {
 	aiUseGate,
@@ -479,6 +481,7 @@ export class StudioState {
 		input.models = facts.models.map((model) => modelSourceFromCard(findModel(this.catalog, model.id)));
 		input.edits = [...(input.edits ?? []), ...facts.actions];
 		if (paintings.length > 1 || top.region) input.recipe.regions = paintings.map(regionRecipe);
+		input.softBinding = isccBinding(await fingerprintEncoded(image.bytes));
 		const identity = await identityFor(this.signerName);
 		const signed = await signImage(image.bytes, input, webCryptoSigner(identity.privateKey, [identity.leaf]));
 		return { blob: new Blob([signed as Uint8Array<ArrayBuffer>], { type: EXPORT_MIME[format] }), filename };

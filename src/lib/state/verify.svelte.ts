@@ -1,7 +1,8 @@
 // The Verify view's state: the file a person dropped, its Content Credentials (verifyImage), its XMP
 // fields, the thumbnails its manifests carry, and the root certificates the person chose to trust.
 // Components read these fields and call these methods; the class owns the bytes and the object URLs.
-// Everything runs in the browser: the file never leaves it.
+// Everything runs in the browser: the file leaves it only when the person asks to find its original
+// (OriginalLookup).
 import { createContext } from 'svelte';
 import {
 	checkImageBytes,
@@ -17,7 +18,7 @@ import {
 } from '../provenance/c2pa/inspect';
 import { DEFAULT_PIXEL_LIMIT } from '../kernels/image-header';
 import type { ImageContainer } from '../provenance/c2pa/container';
-import { readXmp } from '../provenance/c2pa/container';
+import { MIME_TYPES, readXmp } from '../provenance/c2pa/container';
 import { describe } from '../provenance/c2pa/errors';
 import { verifyImage, type VerifyResult } from '../provenance/c2pa/verify';
 import { parseXmp, type XmpFields } from '../provenance/xmp/xmp';
@@ -148,6 +149,12 @@ export class VerifyState {
 	async removeTrustAnchor(pem: string): Promise<void> {
 		this.anchors = this.anchors.filter((a) => a.pem !== pem);
 		await this.reverify();
+	}
+
+	/** The current file's bytes and type, for a lookup of its original the person asks for. */
+	currentImage(): { bytes: Uint8Array; type: string } | null {
+		if (!this.#bytes || !this.file) return null;
+		return { bytes: this.#bytes, type: MIME_TYPES[this.file.container] };
 	}
 
 	/** Verifies the current file again (after the trust anchors changed). */

@@ -21,6 +21,7 @@ import {
 } from '../rights/rights';
 import type { Signer } from './signer';
 import { buildXmpPacket, DIGITAL_SOURCE_TYPES, parseXmp, PLUS_DATA_MINING, XmpError } from '../xmp/xmp';
+import { softBindingData, SOFT_BINDING_LABEL, type SoftBinding } from './soft-binding';
 import { verifyImage, type StatusEntry } from './verify';
 import { C2PA_FOURCC, removeWebpManifest, riffChunk, riffChunkSize, setWebpXmp, withRiffSize } from './webp';
 
@@ -169,6 +170,8 @@ export interface ProvenanceInput {
 	/** Later steps, in order, after the painting itself. */
 	edits?: EditStep[];
 	recipe: RecipeSettings;
+	/** A fingerprint of the exported pixels, recorded as `c2pa.soft-binding`. */
+	softBinding?: SoftBinding;
 }
 
 export const DEFAULT_TRAINING_MINING: Required<TrainingMining> = {
@@ -502,6 +505,13 @@ function metadataData(input: ProvenanceInput, sourceType: string, dataMining: st
 	return out;
 }
 
+/** The `c2pa.soft-binding` assertion, when the export's fingerprint is known. */
+async function softBindingAssertions(input: ProvenanceInput): Promise<BuiltAssertion[]> {
+	return input.softBinding
+		? [await assertion(SOFT_BINDING_LABEL, 'cbor', softBindingData(input.softBinding))]
+		: [];
+}
+
 function trainingData(training: Required<TrainingMining>): unknown {
 	const entries: Record<string, unknown> = {};
 	for (const key of CAWG_ENTRY_KEYS) {
@@ -585,7 +595,8 @@ async function prepare(input: ProvenanceInput, instanceId: string): Promise<Prep
 		await assertion('c2pa.actions.v2', 'cbor', actionsData(input, ingredients)),
 		await assertion(RECIPE_LABEL, 'cbor', recipeData(input, ingredients.contentSha256)),
 		await assertion('cawg.training-mining', 'cbor', trainingData(training), true),
-		await assertion('cawg.metadata', 'json', metadataData(input, sourceType, dataMining), true)
+		await assertion('cawg.metadata', 'json', metadataData(input, sourceType, dataMining), true),
+		...(await softBindingAssertions(input))
 	];
 	return {
 		label: `urn:c2pa:${crypto.randomUUID()}`,

@@ -6,6 +6,7 @@
 // The work is bounded by the file: each manifest is read and summarised once (however many ingredients name
 // it, cycles included), each box is hashed at most once per algorithm (however often a claim names it), and
 // everything counted stays within VERIFY_LIMITS. Reaching a limit gives the state `unchecked`.
+import { readSoftBinding, SOFT_BINDING_LABEL, type SoftBinding } from './soft-binding';
 import * as x509 from './x509';
 import { digest, equalBytes, fromUtf8, isHashAlg, own, toHex, type HashAlg } from './bytes';
 import {
@@ -127,6 +128,8 @@ export interface VerifyResult {
 	trainingMining?: TrainingMining;
 	/** The `cawg.metadata` JSON-LD, when present. */
 	metadata?: unknown;
+	/** Fingerprints of the pixels the signer recorded (`c2pa.soft-binding`), for the whole asset. */
+	softBindings?: SoftBinding[];
 	failures: StatusEntry[];
 	results: StatusLists;
 }
@@ -962,6 +965,10 @@ async function verifyInto(
 		else if (name === 'cawg.training-mining' || name === 'c2pa.training-mining') {
 			result.trainingMining = trainingMiningFromAssertion(assertionData(box, work));
 		} else if (name === 'cawg.metadata') result.metadata = jsonSafe(assertionData(box, work));
+		else if (name === SOFT_BINDING_LABEL) {
+			const bindings = readSoftBinding(assertionData(box, work));
+			if (bindings) result.softBindings = [...(result.softBindings ?? []), ...bindings];
+		}
 	}
 	result.state = stateOf(out.results.failure, progress.trusted, false);
 }

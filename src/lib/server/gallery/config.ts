@@ -40,7 +40,7 @@ export interface GalleryConfig {
 	cleanupIntervalMs: number;
 }
 
-function positive(name: string, fallback: number): number {
+export function positive(name: string, fallback: number): number {
 	const raw = process.env[name];
 	if (raw === undefined || raw === '') return fallback;
 	const value = Number(raw);

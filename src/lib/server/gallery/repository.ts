@@ -45,6 +45,7 @@ import {
 import { newObjectKey, type ObjectStore } from './store';
 import type { UploadProcessor } from './upload-pool';
 import { DEFAULT_UPLOAD_LIMITS, processUpload, sniffUpload, UploadError, type UploadLimits } from './uploads';
+import { fingerprintRow, fingerprintUpload, imageFingerprints } from './fingerprints';
 
 export { GalleryError } from './errors';
 
@@ -302,7 +303,7 @@ export class GalleryRepository {
 	}
 
 	/** Counts one attempt against `key`; true while the count stays within `max` for the window. */
-	private async withinLimit(key: string, max: number, windowMs: number): Promise<boolean> {
+	async withinLimit(key: string, max: number, windowMs: number): Promise<boolean> {
 		const now = new Date();
 		const cutoff = new Date(now.getTime() - windowMs).toISOString();
 		const expired = sql`${rateLimits.windowStart} < ${cutoff}::timestamptz`;
@@ -499,6 +500,7 @@ export class GalleryRepository {
 		}
 		const { result, truncated } = processed.verified;
 		const thumbnail = processed.thumbnail;
+		const fingerprint = fingerprintUpload(processed.fingerprint, result);
 		const parent = await this.findParent(result, owner.id);
 		const recorded = recordCredentials(
 			result,
@@ -557,6 +559,9 @@ export class GalleryRepository {
 				);
 				if (full) throw new GalleryError(413, full);
 				await tx.insert(images).values(row);
+				await tx
+					.insert(imageFingerprints)
+					.values(fingerprintRow(row.id, result.activeManifest ?? null, fingerprint));
 			});
 		} catch (error) {
 			await this.deleteObjects(row);

@@ -8,6 +8,8 @@ import sharp from 'sharp';
 import { IMAGE_ERRORS, ImageInputError, readImageHeader, tooLargeMessage } from '../../kernels/image-header';
 import { checkImageBytes, megabytes } from '../../provenance/c2pa/inspect';
 import { verifyImage } from '../../provenance/c2pa/verify';
+import { imageCode } from '../../kernels/iscc';
+import { decodeImage } from '../../node/image-io';
 import type { ImageMimeType } from '../../gallery-api';
 import { boundVerifyResult, type BoundedVerifyResult } from './bounds';
 
@@ -96,14 +98,17 @@ export interface ProcessedUpload {
 	thumbnail: Uint8Array;
 	/** Hex, of the upload as sent: how a remix names it as its parent. */
 	sha256: string;
+	/** The ISCC image code of the decoded pixels (never the one the credentials claim). */
+	fingerprint: string;
 }
 
-/** Verifies the credentials and renders the thumbnail: the decoding work, off the event loop. */
+/** Verifies the credentials, renders the thumbnail and fingerprints the pixels: the decoding work, off the event loop. */
 export async function processUpload(
 	bytes: Uint8Array,
 	limits: UploadLimits = DEFAULT_UPLOAD_LIMITS
 ): Promise<ProcessedUpload> {
 	const verified = boundVerifyResult(await verifyImage(bytes));
 	const thumbnail = await renderThumbnail(bytes, limits);
-	return { verified, thumbnail, sha256: createHash('sha256').update(bytes).digest('hex') };
+	const fingerprint = imageCode(await decodeImage(bytes, limits.maxPixels));
+	return { verified, thumbnail, sha256: createHash('sha256').update(bytes).digest('hex'), fingerprint };
 }

@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { api, ApiError, type GalleryImage, type ImageReport } from '$lib/gallery/api';
+import type { ImageFingerprint } from '$lib/soft-binding-api';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ fetch, params, locals }) => {
@@ -21,5 +22,12 @@ export const load: PageServerLoad = async ({ fetch, params, locals }) => {
 	const reports = canModerate
 		? (await api<{ reports: ImageReport[] }>(`${path}/reports`, {}, fetch)).reports
 		: null;
-	return { image, reports, isOwner, canModerate };
+	// Images stored before fingerprints were computed have none (404).
+	const fingerprint = await api<ImageFingerprint>(`${path}/fingerprint`, {}, fetch).catch(
+		(failure: unknown) => {
+			if (failure instanceof ApiError && failure.status === 404) return null;
+			throw failure;
+		}
+	);
+	return { image, reports, isOwner, canModerate, fingerprint };
 };
