@@ -44,7 +44,14 @@ export interface GalleryImage {
 	originalUrl: string;
 	thumbnailUrl: string;
 	credentials: ImageCredentials;
-	rights: { verdict: string | null; label: string | null; nonCommercial: boolean; confirmedByOwner: boolean };
+	rights: {
+		verdict: string | null;
+		label: string | null;
+		nonCommercial: boolean;
+		/** Every reason of the verdict, worst first, each naming its ingredient and layers. */
+		reasons: string[];
+		confirmedByOwner: boolean;
+	};
 	attribution: string;
 	labels: string[];
 	parentId: string | null;

@@ -10,6 +10,7 @@ import { parseCoseSign1, signingTime, verifyClaimSignature, type CoseSign1 } fro
 import { describe, ProvenanceError } from './errors';
 import { contentChildren, parseJumbf, superChildren, type JumbfSuperBox } from './jumbf';
 import { trainingMiningFromAssertion, type TrainingMining } from '../rights/rights';
+import { type Read, RECIPE_LABEL, RECORD_LABEL, type RecordData, readRecord } from './rakkan-assertions';
 import { pemToDer } from './certificates';
 
 export type VerifyState = 'trusted' | 'untrusted' | 'tampered' | 'invalid' | 'none';
@@ -92,6 +93,8 @@ export interface VerifyResult {
 	actions: ActionSummary[];
 	ingredients: IngredientNode[];
 	recipe?: unknown;
+	/** `org.rakkan.record` read with its schema: what the image is made of and its rights verdict. */
+	record?: Read<RecordData>;
 	trainingMining?: TrainingMining;
 	/** The `cawg.metadata` JSON-LD, when present. */
 	metadata?: unknown;
@@ -763,7 +766,8 @@ async function verifyUnguarded(bytes: Uint8Array, options: VerifyOptions): Promi
 	}
 	for (const [label, box] of active.assertions) {
 		const name = baseLabel(label);
-		if (name === 'org.rakkan.recipe') result.recipe = jsonSafe(assertionData(box));
+		if (name === RECIPE_LABEL) result.recipe = jsonSafe(assertionData(box));
+		else if (name === RECORD_LABEL) result.record = readRecord(jsonSafe(assertionData(box)));
 		else if (name === 'cawg.training-mining' || name === 'c2pa.training-mining') {
 			result.trainingMining = trainingMiningFromAssertion(assertionData(box));
 		} else if (name === 'cawg.metadata') result.metadata = jsonSafe(assertionData(box));

@@ -357,9 +357,14 @@ export const INGREDIENT_STATUSES = [
 export type IngredientStatus = (typeof INGREDIENT_STATUSES)[number];
 
 export interface RightsIngredient {
-	role: 'content' | 'style' | 'model' | 'parent';
+	/** content: the photo or webcam picture; import: an image added as a layer. */
+	role: 'content' | 'import' | 'style' | 'model' | 'parent';
 	id: string;
 	title: string;
+	/** How reasons name it, e.g. `the imported image "scan.jpg"` (content: "the photo"). */
+	subject?: string;
+	/** The names of the layers in the export it is part of, when known. */
+	layers?: string[];
 	status: IngredientStatus;
 	/** Why the status is not `clear`, most restrictive first; the first one explains the status. */
 	reasons: string[];
@@ -446,7 +451,7 @@ function moreRestrictiveStatus(a: IngredientStatus, b: IngredientStatus): Ingred
 
 function ingredient(
 	base: Pick<RightsIngredient, 'role' | 'id' | 'title'> &
-		Partial<Pick<RightsIngredient, 'license' | 'person'>>,
+		Partial<Pick<RightsIngredient, 'license' | 'person' | 'subject'>>,
 	findings: Findings
 ): RightsIngredient {
 	const out: RightsIngredient = {
@@ -457,6 +462,7 @@ function ingredient(
 		reasons: findings.reasons,
 		notes: findings.notes
 	};
+	if (base.subject) out.subject = base.subject;
 	if (base.license) out.license = base.license;
 	if (base.person) out.person = base.person;
 	return out;
@@ -533,26 +539,28 @@ function declaredLicense(declared: DeclaredRights): RightsIngredient['license'] 
 export const CONTENT_SUBJECT = 'the photo';
 export const UPLOADED_STYLE_SUBJECT = 'the style image';
 
-/** The photo being stylized (C2PA: the `parentOf` ingredient). */
-export function ingredientFromContent(content: ContentRights & ImportedFile): RightsIngredient {
+/** How reasons name an imported image. */
+export const importSubject = (name: string): string => `the imported image "${name}"`;
+
+/**
+ * A picture whose pixels are in the image: the photo (or webcam picture) the document started from, or an
+ * image imported as a layer. Each goes through the same declarations and the same do-not-use gate.
+ */
+export function ingredientFromContent(
+	content: ContentRights & ImportedFile,
+	{ role = 'content', id = 'content' }: { role?: 'content' | 'import'; id?: string } = {}
+): RightsIngredient {
+	const title = content.name ?? 'Photo';
+	const subject = role === 'import' ? importSubject(title) : CONTENT_SUBJECT;
 	const f = new Findings();
-	declaredFindings(content, CONTENT_SUBJECT, 'content', f);
-	incomingFindings(content, CONTENT_SUBJECT, 'content', 'photo', f);
+	declaredFindings(content, subject, 'content', f);
+	incomingFindings(content, subject, 'content', 'photo', f);
 	let person: RightsIngredient['person'];
 	if (content.showsIdentifiablePerson) {
 		person = { consentRecorded: content.consentRecorded };
-		if (content.consentRecorded) f.notes.push(NOTES.consentRecorded(CONTENT_SUBJECT));
+		if (content.consentRecorded) f.notes.push(NOTES.consentRecorded(subject));
 	}
-	return ingredient(
-		{
-			role: 'content',
-			id: 'content',
-			title: content.name ?? 'Photo',
-			license: declaredLicense(content),
-			person
-		},
-		f
-	);
+	return ingredient({ role, id, title, subject, license: declaredLicense(content), person }, f);
 }
 
 function catalogStyleStatus(style: CatalogStyleRights, subject: string, f: Findings): void {
@@ -703,6 +711,26 @@ export interface Verdict {
 	notes: string[];
 	/** Ids of the ingredients that set the level. */
 	causes: string[];
+	/** Every reason with its level, the ingredient it is about and the layers it is in, worst first. */
+	findings: VerdictFinding[];
+}
+
+export interface VerdictFinding {
+	level: VerdictLevel;
+	reason: string;
+	/** The ingredient's title. */
+	ingredient: string;
+	role: RightsIngredient['role'];
+	/** The layers the ingredient is in (empty when not known, e.g. for an image read back from a file). */
+	layers: string[];
+}
+
+/** One finding as a line, e.g. `Non-commercial only: model cartoon-whitebox is CC BY-NC-SA 4.0 (layer 'Cartoon')`. */
+export function findingLine(finding: VerdictFinding): string {
+	const where = finding.layers.length
+		? ` (${finding.layers.length > 1 ? 'layers' : 'layer'} ${finding.layers.map((l) => `'${l}'`).join(', ')})`
+		: '';
+	return `${VERDICT_LABELS[finding.level]}: ${finding.reason}${where}`;
 }
 
 /** Short labels for badges. */
@@ -755,9 +783,9 @@ const LEVEL_OF_STATUS: Record<IngredientStatus, VerdictLevel> = {
 
 const levelRank = (level: VerdictLevel): number => VERDICT_LEVELS.indexOf(level);
 
-/** Who shows a person: only content and parents carry `person`. */
+/** Who shows a person: only pictures and parents carry `person`. */
 function personSubject(ing: RightsIngredient): string {
-	return ing.role === 'parent' ? parentSubject(ing.title) : CONTENT_SUBJECT;
+	return ing.role === 'parent' ? parentSubject(ing.title) : (ing.subject ?? CONTENT_SUBJECT);
 }
 
 export function rightsVerdict(ingredients: readonly RightsIngredient[]): Verdict {
@@ -767,22 +795,27 @@ export function rightsVerdict(ingredients: readonly RightsIngredient[]): Verdict
 			sentence: rightsUnclearSentence([NOTHING_KNOWN_REASON]),
 			reasons: [NOTHING_KNOWN_REASON],
 			notes: [],
-			causes: []
+			causes: [],
+			findings: [
+				{ level: 'rights-unclear', reason: NOTHING_KNOWN_REASON, ingredient: '', role: 'content', layers: [] }
+			]
 		};
 	}
 	// Every finding with the level it stands for: the ingredient's reasons at its status's level, and the
 	// person without consent at its own level.
-	const ranked: { level: VerdictLevel; reason: string; id: string; first: boolean }[] = [];
+	const ranked: { level: VerdictLevel; reason: string; id: string; first: boolean; ing: RightsIngredient }[] =
+		[];
 	for (const ing of ingredients) {
 		ing.reasons.forEach((reason, i) =>
-			ranked.push({ level: LEVEL_OF_STATUS[ing.status], reason, id: ing.id, first: i === 0 })
+			ranked.push({ level: LEVEL_OF_STATUS[ing.status], reason, id: ing.id, first: i === 0, ing })
 		);
 		if (ing.person && !ing.person.consentRecorded) {
 			ranked.push({
 				level: 'person-without-consent',
 				reason: REASONS.personWithoutConsent(personSubject(ing)),
 				id: ing.id,
-				first: true
+				first: true,
+				ing
 			});
 		}
 	}
@@ -794,7 +827,14 @@ export function rightsVerdict(ingredients: readonly RightsIngredient[]): Verdict
 		sentence: verdictSentence(level, unique(deciding.map((r) => r.reason))),
 		reasons: unique(ranked.map((r) => r.reason)),
 		notes: unique(ingredients.flatMap((ing) => ing.notes)),
-		causes: unique(deciding.map((r) => r.id))
+		causes: unique(deciding.map((r) => r.id)),
+		findings: ranked.map((r) => ({
+			level: r.level,
+			reason: r.reason,
+			ingredient: r.ing.title,
+			role: r.ing.role,
+			layers: r.ing.layers ?? []
+		}))
 	};
 }
 

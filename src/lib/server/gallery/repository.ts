@@ -646,6 +646,7 @@ export function toImage(row: ImageRow, username: string): GalleryImage {
 			verdict: row.rights.verdict,
 			label: row.rights.label,
 			nonCommercial: row.rights.nonCommercial,
+			reasons: row.rights.reasons ?? [],
 			confirmedByOwner: row.rightsConfirmed
 		},
 		attribution: row.attribution,
