@@ -17,6 +17,8 @@ const text = z.string().max(MAX.text);
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const unit = z.number().min(0).max(1);
 const size = z.number().int().min(0).max(1_000_000);
+/** A file's length in bytes. */
+const byteCount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const layers = z.array(text).max(MAX.layers);
 
 export const RECIPE_LABEL = 'org.rakkan.recipe';
@@ -61,7 +63,7 @@ export const ingredientFactsSchema = z.discriminatedUnion('role', [
 		role: z.enum(['content', 'import']),
 		kind: z.enum(['photo', 'import', 'webcam']).optional(),
 		sha256,
-		bytes: size,
+		bytes: byteCount,
 		declared: declaredRights.optional(),
 		layers: layers.optional()
 	}),
@@ -82,7 +84,7 @@ export const ingredientFactsSchema = z.discriminatedUnion('role', [
 		id: text,
 		family: text.optional(),
 		files: z
-			.array(z.object({ role: text, sha256, bytes: size.optional(), url: text.optional() }))
+			.array(z.object({ role: text, sha256, bytes: byteCount.optional(), url: text.optional() }))
 			.max(MAX.list),
 		license,
 		source: text.optional(),
@@ -108,7 +110,7 @@ export function readIngredientFacts(metadata: unknown): IngredientFacts | null {
 export const recipeSchema = z.object({
 	version: z.literal(1),
 	generator: z.object({ name: text, version: text }),
-	content: z.object({ title: text, sha256, bytes: size }).optional(),
+	content: z.object({ title: text, sha256, bytes: byteCount }).optional(),
 	models: z
 		.array(
 			z.object({
@@ -116,7 +118,7 @@ export const recipeSchema = z.object({
 				title: text,
 				family: text.optional(),
 				files: z
-					.array(z.object({ role: text, sha256, bytes: size.optional(), url: text.optional() }))
+					.array(z.object({ role: text, sha256, bytes: byteCount.optional(), url: text.optional() }))
 					.max(MAX.list),
 				license
 			})
