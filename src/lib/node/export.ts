@@ -112,12 +112,7 @@ export async function writeSignedImage(options: ExportOptions): Promise<ExportRe
 			: await loadOrCreateIdentity(options.creator ?? defaultName());
 	const contentBytes = new Uint8Array(await readFile(options.content.file));
 	const styles = await Promise.all(options.styles.map(styleSource));
-	const record = documentRecord(
-		await paintingDocument(options, contentBytes, styles, {
-			width: options.pixels.width,
-			height: options.pixels.height
-		})
-	);
+	const record = documentRecord(await paintingDocument(options, contentBytes, styles));
 	const input = documentProvenanceInput({
 		title: path.basename(options.out),
 		versions: await versions(),
@@ -141,12 +136,7 @@ export async function writeSignedImage(options: ExportOptions): Promise<ExportRe
 }
 
 /** The CLI's painting as a document: the photo, and the stylized layer painted from it on top. */
-async function paintingDocument(
-	options: ExportOptions,
-	contentBytes: Uint8Array,
-	styles: StyleSource[],
-	output: { width: number; height: number }
-) {
+async function paintingDocument(options: ExportOptions, contentBytes: Uint8Array, styles: StyleSource[]) {
 	const file = await imageRefFor(contentBytes);
 	const photo = createLayer({
 		name: path.basename(options.content.file),
@@ -164,16 +154,9 @@ async function paintingDocument(
 	const { settings } = options;
 	const painted = createLayer({
 		name: `${options.model.title}`,
-		// The painting's pixels are not stored: the record needs their size, and the sha256 of the photo it
-		// was painted from names the source.
-		image: { ...file, width: output.width, height: output.height },
-		transform: {
-			x: 0,
-			y: 0,
-			scaleX: file.width / output.width,
-			scaleY: file.height / output.height,
-			rotation: 0
-		},
+		// The painting covers the document (the engine paints the photo's whole frame); its pixels are not
+		// stored, so the layer refers to the photo's frame, which is all the record reads of it.
+		image: file,
 		source: {
 			kind: 'stylized',
 			recipe: {
