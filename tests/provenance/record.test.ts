@@ -23,7 +23,8 @@ import { verifyImage } from '../../src/lib/provenance/c2pa/verify';
 import { documentProvenanceInput, recordData } from '../../src/lib/provenance/painting-input';
 import { documentRecord, type DocumentRecord } from '../../src/lib/provenance/record';
 import { recordVerdict, type RecordRightsFacts } from '../../src/lib/provenance/rights/record-rights';
-import { findingLine, type Verdict } from '../../src/lib/provenance/rights/rights';
+import { type Verdict } from '../../src/lib/provenance/rights/rights';
+import { findingLine } from '../../src/lib/provenance/rights/words';
 import { styleSourceFromCard } from '../../src/lib/provenance/sources';
 import { c2paFixtureBytes, c2paValidate, testIdentity, type TestIdentity } from './helpers';
 

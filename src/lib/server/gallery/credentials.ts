@@ -7,7 +7,6 @@ import { findStyle } from '../../assets/catalog';
 import { type IngredientFacts, readIngredientFacts } from '../../provenance/c2pa/rakkan-assertions';
 import {
 	CONTENT_SUBJECT,
-	findingLine,
 	ingredientFromContent,
 	ingredientFromModel,
 	ingredientFromParent,
@@ -17,6 +16,7 @@ import {
 	type RightsIngredient,
 	type VerdictLevel
 } from '../../provenance/rights/rights';
+import { findingLine } from '../../provenance/rights/words';
 import type { IngredientNode, VerifyResult } from '../../provenance/c2pa/verify';
 import { UNDECLARED } from '../../provenance/rights/record-rights';
 import type { ImageCredentials } from '../../gallery-api';
