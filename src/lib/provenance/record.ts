@@ -3,7 +3,9 @@
 // photo, imported images, webcam pictures, with the layers they became), every stylization behind a layer
 // that reaches it (model and weights, styles and blend weights, settings, region and mask), and the edits.
 // A layer reaches the export when it is visible, not fully transparent, and some of its shown pixels fall
-// inside the document and inside its mask. The Rights panel, the share gate, the signed export, the CLI and
+// inside the document and inside its mask, unless a stylized layer above covers the whole document (drawn
+// normally, opaque, unmasked). Rotated layers count by the box around them, so the record may name a layer
+// that a rotation keeps just outside the document; it never leaves out one that shows. The Rights panel, the share gate, the signed export, the CLI and
 // every reader work from this record. Pure: no DOM, no tfjs.
 import { describeOperation } from '../document/document';
 import { doneEntries } from '../document/history';
