@@ -150,6 +150,7 @@ async function exportAll(catalog: Catalog, dir: string, count: number): Promise<
 			pixels,
 			out,
 			content: { file: content, width: pixels.width, height: pixels.height },
+			catalog,
 			model,
 			styles: takesStyleImage(model) ? [{ card: catalog.styles[i % catalog.styles.length]!, weight: 1 }] : [],
 			settings: { strength: 1, preserveColors: false, workingSide: 768, styleSide: 256 }

@@ -144,6 +144,7 @@ export async function runStylize(argv: string[]): Promise<number> {
 			pixels: result,
 			out: values.out,
 			content: { file: values.content, width: content.width, height: content.height },
+			catalog,
 			model,
 			styles: styleIds.map((id, i) => ({ card: findStyle(catalog, id), file: id, weight: weights[i]! })),
 			settings: {

@@ -77,7 +77,14 @@ export interface GalleryImage {
 	originalUrl: string;
 	thumbnailUrl: string;
 	credentials: ImageCredentials;
-	rights: { verdict: string | null; label: string | null; nonCommercial: boolean; confirmedByOwner: boolean };
+	rights: {
+		verdict: string | null;
+		label: string | null;
+		nonCommercial: boolean;
+		/** Every reason of the verdict, worst first, each naming its ingredient and layers. */
+		reasons: string[];
+		confirmedByOwner: boolean;
+	};
 	attribution: string;
 	labels: string[];
 	/** The gallery image it was made from, when that image is one the viewer may see. */

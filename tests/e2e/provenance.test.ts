@@ -88,7 +88,8 @@ describe('studio exports with Content Credentials', () => {
 		const file = path.join(dir, 'export.jpg');
 		await writeFile(file, jpeg);
 		const tags = (await exiftool.read(file)) as unknown as Record<string, unknown>;
-		expect(String(tags.DigitalSourceType)).toContain('compositeWithTrainedAlgorithmicMedia');
+		// The painting covers the photo: what shows is one stylization.
+		expect(String(tags.DigitalSourceType)).toMatch(/\/trainedAlgorithmicMedia$/);
 		expect(String(tags.Creator)).toContain('Test Painter');
 		expect(String(tags.DataMining)).toMatch(/PROHIBITED/i);
 
@@ -101,26 +102,88 @@ describe('studio exports with Content Credentials', () => {
 		await studioPage.page.close();
 	});
 
-	it('explains non-commercial and unclear rights, and blocks a style image whose credentials forbid AI use', async () => {
+	it('follows the document, not the pickers: the non-commercial layer, an imported image, hiding and undo', async () => {
 		const studioPage = await StudioPage.open(studio);
+		const reasons = () => studioPage.page.locator('[data-testid=rights-reason]').allTextContents();
 		await studioPage.setContent(await photoPath('coffee'));
 		await studioPage.byTestId('content-origin').selectOption('own-work');
+		await expect.poll(() => verdict(studioPage)).toBe('publishable-commercial');
+		// Choosing a model changes nothing yet: nothing was painted with it.
 		await studioPage.byTestId('model').selectOption('cartoon-whitebox');
+		await expect.poll(() => verdict(studioPage)).toBe('publishable-commercial');
+		await studioPage.byTestId('working-side').selectOption('512');
+		await studioPage.byTestId('stylize').click();
+		await expect(studioPage.waitForStatus('done', 'error')).resolves.toBe('done');
 		await expect.poll(() => verdict(studioPage)).toBe('non-commercial-only');
 		await expect(studioPage.byTestId('rights-verdict').textContent()).resolves.toMatch(
 			/cartoon-whitebox.*CC BY-NC-SA/
 		);
-
+		// Switching the picker back keeps the reason: the cartoon layer is still in the image.
 		await studioPage.byTestId('model').selectOption('arbitrary-wyf');
-		await studioPage.byTestId('style-input').setInputFiles(await photoPath('chelsea'));
+		await expect.poll(() => verdict(studioPage)).toBe('non-commercial-only');
+		expect(await reasons()).toEqual([
+			expect.stringMatching(
+				/^Non-commercial only: model cartoon-whitebox is CC BY-NC-SA 4\.0 \(layer '.+'\)$/
+			)
+		]);
+
+		// An image imported as a layer goes through the same questions: undeclared, its rights are unclear.
+		await studioPage.byTestId('layer-import').setInputFiles(await photoPath('chelsea'));
+		await studioPage.byTestId('rights-picture-import-0').waitFor();
 		await expect.poll(() => verdict(studioPage)).toBe('rights-unclear');
-		await expect.poll(() => studioPage.byTestId('rights-verdict').textContent()).toMatch(/origin is unknown/);
+		await expect
+			.poll(reasons)
+			.toEqual([
+				expect.stringMatching(
+					/^Rights unclear: the imported image "chelsea\.png"'s origin is unknown \(layer /
+				),
+				expect.stringMatching(/^Non-commercial only: model cartoon-whitebox/)
+			]);
+		await studioPage.byTestId('import-0-origin').selectOption('public-domain');
+		await expect.poll(() => verdict(studioPage)).toBe('non-commercial-only');
+
+		const png = await studioPage.download('export-png');
+		const checked = await c2paValidate(png, 'image/png');
+		expect(checked.state).toBe('Valid');
+		expect(checked.codes).toEqual(['signingCredential.untrusted']);
+		const active = checked.report!.manifests[checked.report!.active_manifest!]!;
+		expect(active.ingredients?.map((i) => [i.title, i.relationship])).toEqual(
+			expect.arrayContaining([
+				['coffee.png', 'componentOf'],
+				['chelsea.png', 'componentOf'],
+				[expect.stringMatching(/Cartoon/i), 'inputTo']
+			])
+		);
+		const record = (await verifyImage(png)).record;
+		expect(record?.ok && record.data.verdict.level).toBe('non-commercial-only');
+
+		// Hiding the cartoon layer removes its reason; undo brings it back.
+		// Layer 0 is the photo, 1 the cartoon painting, 2 the imported image.
+		await studioPage.byTestId('layer-visible-1').click();
+		await expect.poll(() => verdict(studioPage)).toBe('publishable-commercial');
+		await expect.poll(reasons).toEqual([]);
+		await studioPage.byTestId('undo').click();
+		await expect.poll(() => verdict(studioPage)).toBe('non-commercial-only');
+		expect(studioPage.errors).toEqual([]);
+		await studioPage.page.close();
+	});
+
+	it('gates an imported image whose own credentials forbid AI use like a photo, and a style image too', async () => {
+		const studioPage = await StudioPage.open(studio);
+		await studioPage.setContent(await photoPath('coffee'));
+		await studioPage.byTestId('layer-import').setInputFiles(await c2paFixturePath('C_with_CAWG_data'));
+		const gate = studioPage.byTestId('rights-gate-import-0');
+		await gate.waitFor();
+		await expect(gate.textContent()).resolves.toContain('C_with_CAWG_data.jpg');
+		await expect.poll(() => verdict(studioPage)).toBe('blocked');
+		await expect.poll(() => studioPage.byTestId('stylize').isDisabled()).toBe(true);
+		await studioPage.byTestId('rights-confirm-import-0').check();
+		await expect.poll(() => verdict(studioPage)).not.toBe('blocked');
 
 		// A style image whose own credentials say no AI training or inference.
 		await studioPage.byTestId('style-input').setInputFiles(await c2paFixturePath('C_with_CAWG_data'));
-		const gate = studioPage.page.locator('[data-testid^=rights-gate-upload]');
-		await gate.waitFor();
-		await expect(gate.textContent()).resolves.toContain('C_with_CAWG_data.jpg');
+		const styleGate = studioPage.page.locator('[data-testid^=rights-gate-upload]');
+		await styleGate.waitFor();
 		await expect.poll(() => studioPage.byTestId('stylize').isDisabled()).toBe(true);
 		await studioPage.page.locator('[data-testid^=rights-confirm-upload]').check();
 		await expect.poll(() => studioPage.byTestId('stylize').isDisabled()).toBe(false);

@@ -12,7 +12,7 @@ import { sampleInput, type TestIdentity } from '../provenance/helpers';
  */
 export async function signedPngWithHugeRecipe(id: TestIdentity, bytes: number): Promise<Uint8Array> {
 	const input = sampleInput(new Uint8Array(await pattern(40, 30).png().toBuffer()));
-	input.recipe = { ...input.recipe, regions: [{ notes: 'x'.repeat(bytes) }] };
+	input.recipe = { ...input.recipe!, regions: [{ notes: 'x'.repeat(bytes) }] };
 	return signImage(new Uint8Array(await pattern(96, 72).png().toBuffer()), input, id.signer);
 }
 

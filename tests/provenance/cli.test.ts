@@ -10,6 +10,7 @@ import { photoPath } from '../helpers/assets';
 import { verifyImage } from '../../src/lib/provenance/c2pa/verify';
 import { makeTempDir, removeDir } from '../helpers/images';
 import { VERIFY_LIMITS } from '../../src/lib/provenance/c2pa/limits';
+import { RECORD_LABEL } from '../../src/lib/provenance/c2pa/rakkan-assertions';
 import { c2paFixturePath, c2paValidate, flipImageByte, formatOf, rakkan, type CliResult } from './helpers';
 import { crossReferenced, hostileSigner } from './hostile-inputs';
 
@@ -82,6 +83,30 @@ describe('rakkan stylize with Content Credentials', () => {
 			expect(verdict.softBindings).toEqual([{ alg: 'io.iscc.v0', value: printed }]);
 		});
 
+		it(`${ext}: the record reads back the same in c2pa-rs and in our reader, by the same rules as the studio`, async () => {
+			const bytes = new Uint8Array(await readFile(outputs[ext]));
+			const c2pa = await c2paValidate(bytes, formatOf(outputs[ext]));
+			const manifest = c2pa.report!.manifests[c2pa.report!.active_manifest!]!;
+			const written = manifest.assertions?.find((a) => a.label === RECORD_LABEL)?.data;
+			const ours = await verifyImage(bytes);
+			expect(ours.record).toEqual({ ok: true, data: written });
+			expect(written).toMatchObject({
+				sourceType: 'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia',
+				layers: [{ kind: 'stylized' }],
+				sources: [{ kind: 'photo', title: path.basename(chelsea) }],
+				stylizations: [
+					{
+						model: { id: 'arbitrary-wyf', license: 'MIT' },
+						styles: [{ id: 'rembrandt-night-watch', weight: 1 }],
+						region: null,
+						mask: null
+					}
+				],
+				// Nothing is declared on the command line, and the verdict says so.
+				verdict: { level: 'rights-unclear', reasons: [{ reason: "the photo's origin is unknown" }] }
+			});
+		});
+
 		it(`${ext}: c2pa-rs says Trusted with the generated root as trust anchor`, async () => {
 			const root = await readFile(path.join(dir, 'identity', 'root.pem'), 'utf8');
 			const bytes = new Uint8Array(await readFile(outputs[ext]));
@@ -92,8 +117,8 @@ describe('rakkan stylize with Content Credentials', () => {
 		it(`${ext}: ExifTool reads the XMP written before signing`, async () => {
 			const tags = (await exiftool.readRaw(outputs[ext], ['-XMP:all', '-n'])) as Record<string, unknown>;
 			expect(tags).toMatchObject({
-				DigitalSourceType:
-					'http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia',
+				// The output is one stylization covering the photo: made by a trained model, as the studio says.
+				DigitalSourceType: 'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia',
 				AISystemUsed: 'Arbitrary style transfer (whatsyourface)',
 				AISystemVersionUsed: expect.stringMatching(/^Rakkan \d+\.\d+\.\d+/),
 				Creator: 'Jane Doe',
@@ -110,7 +135,7 @@ describe('rakkan stylize with Content Credentials', () => {
 			expect(words.stdout).toMatch(
 				/Content Credentials valid, signed by Jane Doe, but the signer is not on your trust list/
 			);
-			expect(words.stdout).toMatch(/c2pa\.created \(a capture or artwork changed with a trained AI model\)/);
+			expect(words.stdout).toMatch(/c2pa\.created \(made by a trained AI model\)/);
 			expect(words.stdout).toMatch(/inputTo "The Night Watch"/);
 			const json = await rakkan([
 				'verify',

@@ -10,7 +10,6 @@ import {
 	type StyleCard
 } from '../../src/lib/assets/catalog';
 import {
-	blockedSentence,
 	type ContentRights,
 	credentialStateFrom,
 	type ImportedFile,
@@ -22,19 +21,22 @@ import {
 	ingredientsOf,
 	mergeIncomingRights,
 	modelRightsFromCard,
-	NOTHING_KNOWN_REASON,
-	PERSON_WITHOUT_CONSENT_SENTENCE,
-	PUBLISHABLE_COMMERCIAL_SENTENCE,
-	REASONS,
 	type RightsIngredient,
 	rightsVerdict,
 	styleRightsFromCard,
 	styleUseGate,
 	trainingMiningFromAssertion,
 	type UploadedStyleRights,
-	VERDICT_LEVELS,
-	verdictSentence
+	VERDICT_LEVELS
 } from '../../src/lib/provenance/rights/rights';
+import {
+	blockedSentence,
+	NOTHING_KNOWN_REASON,
+	PERSON_WITHOUT_CONSENT_SENTENCE,
+	PUBLISHABLE_COMMERCIAL_SENTENCE,
+	REASONS,
+	verdictSentence
+} from '../../src/lib/provenance/rights/words';
 import { loadProjectCatalog } from '../../src/lib/node/catalog-fs';
 import { c2paFixtureBytes } from '../provenance/helpers';
 

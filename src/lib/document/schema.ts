@@ -27,7 +27,16 @@ const imageRef = z.strictObject({
 	id: sha256,
 	width: side,
 	height: side,
-	mime: z.enum(Object.values(IMAGE_MIME))
+	mime: z.enum(Object.values(IMAGE_MIME)),
+	visibleBox: z
+		.strictObject({
+			x: z.number().int().min(0),
+			y: z.number().int().min(0),
+			width: side,
+			height: side
+		})
+		.nullable()
+		.optional()
 });
 const transform = z.strictObject({ x: finite, y: finite, scaleX: finite, scaleY: finite, rotation: finite });
 const styleUse = z.strictObject({

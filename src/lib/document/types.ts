@@ -30,6 +30,19 @@ export interface ImageRef {
 	height: number;
 	/** 'image/png' for pixels and masks Rakkan made; an imported file keeps its own type. */
 	mime: string;
+	/**
+	 * The box of the pixels that show (alpha above 0; for a grey mask: not black), in the image's own pixels;
+	 * null when nothing shows. Absent when not measured: then the whole image counts as showing.
+	 */
+	visibleBox?: PixelBox | null;
+}
+
+/** A box of whole pixels. */
+export interface PixelBox {
+	x: number;
+	y: number;
+	width: number;
+	height: number;
 }
 
 /** Where a layer sits in document pixels: translate, scale about its top-left, rotate (degrees). */

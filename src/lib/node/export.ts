@@ -1,16 +1,23 @@
 // Writes a painting as a PNG, JPEG or WebP with its Content Credentials (Node only: the CLI's side of the
-// studio's export). The ingredients come from the catalog cards and the files the user gave.
+// studio's export). The CLI's painting is a document like the studio's (the photo and one stylized layer
+// painted from it), so its credentials come from the same record and the same rights model.
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ModelCard, StyleCard } from '../assets/catalog';
+import type { Catalog, ModelCard, StyleCard } from '../assets/catalog';
 import type { Pixels } from '../engine/types';
 import { PROJECT_ROOT } from './catalog-fs';
 import { decodeImage, encodeJpeg, encodePng, encodeWebp, writeFileAtomic } from './image-io';
 import { imageCode } from '../kernels/iscc';
 import { isccBinding } from '../provenance/c2pa/soft-binding';
 import { signImage, type StyleSource } from '../provenance/c2pa/manifest';
-import { paintingProvenance, uploadedStyleSource } from '../provenance/painting-input';
+import { documentProvenanceInput, uploadedStyleSource } from '../provenance/painting-input';
+import { documentRecord } from '../provenance/record';
+import { recordVerdict } from '../provenance/rights/record-rights';
+import { addLayer, addStylizedLayer, createDocument, createLayer } from '../document/document';
+import { applyChange, createProject } from '../document/history';
+import { imageRefFor } from '../document/blob-store';
+import type { StyleUse } from '../document/types';
 import { styleSourceFromCard } from '../provenance/sources';
 import { loadOrCreateIdentity, signerFromFiles, type CliIdentity } from './identity';
 
@@ -45,6 +52,7 @@ export interface ExportOptions {
 	pixels: Pixels;
 	out: string;
 	content: { file: string; width: number; height: number };
+	catalog: Catalog;
 	model: ModelCard;
 	styles: StyleInput[];
 	settings: {
@@ -104,22 +112,24 @@ export async function writeSignedImage(options: ExportOptions): Promise<ExportRe
 		options.key || options.cert
 			? await signerFromFiles(requireFlag(options.key, '--key'), requireFlag(options.cert, '--cert'))
 			: await loadOrCreateIdentity(options.creator ?? defaultName());
-	const input = paintingProvenance({
+	const contentBytes = new Uint8Array(await readFile(options.content.file));
+	const styles = await Promise.all(options.styles.map(styleSource));
+	const record = documentRecord(await paintingDocument(options, contentBytes, styles));
+	const input = documentProvenanceInput({
 		title: path.basename(options.out),
 		versions: await versions(),
 		creator: options.creator,
 		allowTraining: options.allowTraining ?? false,
-		content: {
-			title: path.basename(options.content.file),
-			bytes: new Uint8Array(await readFile(options.content.file)),
-			width: options.content.width,
-			height: options.content.height
-		},
-		styles: await Promise.all(options.styles.map(styleSource)),
-		model: options.model,
-		settings: options.settings,
+		catalog: options.catalog,
+		record,
+		// Nothing is declared on the command line: the photo's origin is unknown, and the verdict says so.
+		verdict: recordVerdict(record, { catalog: options.catalog, sources: {} }),
+		pictures: { [record.sources[0]?.key ?? '']: { bytes: contentBytes } },
+		styles: record.styles.map((use) =>
+			styles.find((s) => s.sha256 === use.sha256 && s.weight === use.weight)!
+		),
 		output: { width: options.pixels.width, height: options.pixels.height },
-		backend: 'wasm'
+		tilePlan: options.settings.tilePlan
 	});
 	const encoded = await ENCODERS[format](options.pixels);
 	// The fingerprint of the pixels as exported (after lossy encoding), as anyone decoding the file sees them.
@@ -127,6 +137,50 @@ export async function writeSignedImage(options: ExportOptions): Promise<ExportRe
 	const signed = await signImage(encoded, input, identity.signer);
 	await writeFileAtomic(options.out, signed);
 	return { bytes: signed.length, format, identity };
+}
+
+/** The CLI's painting as a document: the photo, and the stylized layer painted from it on top. */
+async function paintingDocument(options: ExportOptions, contentBytes: Uint8Array, styles: StyleSource[]) {
+	const file = await imageRefFor(contentBytes);
+	const photo = createLayer({
+		name: path.basename(options.content.file),
+		image: file,
+		source: { kind: 'photo', fileName: path.basename(options.content.file), file }
+	});
+	const empty = createProject(createDocument(file.width, file.height), path.basename(options.out));
+	const withPhoto = applyChange(empty, addLayer(empty.document, photo));
+	const uses: StyleUse[] = styles.map((s) => ({
+		catalogId: s.id ?? null,
+		title: s.title,
+		sha256: s.sha256,
+		weight: s.weight
+	}));
+	const { settings } = options;
+	const painted = createLayer({
+		name: `${options.model.title}`,
+		// The painting covers the document (the engine paints the photo's whole frame); its pixels are not
+		// stored, so the layer refers to the photo's frame, which is all the record reads of it.
+		image: file,
+		source: {
+			kind: 'stylized',
+			recipe: {
+				model: { id: options.model.id, sha256: options.model.files.map((f) => f.sha256) },
+				styles: uses,
+				settings: {
+					strength: settings.strength,
+					preserveColors: settings.preserveColors,
+					workingSide: settings.workingSide,
+					styleSide: settings.styleSide,
+					options: { ...settings.options },
+					tile: 'auto'
+				},
+				backend: 'wasm',
+				input: { layerId: photo.id, image: file },
+				region: null
+			}
+		}
+	});
+	return applyChange(withPhoto, addStylizedLayer(withPhoto.document, painted));
 }
 
 function requireFlag(value: string | undefined, flag: string): string {

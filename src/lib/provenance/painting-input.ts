@@ -1,56 +1,125 @@
-// What a painting's Content Credentials say, assembled from the facts the studio and the CLI both have:
-// the photo, the styles, the model card, the settings. Pure (no Node, no DOM).
-import type { ModelCard } from '../assets/catalog';
+// What an export's Content Credentials say, assembled from the record of the document (the studio's and the
+// CLI's alike): the pictures whose pixels are in it (the first photo or webcam picture as the content, the
+// rest as placed components), every style and model with the layers they are in, the edits, the settings of
+// the topmost painting, and `org.rakkan.record` with the rights verdict and every reason. Pure (no Node, no
+// DOM).
+import type { Catalog } from '../assets/catalog';
 import { sha256, toHex } from './c2pa/bytes';
 import { containerOf, MIME_TYPES } from './c2pa/container';
-import { type EditStep, type ProvenanceInput, type StyleSource, trainingMiningFor } from './c2pa/manifest';
-import type { ContentRights } from './rights/rights';
+import {
+	type ContentSource,
+	type EditStep,
+	type ProvenanceInput,
+	type StyleSource,
+	trainingMiningFor
+} from './c2pa/manifest';
+import type { RecordData } from './c2pa/rakkan-assertions';
+import type { DocumentRecord } from './record';
+import type { ContentRights, Verdict } from './rights/rights';
 import { modelSourceFromCard } from './sources';
 
-export interface PaintingFacts {
+export interface DocumentExportFacts {
 	/** The exported file's name. */
 	title: string;
 	/** Versions of what ran; `rakkan` is the claim generator's version. */
 	versions: Record<string, string> & { rakkan: string };
 	creator?: string;
 	allowTraining: boolean;
-	content: { title: string; bytes: Uint8Array; width: number; height: number; declared?: ContentRights };
+	catalog: Catalog;
+	record: DocumentRecord;
+	verdict: Verdict;
+	/** The file as given and what was declared about it, for each source of the record, by key. */
+	pictures: Readonly<Record<string, { bytes: Uint8Array; declared?: ContentRights } | undefined>>;
+	/** A style source for each of the record's styles, in the same order. */
 	styles: StyleSource[];
-	model: ModelCard;
-	settings: {
-		strength: number;
-		preserveColors: boolean;
-		workingSide: number;
-		styleSide: number;
-		options?: Readonly<Record<string, number>>;
-		tilePlan?: unknown;
-	};
+	/** The exported size. */
 	output: { width: number; height: number };
-	backend: string;
+	/** The topmost painting's tile plan, when it was painted in tiles. */
+	tilePlan?: unknown;
 }
 
-/** The edit actions after the painting itself, from the settings. */
-function edits(facts: PaintingFacts): EditStep[] {
-	const out: EditStep[] = [];
-	if (facts.settings.preserveColors) {
-		out.push({
-			action: 'c2pa.color_adjustments',
-			description: "Kept the photo's own colours: the painting's light and texture only.",
-			parameters: { preserveColors: true }
-		});
-	}
-	const from = { width: facts.content.width, height: facts.content.height };
-	if (facts.output.width !== from.width || facts.output.height !== from.height) {
-		out.push({
+/** The record as `org.rakkan.record` says it (layers by name, images by sha256). */
+export function recordData(record: DocumentRecord, verdict: Verdict, catalog: Catalog): RecordData {
+	const image = (ref: { id: string; width: number; height: number } | null) =>
+		ref ? { sha256: ref.id, width: ref.width, height: ref.height } : null;
+	return {
+		version: 1,
+		output: { width: record.width, height: record.height },
+		sourceType: record.sourceType,
+		layers: record.layers.map((l) => ({ name: l.name, kind: l.kind })),
+		sources: record.sources.map((s) => ({
+			kind: s.kind,
+			title: s.name,
+			sha256: s.key,
+			layers: s.layers.map((l) => l.name)
+		})),
+		stylizations: record.stylizations.map((s) => ({
+			layer: s.layer.name,
+			model: {
+				id: s.model.id,
+				sha256: s.model.sha256,
+				license: catalog.models.find((m) => m.id === s.model.id)?.license.name
+			},
+			styles: s.styles.map((style) => ({
+				id: style.catalogId ?? undefined,
+				title: style.title,
+				sha256: style.sha256,
+				weight: style.weight
+			})),
+			strength: s.settings.strength,
+			preserveColors: s.settings.preserveColors,
+			options: { ...s.settings.options },
+			backend: s.backend,
+			from: s.from,
+			region: image(s.region),
+			mask: image(s.mask)
+		})),
+		verdict: {
+			level: verdict.level,
+			sentence: verdict.sentence,
+			reasons: verdict.findings.map((f) => ({
+				level: f.level,
+				reason: f.reason,
+				ingredient: f.ingredient,
+				role: f.role,
+				layers: f.layers
+			}))
+		}
+	};
+}
+
+function resized(record: DocumentRecord, output: { width: number; height: number }): EditStep[] {
+	if (output.width === record.width && output.height === record.height) return [];
+	const from = { width: record.width, height: record.height };
+	return [
+		{
 			action: 'c2pa.resized',
-			description: `Resized from ${from.width}x${from.height} to ${facts.output.width}x${facts.output.height}.`,
-			parameters: { from, to: facts.output }
-		});
-	}
-	return out;
+			description: `Resized from ${from.width}x${from.height} to ${output.width}x${output.height}.`,
+			parameters: { from, to: output }
+		}
+	];
 }
 
-export function paintingProvenance(facts: PaintingFacts): ProvenanceInput {
+export function documentProvenanceInput(facts: DocumentExportFacts): ProvenanceInput {
+	const { record } = facts;
+	const pictures: ContentSource[] = record.sources.map((source) => {
+		const picture = facts.pictures[source.key];
+		if (!picture)
+			throw new Error(`The file of "${source.name}" could not be read, so the export cannot name it.`);
+		return {
+			title: source.name,
+			kind: source.kind,
+			bytes: picture.bytes,
+			declared: picture.declared,
+			layers: source.layers.map((l) => l.name)
+		};
+	});
+	// The first photo or webcam picture is the content (the parent when it carries credentials); the other
+	// pictures are placed into it.
+	const contentIndex = pictures.findIndex((p) => p.kind !== 'import');
+	const content = contentIndex >= 0 ? pictures[contentIndex] : undefined;
+	const top = record.stylizations.at(-1);
+	const preserveColors = record.stylizations.some((s) => s.settings.preserveColors);
 	return {
 		title: facts.title,
 		generator: { name: 'Rakkan', version: facts.versions.rakkan },
@@ -60,11 +129,43 @@ export function paintingProvenance(facts: PaintingFacts): ProvenanceInput {
 			? { copyright: `© ${new Date().getUTCFullYear()} ${facts.creator}`, licensor: { name: facts.creator } }
 			: undefined,
 		trainingMining: trainingMiningFor(facts.allowTraining),
-		content: { title: facts.content.title, bytes: facts.content.bytes, declared: facts.content.declared },
-		styles: facts.styles,
-		models: [modelSourceFromCard(facts.model)],
-		edits: edits(facts),
-		recipe: { ...facts.settings, output: facts.output, backend: facts.backend, versions: facts.versions }
+		content,
+		components: pictures.filter((_, i) => i !== contentIndex),
+		styles: facts.styles.map((style, i) => ({
+			...style,
+			layers: record.styles[i]?.layers.map((l) => l.name)
+		})),
+		models: record.models.flatMap((model) => {
+			const card = facts.catalog.models.find((m) => m.id === model.id);
+			return card ? [{ ...modelSourceFromCard(card), layers: model.layers.map((l) => l.name) }] : [];
+		}),
+		edits: [
+			...(preserveColors
+				? [
+						{
+							action: 'c2pa.color_adjustments' as const,
+							description: "Kept the photo's own colours: the painting's light and texture only.",
+							parameters: { preserveColors: true }
+						}
+					]
+				: []),
+			...record.edits,
+			...resized(record, facts.output)
+		],
+		recipe: top
+			? {
+					strength: top.settings.strength,
+					preserveColors: top.settings.preserveColors,
+					workingSide: top.settings.workingSide,
+					styleSide: top.settings.styleSide,
+					options: top.settings.options,
+					tilePlan: facts.tilePlan,
+					output: facts.output,
+					backend: top.backend,
+					versions: facts.versions
+				}
+			: undefined,
+		record: recordData(record, facts.verdict, facts.catalog)
 	};
 }
 

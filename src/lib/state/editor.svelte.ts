@@ -62,6 +62,7 @@ import {
 	type StrokePoint,
 	strokeDabs
 } from '../kernels/brush';
+import { shownBox } from '../kernels/coverage';
 
 /** Long side of the pictures the stage draws; full-resolution pixels stay in blobs. */
 export const MAX_DISPLAY_SIDE = 4096;
@@ -161,7 +162,7 @@ export class EditorState {
 	/** Starts a new document from a photo (or a webcam picture): the bottom layer, the document's size. */
 	async startFromPhoto(file: Blob, fileName: string, kind: 'photo' | 'webcam'): Promise<boolean> {
 		return this.run(async () => {
-			const ref = await this.blobs.put(file);
+			const ref = await this.measured(await this.blobs.put(file));
 			const source: LayerSource =
 				kind === 'photo' ? { kind: 'photo', fileName, file: ref } : { kind: 'webcam', capturedAt: now() };
 			const layer = createLayer({ name: fileName, image: ref, source });
@@ -176,7 +177,7 @@ export class EditorState {
 	/** Adds an image file as a new layer on top. */
 	async importLayer(file: File): Promise<void> {
 		await this.change(async (doc) => {
-			const ref = await this.blobs.put(file);
+			const ref = await this.measured(await this.blobs.put(file));
 			const layer = createLayer({
 				name: file.name,
 				image: ref,
@@ -395,8 +396,18 @@ export class EditorState {
 		return withBitmaps(this.blobs, (getBitmap) => maskPixels({ ...ref, ...size }, getBitmap));
 	}
 
+	/** Stores a mask with the box where it is not black, so the record can tell a mask that hides all. */
 	private async storeMask(mask: MaskPixels): Promise<ImageRef> {
-		return this.blobs.put(await encodeMask(mask));
+		return { ...(await this.blobs.put(await encodeMask(mask))), visibleBox: shownBox(mask, 0) };
+	}
+
+	/**
+	 * A picture's reference with the box where it is not transparent (JPEG has no transparency), so the
+	 * record can leave out a layer that puts nothing in the export.
+	 */
+	private async measured(ref: ImageRef): Promise<ImageRef> {
+		if (ref.mime === 'image/jpeg') return ref;
+		return { ...ref, visibleBox: shownBox(await this.pixelsOf(ref), 3) };
 	}
 
 	// --------------------------------------------------------------------------------------------------

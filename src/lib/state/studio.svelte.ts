@@ -8,25 +8,25 @@ import { servedAssetUrl } from '../assets/paths';
 import packageJson from '../../../package.json';
 import { decodeImageFile, type DecodedImage, type EncodeFormat, pixelsOf } from '../canvas/decode';
 import { EXPORT_EXTENSION, EXPORT_MIME } from '../canvas/compose';
-import { documentProvenance } from '../document/provenance';
+import { documentRecord, type RecordSource, type RecordStyle } from '../provenance/record';
 import { identityFor, rootPem } from '../provenance/browser/identity-store';
 import { incomingRightsOf } from '../provenance/incoming';
 import { signImage, type StyleSource } from '../provenance/c2pa/manifest';
 import { isccBinding } from '../provenance/c2pa/soft-binding';
 import { fingerprintEncoded } from '../canvas/fingerprint';
-import { paintingProvenance, uploadedStyleSource } from '../provenance/painting-input';
+import { documentProvenanceInput, uploadedStyleSource } from '../provenance/painting-input';
 import {
 	aiUseGate,
 	type ContentOrigin,
 	type ContentRights,
 	type DeclaredLicense,
 	type IncomingRights,
-	ingredientsOf,
 	rightsVerdict,
 	styleUseGate
 } from '../provenance/rights/rights';
+import { recordIngredients, type SourceRights, UNDECLARED } from '../provenance/rights/record-rights';
 import { webCryptoSigner } from '../provenance/c2pa/signer';
-import { modelSourceFromCard, styleSourceFromCard } from '../provenance/sources';
+import { styleSourceFromCard } from '../provenance/sources';
 import type { BackendPreference } from '../engine/backend';
 import {
 	type BackendName,
@@ -39,12 +39,25 @@ import {
 } from '../engine/types';
 import type { EngineClient } from '../engine/worker/client';
 import { EditorState } from './editor.svelte';
-import { sha256Hex } from '../document/blob-store';
+import { bytesOf, sha256Hex } from '../document/blob-store';
 import type { StylizeRecipe, StyleUse } from '../document/types';
 import { describeStyles } from '../document/document';
 
 export type JobStatus = 'idle' | 'running' | 'done' | 'error' | 'canceled';
-/** A chosen style reference and its share of the blend (weights are normalised by the engine). */
+
+/**
+ * What the user declares about a picture in the document (the photo, a webcam picture, an imported image)
+ * and what the file says about itself; kept by the file's sha256, so it follows the picture through undo.
+ */
+export interface PictureDeclaration {
+	rights: ContentRights;
+	/** The license terms, when the user says the picture is licensed to them. */
+	license: DeclaredLicense;
+	incoming: IncomingRights;
+	/** The user confirmed their right to use it despite a do-not-use notice in the file. */
+	confirmed: boolean;
+}
+
 /** What the user says about a file they brought, and what the file itself says. */
 export interface ImportRights {
 	origin: ContentOrigin;
@@ -79,7 +92,6 @@ export const STYLE_SIDES = [128, 192, 256, 384, 512] as const;
 export const DEFAULT_MODEL_ID = 'arbitrary-wyf';
 
 export class StudioState {
-	content = $state<DecodedImage | null>(null);
 	modelId = $state<string>(DEFAULT_MODEL_ID);
 	readonly model = $derived.by(() => findModel(this.catalog, this.modelId));
 	/** Whether the chosen model paints after style references (otherwise it has its own look). */
@@ -110,21 +122,15 @@ export class StudioState {
 	seconds = $state(0);
 	/** The document's layers, history and autosave; stylizing adds a layer to it. */
 	readonly editor = new EditorState((message) => (this.alert = message));
-	/** Whether the document has a stylized layer (what the export signs as a painting). */
+	/** Whether the document has a stylized layer (the stage then shows the result, not the photo). */
 	readonly hasPainting = $derived(
 		this.editor.document?.layers.some((layer) => layer.source.kind === 'stylized') ?? false
 	);
+	/** What the document's export is made of: the one record everything below is derived from. */
+	readonly record = $derived(this.editor.project ? documentRecord(this.editor.project) : null);
 
-	// Rights: what the user declares about the photo, and what the photo's own metadata says.
-	contentRights = $state<ContentRights>({
-		origin: 'unknown',
-		showsIdentifiablePerson: false,
-		consentRecorded: false
-	});
-	/** The license terms, when the user says the photo is licensed to them. */
-	contentLicense = $state<DeclaredLicense>({ name: '', allowsCommercialUse: false, allowsDerivatives: true });
-	contentIncoming = $state<IncomingRights>({});
-	contentConfirmed = $state(false);
+	/** What was declared and read about each picture, by the file's sha256. */
+	declarations = $state<Record<string, PictureDeclaration>>({});
 
 	// Export: who signs, and what the image permits.
 	creator = $state('');
@@ -135,50 +141,40 @@ export class StudioState {
 	/** Long side of the export in pixels; 0 is the document's full size. */
 	exportLongSide = $state(0);
 
-	/** What the user declared about the photo; signed into the credentials with the photo. */
-	readonly declaredContentRights: ContentRights = $derived({
-		...this.contentRights,
-		license:
-			this.contentRights.origin === 'licensed' && this.contentLicense.name.trim()
-				? { ...this.contentLicense, name: this.contentLicense.name.trim() }
-				: undefined
-	});
-
-	readonly rightsIngredients = $derived.by(() =>
-		ingredientsOf({
-			content: this.content
-				? {
-						...this.declaredContentRights,
-						name: this.content.name,
-						incoming: this.contentIncoming,
-						confirmed: this.contentConfirmed
-					}
-				: undefined,
-			styles: (this.takesStyle ? this.styles : []).map((style, i) =>
-				style.kind === 'catalog'
-					? style.card
-					: {
-							source: 'upload' as const,
-							id: `upload-${i + 1}`,
-							name: style.image.name,
-							origin: style.rights.origin,
-							incoming: style.rights.incoming,
-							confirmed: style.rights.confirmed
-						}
-			),
-			model: this.model
+	/** The pictures of the record with what was declared about them (the photo first, as the content). */
+	readonly pictures = $derived.by(() =>
+		testKeys(this.record?.sources ?? []).map(({ source, testKey }) => {
+			const declaration = this.declarations[source.key] ?? null;
+			return { source, testKey, declaration, rights: sourceRightsOf(declaration) };
 		})
 	);
+	readonly rightsIngredients = $derived.by(() =>
+		this.record
+			? recordIngredients(this.record, {
+					catalog: this.catalog,
+					sources: Object.fromEntries(this.pictures.map((p) => [p.source.key, p.rights])),
+					uploadedStyles: Object.fromEntries(
+						this.uploadedStyleRights.map((u) => [u.sha256, { ...u.rights, name: u.name }])
+					)
+				})
+			: []
+	);
+	/** The rights verdict on what the document's export is made of (never on the pickers). */
 	readonly verdict = $derived(rightsVerdict(this.rightsIngredients));
+	/** Uploaded style images with what was declared and read about them, by the image's sha256. */
+	private uploadedStyleRights = $state<
+		{ sha256: string; name: string; bytes: Uint8Array; rights: ImportRights }[]
+	>([]);
 	/** Files whose own credentials forbid this use, until the user confirms their right. */
 	readonly blockedImports = $derived.by(() => {
 		const gates = [];
-		if (this.content) {
-			const gate = aiUseGate(this.contentIncoming, this.content.name, {
+		for (const { source, testKey, declaration } of this.pictures) {
+			if (!declaration) continue;
+			const gate = aiUseGate(declaration.incoming, source.name, {
 				subject: 'content',
-				confirmed: this.contentConfirmed
+				confirmed: declaration.confirmed
 			});
-			if (gate.warning) gates.push({ key: 'content', gate });
+			if (gate.warning) gates.push({ key: testKey, gate });
 		}
 		for (const style of this.takesStyle ? this.styles : []) {
 			if (style.kind !== 'upload') continue;
@@ -209,7 +205,7 @@ export class StudioState {
 	});
 
 	readonly canStylize = $derived(
-		this.content !== null &&
+		this.editor.document !== null &&
 			(!this.takesStyle || this.styles.length > 0) &&
 			this.backend !== null &&
 			this.blockedImports.every(({ gate }) => !gate.blocked)
@@ -242,67 +238,83 @@ export class StudioState {
 
 	/** Starts a new document from a photo (or a webcam picture); a bad file changes nothing. */
 	async setContent(file: File, kind: 'photo' | 'webcam' = 'photo'): Promise<void> {
-		const decoded = await this.decode(file);
-		if (!decoded) return;
-		const incoming = await incomingRightsOf(decoded.bytes);
-		if (
-			!(await this.editor.startFromPhoto(
-				new Blob([decoded.bytes as Uint8Array<ArrayBuffer>]),
-				decoded.name,
-				kind
-			))
-		) {
-			decoded.bitmap.close();
-			return;
+		const bytes = await this.checkedBytes(file);
+		if (!bytes) return;
+		const incoming = await incomingRightsOf(bytes);
+		if (await this.editor.startFromPhoto(new Blob([bytes as Uint8Array<ArrayBuffer>]), file.name, kind)) {
+			this.declare(await sha256Hex(bytes), incoming);
+			if (this.status !== 'running') this.status = 'idle';
 		}
-		this.adoptContent(decoded, incoming);
+	}
+
+	/**
+	 * Adds an image as a layer on top. It goes through the same rights flow as the photo: its own credentials
+	 * and XMP are read and gate it, and it waits for the user's declarations in the Rights panel.
+	 */
+	async importLayer(file: File): Promise<void> {
+		const bytes = await this.checkedBytes(file);
+		if (!bytes) return;
+		const incoming = await incomingRightsOf(bytes);
+		this.declare(await sha256Hex(bytes), incoming);
+		await this.editor.importLayer(
+			new File([bytes as Uint8Array<ArrayBuffer>], file.name, { type: file.type })
+		);
 	}
 
 	/** Opens a .rakkan project file: validated in full first, so a bad file changes nothing. */
 	async openProject(file: File): Promise<void> {
 		this.alert = null;
-		if (await this.editor.openProjectFile(file)) await this.contentFromDocument();
+		if (await this.editor.openProjectFile(file)) await this.readPictures();
 	}
 
 	/** Brings back the autosaved document after a reload or a crash. */
 	async restore(): Promise<void> {
-		if (await this.editor.restore()) await this.contentFromDocument();
+		if (await this.editor.restore()) await this.readPictures();
 	}
 
-	/** The photo (or webcam) layer's file becomes the content the rights panel and the credentials describe. */
-	private async contentFromDocument(): Promise<void> {
-		const photo = this.editor.document?.layers.find(
-			(layer) => layer.source.kind === 'photo' || layer.source.kind === 'webcam'
-		);
-		if (!photo) return;
-		const [ref, name] =
-			photo.source.kind === 'photo' ? [photo.source.file, photo.source.fileName] : [photo.image, photo.name];
-		const file = await this.editor.blobs.get(ref.id);
-		const decoded = await this.decode(new File([file], name, { type: file.type }));
-		if (!decoded) return;
-		const incoming = await incomingRightsOf(decoded.bytes);
-		// Another photo may have started a new document meanwhile: that one's content stands.
-		if (this.editor.document?.layers.some((layer) => layer.id === photo.id))
-			this.adoptContent(decoded, incoming);
-		else decoded.bitmap.close();
+	/** Reads what each picture of the document says about itself, for those not read yet. */
+	private async readPictures(): Promise<void> {
+		for (const source of this.record?.sources ?? []) {
+			if (this.declarations[source.key]) continue;
+			const bytes = await bytesOf(await this.editor.blobs.get(source.key));
+			this.declare(source.key, await incomingRightsOf(bytes));
+		}
 	}
 
-	private adoptContent(decoded: DecodedImage, incoming: IncomingRights): void {
-		this.content?.bitmap.close();
-		this.content = decoded;
-		this.contentIncoming = incoming;
-		this.contentConfirmed = false;
-		if (this.status !== 'running') this.status = 'idle';
+	/** Starts the declarations of a picture (nothing declared yet), keeping any made before. */
+	private declare(key: string, incoming: IncomingRights): void {
+		this.declarations[key] ??= {
+			rights: { ...UNDECLARED },
+			license: { name: '', allowsCommercialUse: false, allowsDerivatives: true },
+			incoming,
+			confirmed: false
+		};
+	}
+
+	/** The file's bytes once it decodes as an image (a bad file is reported and gives null). */
+	private async checkedBytes(file: File): Promise<Uint8Array | null> {
+		const decoded = await this.decode(file);
+		if (!decoded) return null;
+		decoded.bitmap.close();
+		return decoded.bytes;
 	}
 
 	async uploadStyle(file: File): Promise<void> {
 		const image = await this.decode(file);
 		if (!image) return;
-		const rights: ImportRights = {
-			origin: 'unknown',
-			incoming: await incomingRightsOf(image.bytes),
-			confirmed: false
-		};
+		const sha256 = await sha256Hex(image.bytes);
+		let upload = this.uploadedStyleRights.find((u) => u.sha256 === sha256);
+		if (!upload) {
+			const rights: ImportRights = {
+				origin: 'unknown',
+				incoming: await incomingRightsOf(image.bytes),
+				confirmed: false
+			};
+			this.uploadedStyleRights.push({ sha256, name: image.name, bytes: image.bytes, rights });
+			upload = this.uploadedStyleRights.at(-1)!;
+		}
+		// The same (state) object: what the user declares about the choice is what the verdict reads.
+		const rights = upload.rights;
 		this.addStyle({ kind: 'upload', image, rights, key: `upload:${++this.uploads}`, weight: 1 });
 	}
 
@@ -425,7 +437,8 @@ export class StudioState {
 
 	/** The user confirms their right to use an imported file whose own credentials forbid it. */
 	confirmRights(key: string, confirmed: boolean): void {
-		if (key === 'content') this.contentConfirmed = confirmed;
+		const picture = this.pictures.find((p) => p.testKey === key);
+		if (picture?.declaration) picture.declaration.confirmed = confirmed;
 		const style = this.styles.find((s) => s.key === key);
 		if (style?.kind === 'upload') style.rights.confirmed = confirmed;
 	}
@@ -440,47 +453,41 @@ export class StudioState {
 
 	/**
 	 * The flattened document (full size, or `exportLongSide` long) as PNG, JPEG or WebP, with XMP and signed
-	 * Content Credentials naming the photo, every style and model of every stylized layer, the recipes
-	 * (per region when there are several), and the edits in the history.
+	 * Content Credentials from the document's record: every picture whose pixels are in it, every style and
+	 * model of every stylized layer that shows, the edits, and the rights verdict with every reason.
 	 */
 	async exportSigned(
 		format: EncodeFormat = this.exportFormat
 	): Promise<{ blob: Blob; filename: string } | null> {
-		const content = this.content;
-		const project = this.editor.project;
-		const paintings = this.editor.paintings();
-		const top = paintings.at(-1);
-		if (!project) return null;
-		if (!top) throw new Error('Stylize the document first: the export signs a painting and its recipe.');
-		if (!content) throw new Error("The document's photo could not be read, so the export cannot name it.");
-		const facts = documentProvenance(project);
-		const base = content.name.replace(/\.[^.]+$/, '') || 'rakkan';
+		const record = this.record;
+		if (!record) return null;
+		if (record.layers.length === 0) throw new Error('Nothing in the document shows: show a layer first.');
+		const base =
+			(record.sources[0]?.name ?? this.editor.project?.name ?? '').replace(/\.[^.]+$/, '') || 'rakkan';
 		const filename = `${base}-rakkan.${EXPORT_EXTENSION[format]}`;
 		const image = await this.editor.exportImage(format, this.exportQuality, this.exportLongSide);
-		const input = paintingProvenance({
+		const pictures: Record<string, { bytes: Uint8Array; declared: ContentRights }> = {};
+		for (const { source, rights } of this.pictures) {
+			const { origin, license, showsIdentifiablePerson, consentRecorded } = $state.snapshot(rights);
+			pictures[source.key] = {
+				bytes: await bytesOf(await this.editor.blobs.get(source.key)),
+				declared: { origin, ...(license ? { license } : {}), showsIdentifiablePerson, consentRecorded }
+			};
+		}
+		const top = record.stylizations.at(-1);
+		const input = documentProvenanceInput({
 			title: filename,
 			versions: { rakkan: packageJson.version, tfjs: packageJson.dependencies['@tensorflow/tfjs'] },
 			creator: this.creator.trim() || undefined,
 			allowTraining: this.allowTraining,
-			content: {
-				title: content.name,
-				bytes: content.bytes,
-				width: content.width,
-				height: content.height,
-				declared: $state.snapshot(this.declaredContentRights)
-			},
-			styles: await this.styleSources(facts.styles),
-			model: findModel(this.catalog, top.model.id),
-			settings: {
-				...top.settings,
-				tilePlan: top.settings.tile === 0 ? undefined : { tile: top.settings.tile }
-			},
+			catalog: this.catalog,
+			record,
+			verdict: $state.snapshot(this.verdict),
+			pictures,
+			styles: await this.styleSources(record.styles),
 			output: { width: image.width, height: image.height },
-			backend: top.backend
+			tilePlan: top && top.settings.tile !== 0 ? { tile: top.settings.tile } : undefined
 		});
-		input.models = facts.models.map((model) => modelSourceFromCard(findModel(this.catalog, model.id)));
-		input.edits = [...(input.edits ?? []), ...facts.actions];
-		if (paintings.length > 1 || top.region) input.recipe.regions = paintings.map(regionRecipe);
 		input.softBinding = isccBinding(await fingerprintEncoded(image.bytes));
 		const identity = await identityFor(this.signerName);
 		const signed = await signImage(image.bytes, input, webCryptoSigner(identity.privateKey, [identity.leaf]));
@@ -488,19 +495,14 @@ export class StudioState {
 	}
 
 	/** Style sources for the credentials, once per image; uploads still open keep the rights declared. */
-	private async styleSources(uses: StyleUse[]): Promise<StyleSource[]> {
-		const uploads = await Promise.all(
-			this.styles.flatMap((style) =>
-				style.kind === 'upload' ? [sha256Hex(style.image.bytes).then((sha256) => ({ sha256, style }))] : []
-			)
-		);
+	private async styleSources(uses: RecordStyle[]): Promise<StyleSource[]> {
 		return Promise.all(
 			uses.map(async (use) => {
 				const card = use.catalogId ? findStyle(this.catalog, use.catalogId) : undefined;
 				if (card) return styleSourceFromCard(card, use.weight);
-				const upload = uploads.find((u) => u.sha256 === use.sha256)?.style;
+				const upload = this.uploadedStyleRights.find((u) => u.sha256 === use.sha256);
 				return upload
-					? uploadedStyleSource(upload.image.name, upload.image.bytes, use.weight, {
+					? uploadedStyleSource(upload.name, upload.bytes, use.weight, {
 							status: upload.rights.origin,
 							note: 'an image the user brought; rights as they declared them'
 						})
@@ -528,7 +530,6 @@ export class StudioState {
 	dispose(): void {
 		this.job?.abort();
 		this.engine.dispose();
-		this.content?.bitmap.close();
 		for (const style of this.styles) this.removeStyle(style.key);
 		this.editor.dispose();
 	}
@@ -567,6 +568,37 @@ export class StudioState {
 	}
 }
 
+/**
+ * Each picture with its key in data-testids: `content` for the first photo or webcam picture (the one the
+ * document started from), `import-<n>` for the n-th imported image (from 0), `picture-<n>` for any other.
+ */
+function testKeys(sources: readonly RecordSource[]): { source: RecordSource; testKey: string }[] {
+	let imports = 0;
+	let others = 0;
+	let content = false;
+	return sources.map((source) => {
+		if (source.kind === 'import') return { source, testKey: `import-${imports++}` };
+		if (!content) {
+			content = true;
+			return { source, testKey: 'content' };
+		}
+		return { source, testKey: `picture-${others++}` };
+	});
+}
+
+/** A declaration as the rights model reads it (a licensed picture without terms has no license). */
+function sourceRightsOf(declaration: PictureDeclaration | null): SourceRights {
+	if (!declaration) return UNDECLARED;
+	const { rights, license, incoming, confirmed } = declaration;
+	const name = license.name.trim();
+	return {
+		...rights,
+		license: rights.origin === 'licensed' && name ? { ...license, name } : undefined,
+		incoming,
+		confirmed
+	};
+}
+
 /** The styles as the recipe records them: catalog id or title, the image's sha256, the blend share. */
 async function styleUses(styles: StyleChoice[]): Promise<StyleUse[]> {
 	const total = styles.reduce((sum, style) => sum + style.weight, 0) || 1;
@@ -587,23 +619,6 @@ async function styleUses(styles: StyleChoice[]): Promise<StyleUse[]> {
 					}
 		)
 	);
-}
-
-/** What the credentials record for each stylized layer when a document has several, or a region. */
-function regionRecipe(recipe: StylizeRecipe): Record<string, unknown> {
-	return {
-		model: recipe.model,
-		styles: recipe.styles.map(({ catalogId, title, sha256, weight }) => ({
-			catalogId,
-			title,
-			sha256,
-			weight
-		})),
-		settings: recipe.settings,
-		backend: recipe.backend,
-		input: recipe.input.image.id,
-		region: recipe.region?.id ?? null
-	};
 }
 
 export function styleImageUrl(card: StyleCard): string {

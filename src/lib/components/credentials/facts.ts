@@ -2,7 +2,7 @@
 // metadata, the CAWG metadata JSON-LD) into small typed records the components can show. Manifests are
 // written by anyone: every field is checked, anything unexpected is left out, nothing throws.
 import { commercialUseLabel, type CommercialUse } from '../../assets/catalog';
-import { INGREDIENT_METADATA_KEY } from '../../provenance/c2pa/manifest';
+import { readIngredientFacts } from '../../provenance/c2pa/rakkan-assertions';
 import { percent } from './words';
 
 type Json = Record<string, unknown>;
@@ -65,7 +65,8 @@ function rightsOf(value: unknown): RightsFacts | undefined {
 
 /** What Rakkan recorded about one of its ingredients (metadata key `org.rakkan.ingredient`). */
 export interface IngredientFacts {
-	role?: 'content' | 'style' | 'model';
+	/** content: the photo the image started from; import: an image placed as a layer. */
+	role: 'content' | 'import' | 'style' | 'model';
 	id?: string;
 	/** A style's share of the blend, 0..1. */
 	weight?: number;
@@ -76,25 +77,38 @@ export interface IngredientFacts {
 	sha256?: string;
 	bytes?: number;
 	source?: string;
+	/** The layers of the image it is in. */
+	layers: string[];
 }
 
+/** Rakkan's facts about an ingredient, read with the schema the writer uses; undefined when there are none. */
 export function ingredientFacts(metadata: unknown): IngredientFacts | undefined {
-	if (!isObject(metadata)) return undefined;
-	const facts = metadata[INGREDIENT_METADATA_KEY];
-	if (!isObject(facts)) return undefined;
-	const role = text(facts.role);
-	return {
-		role: role === 'content' || role === 'style' || role === 'model' ? role : undefined,
-		id: text(facts.id),
-		weight: num(facts.weight),
-		rights: rightsOf(facts.rights),
-		license: licenseOf(facts.license),
-		trainingDataRights: text(facts.trainingDataRights),
-		authors: list(facts.authors).filter((a): a is string => typeof a === 'string' && !!a.trim()),
-		sha256: text(facts.sha256),
-		bytes: num(facts.bytes),
-		source: text(facts.source)
-	};
+	const facts = readIngredientFacts(metadata);
+	if (!facts) return undefined;
+	const base = { role: facts.role, layers: facts.layers ?? [], authors: [] as string[] };
+	switch (facts.role) {
+		case 'content':
+		case 'import':
+			return { ...base, sha256: facts.sha256, bytes: facts.bytes };
+		case 'style':
+			return {
+				...base,
+				id: facts.id,
+				sha256: facts.sha256,
+				weight: facts.weight,
+				rights: rightsOf(facts.rights),
+				license: licenseOf(facts.license)
+			};
+		case 'model':
+			return {
+				...base,
+				id: facts.id,
+				license: licenseOf(facts.license),
+				trainingDataRights: text(facts.trainingDataRights),
+				authors: (facts.authors ?? []).filter((a) => !!a.trim()),
+				source: text(facts.source)
+			};
+	}
 }
 
 // ------------------------------------------------------------------------------------------------------

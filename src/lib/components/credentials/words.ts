@@ -1,13 +1,8 @@
 // Plain words for what the verifier reports: validation states, actions, IPTC digital source types,
 // ingredient relationships, CAWG permissions and C2PA status codes. Pure: no DOM, no Svelte.
 import type { VerifyResult, VerifyState } from '../../provenance/c2pa/verify';
-import {
-	CAWG_USE_LABELS,
-	PLUS_PROHIBITION_LABELS,
-	plusDataMiningValue,
-	type CawgEntry,
-	type CawgEntryKey
-} from '../../provenance/rights/rights';
+import { plusDataMiningValue, type CawgEntry, type CawgEntryKey } from '../../provenance/rights/rights';
+import { CAWG_USE_LABELS, PLUS_PROHIBITION_LABELS } from '../../provenance/rights/words';
 
 /** The headline for each validation state (what a person reads first). */
 export const STATE_HEADLINES: Record<Exclude<VerifyState, 'invalid'>, string> = {

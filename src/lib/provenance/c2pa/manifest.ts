@@ -23,6 +23,17 @@ import type { Signer } from './signer';
 import { buildXmpPacket, DIGITAL_SOURCE_TYPES, parseXmp, PLUS_DATA_MINING, XmpError } from '../xmp/xmp';
 import { softBindingData, SOFT_BINDING_LABEL, type SoftBinding } from './soft-binding';
 import { verifyImage, type StatusEntry } from './verify';
+import {
+	type IngredientFacts,
+	ingredientFactsSchema,
+	INGREDIENT_METADATA_KEY,
+	RECIPE_LABEL,
+	RECORD_LABEL,
+	type RecordData,
+	recipeSchema,
+	recordSchema
+} from './rakkan-assertions';
+import type { z } from 'zod';
 import { C2PA_FOURCC, removeWebpManifest, riffChunk, riffChunkSize, setWebpXmp, withRiffSize } from './webp';
 
 // ------------------------------------------------------------------------------------------------------
@@ -41,10 +52,6 @@ export const EDIT_ACTIONS = [
 ] as const;
 export type EditAction = (typeof EDIT_ACTIONS)[number];
 
-export const RECIPE_LABEL = 'org.rakkan.recipe';
-/** Key of Rakkan's facts inside an ingredient's assertion metadata (custom keys are allowed there). */
-export const INGREDIENT_METADATA_KEY = 'org.rakkan.ingredient';
-
 // ------------------------------------------------------------------------------------------------------
 // Input
 
@@ -56,10 +63,14 @@ export interface License {
 	note?: string;
 }
 
-/** The photo the painting is made from. */
+/** A picture whose pixels are in the image: the photo it started from, or an image imported as a layer. */
 export interface ContentSource {
 	/** The file name shown to people. */
 	title: string;
+	/** photo (the default), webcam or import. */
+	kind?: 'photo' | 'import' | 'webcam';
+	/** The names of the layers in the export it is part of. */
+	layers?: string[];
 	/** The photo's bytes as the user gave them: hashed, and searched for their own manifest and XMP. */
 	bytes: Uint8Array;
 	/** MIME type; detected from the bytes when absent. */
@@ -85,6 +96,8 @@ export interface StyleSource {
 	license?: License;
 	/** Where the image came from (pinned upstream address), if known. */
 	url?: string;
+	/** The names of the layers in the export it steered. */
+	layers?: string[];
 }
 
 export interface ModelFile {
@@ -106,6 +119,8 @@ export interface ModelSource {
 	source?: string;
 	authors?: string[];
 	trainingDataRights?: string;
+	/** The names of the layers in the export it painted. */
+	layers?: string[];
 }
 
 export interface EditStep {
@@ -165,11 +180,16 @@ export interface ProvenanceInput {
 	trainingMining?: TrainingMining;
 	/** The photo; absent when the image was made from nothing but models and styles. */
 	content?: ContentSource;
+	/** Images imported as layers (`componentOf` ingredients; one with credentials keeps its manifest). */
+	components?: ContentSource[];
 	styles: StyleSource[];
 	models: ModelSource[];
 	/** Later steps, in order, after the painting itself. */
 	edits?: EditStep[];
-	recipe: RecipeSettings;
+	/** The settings of the (topmost) painting; absent when nothing was stylized. */
+	recipe?: RecipeSettings;
+	/** What the exported pixels are made of and the rights verdict (`org.rakkan.record`); sets the source type. */
+	record?: RecordData;
 	/** A fingerprint of the exported pixels, recorded as `c2pa.soft-binding`. */
 	softBinding?: SoftBinding;
 }
@@ -289,63 +309,114 @@ function detectFormat(bytes: Uint8Array): string {
 interface Ingredients {
 	assertions: BuiltAssertion[];
 	content?: BuiltAssertion;
+	/** Images imported as layers. */
+	components: BuiltAssertion[];
 	styles: BuiltAssertion[];
 	models: BuiltAssertion[];
+	/** The content's own manifest, when it carries one (it is then the parent). */
 	parent?: ParentManifest;
+	/** Every manifest an ingredient carries (the parent's and the components'), kept in the store. */
+	kept: ParentManifest[];
 	contentSha256?: string;
 }
 
+/** Rakkan's facts for an ingredient's metadata, checked against the shared schema before they are signed. */
+function ingredientFacts(facts: z.input<typeof ingredientFactsSchema>): IngredientFacts {
+	const parsed = ingredientFactsSchema.safeParse({ version: 1, ...facts });
+	if (!parsed.success) {
+		throw new SigningError(
+			'manifest.ingredient',
+			`The facts about an ingredient do not match their schema: ${parsed.error.issues[0]?.message ?? ''}`
+		);
+	}
+	return parsed.data;
+}
+
+const PICTURE_WORDS: Record<NonNullable<ContentSource['kind']>, string> = {
+	photo: 'The photo',
+	webcam: 'The webcam picture',
+	import: 'The image'
+};
+
+/** A picture ingredient: the photo (`parentOf` when it carries credentials) or an imported image. */
+async function pictureIngredient(
+	picture: ContentSource,
+	role: 'content' | 'import',
+	label: string,
+	when: Date
+): Promise<{ built: BuiltAssertion; manifest: ParentManifest | null; sha256: string }> {
+	const pictureSha256 = toHex(await sha256(picture.bytes));
+	const manifest = await parentOf(picture);
+	const xmp = (() => {
+		try {
+			return readXmp(picture.bytes);
+		} catch {
+			return null;
+		}
+	})();
+	const instanceId = xmp ? parseXmp(xmp).instanceId : undefined;
+	const kind = picture.kind ?? (role === 'import' ? 'import' : 'photo');
+	const what = `${PICTURE_WORDS[kind]} "${picture.title}"`;
+	const where = picture.layers?.length ? ` (layers: ${picture.layers.join(', ')})` : '';
+	const data: Record<string, unknown> = {
+		relationship: manifest && role === 'content' ? 'parentOf' : 'componentOf',
+		'dc:title': picture.title,
+		'dc:format': picture.format ?? detectFormat(picture.bytes),
+		instanceID: instanceId,
+		description:
+			role === 'import'
+				? `${what}, placed as a layer${where}${manifest ? ', with its own Content Credentials' : ''}.`
+				: manifest
+					? `${what}, with its own Content Credentials, worked on in Rakkan${where}.`
+					: `${what}, worked on in Rakkan${where}.`,
+		metadata: {
+			dateTime: when.toISOString(),
+			[INGREDIENT_METADATA_KEY]: ingredientFacts({
+				role,
+				kind,
+				sha256: pictureSha256,
+				bytes: picture.bytes.length,
+				...(picture.declared ? { declared: picture.declared } : {}),
+				...(picture.layers ? { layers: picture.layers } : {})
+			})
+		}
+	};
+	if (manifest) {
+		const signature = childByLabel(manifest.active, 'c2pa.signature')!;
+		data.activeManifest = {
+			url: `self#jumbf=/c2pa/${manifest.label}`,
+			alg: 'sha256',
+			hash: await sha256(manifest.active.contents)
+		};
+		data.claimSignature = {
+			url: `self#jumbf=/c2pa/${manifest.label}/c2pa.signature`,
+			alg: 'sha256',
+			hash: await sha256(signature.contents)
+		};
+		data.validationResults = { activeManifest: manifest.results };
+	}
+	return { built: await assertion(label, 'cbor', data), manifest, sha256: pictureSha256 };
+}
+
 async function buildIngredients(input: ProvenanceInput): Promise<Ingredients> {
-	const out: Ingredients = { assertions: [], styles: [], models: [] };
+	const out: Ingredients = { assertions: [], components: [], styles: [], models: [], kept: [] };
+	const when = input.when ?? new Date();
 	let index = 0;
 	if (input.content) {
-		const content = input.content;
-		const contentSha256 = toHex(await sha256(content.bytes));
-		out.contentSha256 = contentSha256;
-		const parent = await parentOf(content);
-		const xmp = (() => {
-			try {
-				return readXmp(content.bytes);
-			} catch {
-				return null;
-			}
-		})();
-		const instanceId = xmp ? parseXmp(xmp).instanceId : undefined;
-		const data: Record<string, unknown> = {
-			relationship: parent ? 'parentOf' : 'componentOf',
-			'dc:title': content.title,
-			'dc:format': content.format ?? detectFormat(content.bytes),
-			instanceID: instanceId,
-			description: parent
-				? `The photo "${content.title}", with its own Content Credentials, painted over by Rakkan.`
-				: `The photo "${content.title}", painted over by Rakkan: its composition and shapes are kept.`,
-			metadata: {
-				dateTime: (input.when ?? new Date()).toISOString(),
-				[INGREDIENT_METADATA_KEY]: {
-					role: 'content',
-					sha256: contentSha256,
-					bytes: content.bytes.length,
-					...(content.declared ? { declared: content.declared } : {})
-				}
-			}
-		};
-		if (parent) {
-			const signature = childByLabel(parent.active, 'c2pa.signature')!;
-			data.activeManifest = {
-				url: `self#jumbf=/c2pa/${parent.label}`,
-				alg: 'sha256',
-				hash: await sha256(parent.active.contents)
-			};
-			data.claimSignature = {
-				url: `self#jumbf=/c2pa/${parent.label}/c2pa.signature`,
-				alg: 'sha256',
-				hash: await sha256(signature.contents)
-			};
-			data.validationResults = { activeManifest: parent.results };
-			out.parent = parent;
+		const picture = await pictureIngredient(input.content, 'content', ingredientLabel(index++), when);
+		out.contentSha256 = picture.sha256;
+		out.content = picture.built;
+		out.assertions.push(picture.built);
+		if (picture.manifest) {
+			out.parent = picture.manifest;
+			out.kept.push(picture.manifest);
 		}
-		out.content = await assertion(ingredientLabel(index++), 'cbor', data);
-		out.assertions.push(out.content);
+	}
+	for (const component of input.components ?? []) {
+		const picture = await pictureIngredient(component, 'import', ingredientLabel(index++), when);
+		out.components.push(picture.built);
+		out.assertions.push(picture.built);
+		if (picture.manifest) out.kept.push(picture.manifest);
 	}
 	for (const style of input.styles) {
 		// inputTo: the reference is analysed by the style network and steers the painting, but none of its
@@ -360,15 +431,16 @@ async function buildIngredients(input: ProvenanceInput): Promise<Ingredients> {
 				`License: ${describeLicense(style.license)}. sha256 ${style.sha256}.`,
 			informationalURI: style.license?.url ?? style.url,
 			metadata: {
-				[INGREDIENT_METADATA_KEY]: {
+				[INGREDIENT_METADATA_KEY]: ingredientFacts({
 					role: 'style',
 					id: style.id,
 					sha256: style.sha256,
 					weight: style.weight,
 					rights: style.rights,
 					license: style.license,
-					url: style.url
-				}
+					url: style.url,
+					layers: style.layers
+				})
 			}
 		};
 		const built = await assertion(ingredientLabel(index++), 'cbor', data);
@@ -392,7 +464,7 @@ async function buildIngredients(input: ProvenanceInput): Promise<Ingredients> {
 				(files ? ` Weights: ${files}.` : ' Procedural: no weights.'),
 			informationalURI: model.license.url ?? model.source,
 			metadata: {
-				[INGREDIENT_METADATA_KEY]: {
+				[INGREDIENT_METADATA_KEY]: ingredientFacts({
 					role: 'model',
 					id: model.id,
 					family: model.family,
@@ -400,8 +472,9 @@ async function buildIngredients(input: ProvenanceInput): Promise<Ingredients> {
 					license: model.license,
 					source: model.source,
 					authors: model.authors,
-					trainingDataRights: model.trainingDataRights
-				}
+					trainingDataRights: model.trainingDataRights,
+					layers: model.layers
+				})
 			}
 		};
 		const built = await assertion(ingredientLabel(index++), 'cbor', data);
@@ -416,20 +489,30 @@ function softwareAgent(input: ProvenanceInput): { name: string; version: string 
 }
 
 function paintingDescription(input: ProvenanceInput): string {
-	const models = input.models.map((m) => m.title).join(' + ') || 'a model';
+	const from = input.content ? `the photo "${input.content.title}"` : 'nothing but the model';
+	if (input.models.length === 0) return `Made from ${from}, without AI.`;
+	const models = input.models.map((m) => m.title).join(' + ');
 	const styles = input.styles.length
 		? ` after ${input.styles.map((s) => `${styleName(s)}${input.styles.length > 1 ? ` ${percent(s.weight)}` : ''}`).join(' + ')}`
 		: '';
-	const from = input.content ? `the photo "${input.content.title}"` : 'nothing but the model';
-	return `Painted ${from}${styles} with ${models} at strength ${input.recipe.strength}.`;
+	const strength = input.recipe ? ` at strength ${input.recipe.strength}` : '';
+	return `Painted ${from}${styles} with ${models}${strength}.`;
 }
 
-function actionsData(input: ProvenanceInput, ingredients: Ingredients): unknown {
-	const agent = softwareAgent(input);
-	const when = (input.when ?? new Date()).toISOString();
-	const sourceType = input.content
+/**
+ * The IPTC digital source type: the record's when there is one (it knows which layers show); else a
+ * stylized photo, or a painting from nothing but models.
+ */
+function sourceTypeOf(input: ProvenanceInput): string {
+	if (input.record) return input.record.sourceType;
+	return input.content
 		? DIGITAL_SOURCE_TYPES.compositeWithTrainedAlgorithmicMedia
 		: DIGITAL_SOURCE_TYPES.trainedAlgorithmicMedia;
+}
+
+function actionsData(input: ProvenanceInput, ingredients: Ingredients, sourceType: string): unknown {
+	const agent = softwareAgent(input);
+	const when = (input.when ?? new Date()).toISOString();
 	const inputs = [...ingredients.styles, ...ingredients.models].map((a) => a.uri);
 	const painting = {
 		digitalSourceType: sourceType,
@@ -441,7 +524,7 @@ function actionsData(input: ProvenanceInput, ingredients: Ingredients): unknown 
 				...(ingredients.content && !ingredients.parent ? [ingredients.content.uri] : []),
 				...inputs
 			],
-			strength: input.recipe.strength
+			...(input.recipe ? { strength: input.recipe.strength } : {})
 		}
 	};
 	const actions: Record<string, unknown>[] = [];
@@ -458,6 +541,16 @@ function actionsData(input: ProvenanceInput, ingredients: Ingredients): unknown 
 	} else {
 		actions.push({ action: 'c2pa.created', ...painting });
 	}
+	// Each imported image is placed into the picture (c2pa.placed names its componentOf ingredient).
+	(input.components ?? []).forEach((component, i) => {
+		actions.push({
+			action: 'c2pa.placed',
+			softwareAgent: agent,
+			description: `Placed the image "${component.title}" as a layer.`,
+			when,
+			parameters: { ingredients: [ingredients.components[i]!.uri] }
+		});
+	});
 	for (const edit of input.edits ?? []) {
 		actions.push({
 			action: edit.action,
@@ -524,9 +617,21 @@ function trainingData(training: Required<TrainingMining>): unknown {
 	return { entries };
 }
 
-function recipeData(input: ProvenanceInput, contentSha256: string | undefined): unknown {
-	const r = input.recipe;
-	return {
+/** Data for a Rakkan assertion, checked against its schema: a mismatch is our bug, never signed. */
+function checked<T>(schema: z.ZodType<T>, label: string, data: unknown): T {
+	const parsed = schema.safeParse(data);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		throw new SigningError(
+			'manifest.schema',
+			`${label} does not match its schema (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})`
+		);
+	}
+	return parsed.data;
+}
+
+function recipeData(r: RecipeSettings, input: ProvenanceInput, contentSha256: string | undefined): unknown {
+	return checked(recipeSchema, RECIPE_LABEL, {
 		version: 1,
 		generator: input.generator,
 		content: input.content
@@ -558,7 +663,7 @@ function recipeData(input: ProvenanceInput, contentSha256: string | undefined): 
 		regions: r.regions,
 		backend: r.backend,
 		versions: r.versions
-	};
+	});
 }
 
 // ------------------------------------------------------------------------------------------------------
@@ -569,7 +674,8 @@ interface Prepared {
 	instanceId: string;
 	/** Every assertion except the hard binding, in store order. */
 	assertions: BuiltAssertion[];
-	parent?: ParentManifest;
+	/** Manifests of ingredients, kept in the store before this one. */
+	kept: ParentManifest[];
 	sourceType: string;
 	dataMining: string;
 }
@@ -586,14 +692,17 @@ async function prepare(input: ProvenanceInput, instanceId: string): Promise<Prep
 	}
 	const ingredients = await buildIngredients(input);
 	const training = resolvedTraining(input);
-	const sourceType = input.content
-		? DIGITAL_SOURCE_TYPES.compositeWithTrainedAlgorithmicMedia
-		: DIGITAL_SOURCE_TYPES.trainedAlgorithmicMedia;
+	const sourceType = sourceTypeOf(input);
 	const dataMining = plusDataMining(training);
 	const assertions = [
 		...ingredients.assertions,
-		await assertion('c2pa.actions.v2', 'cbor', actionsData(input, ingredients)),
-		await assertion(RECIPE_LABEL, 'cbor', recipeData(input, ingredients.contentSha256)),
+		await assertion('c2pa.actions.v2', 'cbor', actionsData(input, ingredients, sourceType)),
+		...(input.recipe
+			? [await assertion(RECIPE_LABEL, 'cbor', recipeData(input.recipe, input, ingredients.contentSha256))]
+			: []),
+		...(input.record
+			? [await assertion(RECORD_LABEL, 'cbor', checked(recordSchema, RECORD_LABEL, input.record))]
+			: []),
 		await assertion('cawg.training-mining', 'cbor', trainingData(training), true),
 		await assertion('cawg.metadata', 'json', metadataData(input, sourceType, dataMining), true),
 		...(await softBindingAssertions(input))
@@ -602,7 +711,7 @@ async function prepare(input: ProvenanceInput, instanceId: string): Promise<Prep
 		label: `urn:c2pa:${crypto.randomUUID()}`,
 		instanceId,
 		assertions,
-		parent: ingredients.parent,
+		kept: ingredients.kept,
 		sourceType,
 		dataMining
 	};
@@ -645,8 +754,12 @@ function storeBytes(
 		superBox('c2cl', 'c2pa.claim.v2', [contentBox('cbor', claim)]),
 		superBox('c2cs', 'c2pa.signature', [contentBox('cbor', cose)])
 	]);
-	const earlier = prepared.parent ? superChildren(prepared.parent.store).map((m) => m.raw) : [];
-	return superBox('c2pa', 'c2pa', [...earlier, manifest]);
+	// Every manifest the ingredients carry, each once (two imports may share a history).
+	const earlier = new Map<string, Uint8Array>();
+	for (const kept of prepared.kept)
+		for (const m of superChildren(kept.store))
+			if (m.label && !earlier.has(m.label)) earlier.set(m.label, m.raw);
+	return superBox('c2pa', 'c2pa', [...earlier.values(), manifest]);
 }
 
 /** What {@link embed} needs to know about a container. */

@@ -24,6 +24,7 @@ import { parseCoseSign1, signingTime, verifyClaimSignature, type CoseSign1 } fro
 import { describe, ProvenanceError } from './errors';
 import { contentChildren, parseJumbf, superChildren, type JumbfSuperBox } from './jumbf';
 import { trainingMiningFromAssertion, type TrainingMining } from '../rights/rights';
+import { type Read, RECIPE_LABEL, RECORD_LABEL, type RecordData, readRecord } from './rakkan-assertions';
 import { pemToDer } from './certificates';
 import { isLimitCode, LimitError, VERIFY_LIMITS, within, type LimitName, type VerifyLimits } from './limits';
 
@@ -125,6 +126,8 @@ export interface VerifyResult {
 	actions: ActionSummary[];
 	ingredients: IngredientNode[];
 	recipe?: unknown;
+	/** `org.rakkan.record` read with its schema: what the image is made of and its rights verdict. */
+	record?: Read<RecordData>;
 	trainingMining?: TrainingMining;
 	/** The `cawg.metadata` JSON-LD, when present. */
 	metadata?: unknown;
@@ -961,7 +964,8 @@ async function verifyInto(
 	}
 	for (const [label, box] of active.assertions) {
 		const name = baseLabel(label);
-		if (name === 'org.rakkan.recipe') result.recipe = jsonSafe(assertionData(box, work));
+		if (name === RECIPE_LABEL) result.recipe = jsonSafe(assertionData(box, work));
+		else if (name === RECORD_LABEL) result.record = readRecord(jsonSafe(assertionData(box, work)));
 		else if (name === 'cawg.training-mining' || name === 'c2pa.training-mining') {
 			result.trainingMining = trainingMiningFromAssertion(assertionData(box, work));
 		} else if (name === 'cawg.metadata') result.metadata = jsonSafe(assertionData(box, work));

@@ -6,12 +6,19 @@
 // Pure: no DOM, no Node, no I/O. Everything here is plain JSON-serializable data, so the studio, the worker,
 // the CLI and the C2PA writer can share it and store it as it is.
 //
-// Wording conventions (the UI and the tests assert on them, so they are built in one place below):
-// - a *reason* is a clause without a capital or a final period ("model x is CC BY-NC-SA 4.0"), so it can
-//   follow "because" or "Rights unclear:";
-// - a *note* is a full sentence that informs but never changes the verdict (a jurisdiction note, the training
-//   data of a model, a do-not-use notice the user confirmed they may override).
+// The words (reasons, notes, verdict sentences and labels) are in ./words.ts.
 import type { CommercialUse, ModelCard, StyleCard, StyleRightsStatus } from '../../assets/catalog';
+import {
+	CAWG_USE_LABELS,
+	clip,
+	NOTES,
+	PLUS_PROHIBITION_LABELS,
+	REASONS,
+	useGateWarning,
+	NOTHING_KNOWN_REASON,
+	rightsUnclearSentence,
+	verdictSentence
+} from './words';
 
 // ---------------------------------------------------------------------------------------------------------
 // What the user declares on import
@@ -221,26 +228,7 @@ export function mergeIncomingRights(...parts: readonly IncomingRights[]): Incomi
 // ---------------------------------------------------------------------------------------------------------
 // The do-not-use gate for imported images
 
-/** What each CAWG entry forbids, in plain words. */
-export const CAWG_USE_LABELS: Record<CawgEntryKey, string> = {
-	'cawg.ai_training': 'AI training',
-	'cawg.ai_generative_training': 'generative AI training',
-	'cawg.data_mining': 'data mining',
-	'cawg.ai_inference': 'AI inference'
-};
-
 export const PLUS_VOCAB = 'http://ns.useplus.org/ldf/vocab/';
-
-/** What each PLUS `DMI-PROHIBITED*` value forbids, in plain words (the value is the URI's last segment). */
-export const PLUS_PROHIBITION_LABELS: Record<string, string> = {
-	'DMI-PROHIBITED': 'data mining',
-	'DMI-PROHIBITED-AIMLTRAINING': 'AI/ML training',
-	'DMI-PROHIBITED-GENAIMLTRAINING': 'generative AI/ML training',
-	'DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING': 'data mining other than search engine indexing',
-	'DMI-PROHIBITED-SEECONSTRAINT': 'data mining (see its other constraints)',
-	'DMI-PROHIBITED-SEEEMBEDDEDRIGHTSEXPR': 'data mining (see its embedded rights expression)',
-	'DMI-PROHIBITED-SEELINKEDRIGHTSEXPR': 'data mining (see its linked rights expression)'
-};
 
 /** The PLUS data-mining value (`DMI-...`) of a `plus:DataMining` URI or bare value, upper-cased. */
 export function plusDataMiningValue(value: string): string {
@@ -261,38 +249,6 @@ export interface UseGate {
 }
 
 export type GateSubject = 'style' | 'content';
-
-function subjectNoun(subject: GateSubject): string {
-	return subject === 'style' ? 'Style image' : 'Photo';
-}
-
-/** The warning text of a gate, exported so the UI and tests can assert on it. */
-export function useGateWarning(
-	subject: GateSubject,
-	sourceName: string,
-	forbidden: readonly string[],
-	constrained: readonly string[],
-	credential: CredentialState | undefined
-): string | null {
-	if (forbidden.length === 0 && constrained.length === 0) return null;
-	const parts: string[] = [];
-	const name = `${subjectNoun(subject)} "${sourceName}"`;
-	if (forbidden.length > 0) {
-		parts.push(
-			`${name} carries a do-not-use notice: its rights holder does not allow ${joinClauses(forbidden)}.`
-		);
-		parts.push('Use it only if you have the right to, and confirm that you do.');
-	}
-	if (constrained.length > 0) {
-		parts.push(
-			`${forbidden.length > 0 ? 'It' : name} allows ${joinClauses(constrained)} only under conditions: check them before using it.`
-		);
-	}
-	if (credential === 'invalid') {
-		parts.push('Its Content Credentials did not validate, so the notice may have been altered.');
-	}
-	return parts.join(' ');
-}
 
 /**
  * The gate for any imported image whose own metadata forbids AI use: CAWG `notAllowed` for AI training,
@@ -357,9 +313,14 @@ export const INGREDIENT_STATUSES = [
 export type IngredientStatus = (typeof INGREDIENT_STATUSES)[number];
 
 export interface RightsIngredient {
-	role: 'content' | 'style' | 'model' | 'parent';
+	/** content: the photo or webcam picture; import: an image added as a layer. */
+	role: 'content' | 'import' | 'style' | 'model' | 'parent';
 	id: string;
 	title: string;
+	/** How reasons name it, e.g. `the imported image "scan.jpg"` (content: "the photo"). */
+	subject?: string;
+	/** The names of the layers in the export it is part of, when known. */
+	layers?: string[];
 	status: IngredientStatus;
 	/** Why the status is not `clear`, most restrictive first; the first one explains the status. */
 	reasons: string[];
@@ -369,57 +330,6 @@ export interface RightsIngredient {
 	/** Set when the image shows an identifiable person. */
 	person?: { consentRecorded: boolean };
 }
-
-/** Words shared by the reasons; exported so the UI and the tests can assert on them. */
-export const REASONS = {
-	originUnknown: (subject: string) => `${subject}'s origin is unknown`,
-	licenseTermsMissing: (subject: string) => `${subject} is marked as licensed but its license was not given`,
-	nonCommercialLicense: (subject: string, licenseName: string) =>
-		/\bNC\b|non-?commercial/i.test(licenseName)
-			? `${subject} is ${licenseName}`
-			: `the license of ${subject} (${licenseName}) does not allow commercial use`,
-	researchOnlyLicense: (subject: string) => `${subject} is licensed for research use only`,
-	commercialUseUnknown: (subject: string) =>
-		`the license of ${subject} does not say whether commercial use is allowed`,
-	noDerivatives: (subject: string, licenseName: string) =>
-		`the license of ${subject} (${licenseName}) does not allow derivative works`,
-	styleNoDerivatives: (subject: string, licenseName: string) =>
-		`the license of ${subject} (${licenseName}) does not allow derivative works, and whether a style transfer is one is unclear`,
-	styleRightsUnknown: (subject: string) => `the rights status of ${subject} is unknown`,
-	personWithoutConsent: (subject: string) =>
-		`${subject} shows an identifiable person and no consent is recorded`,
-	/** `who` names the file, e.g. `the style image "wave.jpg"`. */
-	notConfirmed: (gate: UseGate, who: string) =>
-		`the rights holder of ${who} does not allow ${joinClauses(gate.forbidden)}, and you have not confirmed your right to use it`,
-	parentWithoutRecord: (subject: string) => `${subject} carries no rights record`,
-	parentInvalid: (subject: string) => `the Content Credentials of ${subject} did not validate`,
-	parentLevel: (
-		subject: string,
-		level: Exclude<VerdictLevel, 'person-without-consent' | 'publishable-commercial'>
-	) =>
-		({
-			blocked: `${subject} is blocked`,
-			'rights-unclear': `the rights of ${subject} are unclear`,
-			'research-only': `${subject} is for research use only`,
-			'non-commercial-only': `${subject} is for non-commercial use only`
-		})[level]
-} as const;
-
-/** Notes (full sentences); exported for the UI and the tests. */
-export const NOTES = {
-	jurisdiction: (style: CatalogStyleRights) =>
-		`Jurisdiction note: style ${style.id} (${style.artist}, ${style.title}) is public domain in most countries, not everywhere. ${sentence(style.rightsNote)}`,
-	trainingData: (model: ModelRights) =>
-		`Training data of model ${model.id}: ${sentence(model.trainingDataRights)}`,
-	confirmed: (warning: string) => `${warning} You confirmed that you have the right to use it.`,
-	consentRecorded: (subject: string) =>
-		`${capitalize(subject)} shows an identifiable person; their consent is recorded.`,
-	credentialInvalid: (subject: string) => `The Content Credentials of ${subject} did not validate.`,
-	fileSays: (subject: string, field: string, text: string) =>
-		`${capitalize(subject)} says (${field}): "${clip(text, 300)}"`,
-	madeWithAi: (subject: string, type: string) =>
-		`${capitalize(subject)} says it was made with AI (${type.split('/').pop() ?? type}).`
-} as const;
 
 /** Collects findings for one ingredient, then orders them (most restrictive first). */
 class Findings {
@@ -446,7 +356,7 @@ function moreRestrictiveStatus(a: IngredientStatus, b: IngredientStatus): Ingred
 
 function ingredient(
 	base: Pick<RightsIngredient, 'role' | 'id' | 'title'> &
-		Partial<Pick<RightsIngredient, 'license' | 'person'>>,
+		Partial<Pick<RightsIngredient, 'license' | 'person' | 'subject'>>,
 	findings: Findings
 ): RightsIngredient {
 	const out: RightsIngredient = {
@@ -457,6 +367,7 @@ function ingredient(
 		reasons: findings.reasons,
 		notes: findings.notes
 	};
+	if (base.subject) out.subject = base.subject;
 	if (base.license) out.license = base.license;
 	if (base.person) out.person = base.person;
 	return out;
@@ -533,26 +444,28 @@ function declaredLicense(declared: DeclaredRights): RightsIngredient['license'] 
 export const CONTENT_SUBJECT = 'the photo';
 export const UPLOADED_STYLE_SUBJECT = 'the style image';
 
-/** The photo being stylized (C2PA: the `parentOf` ingredient). */
-export function ingredientFromContent(content: ContentRights & ImportedFile): RightsIngredient {
+/** How reasons name an imported image. */
+export const importSubject = (name: string): string => `the imported image "${name}"`;
+
+/**
+ * A picture whose pixels are in the image: the photo (or webcam picture) the document started from, or an
+ * image imported as a layer. Each goes through the same declarations and the same do-not-use gate.
+ */
+export function ingredientFromContent(
+	content: ContentRights & ImportedFile,
+	{ role = 'content', id = 'content' }: { role?: 'content' | 'import'; id?: string } = {}
+): RightsIngredient {
+	const title = content.name ?? 'Photo';
+	const subject = role === 'import' ? importSubject(title) : CONTENT_SUBJECT;
 	const f = new Findings();
-	declaredFindings(content, CONTENT_SUBJECT, 'content', f);
-	incomingFindings(content, CONTENT_SUBJECT, 'content', 'photo', f);
+	declaredFindings(content, subject, 'content', f);
+	incomingFindings(content, subject, 'content', 'photo', f);
 	let person: RightsIngredient['person'];
 	if (content.showsIdentifiablePerson) {
 		person = { consentRecorded: content.consentRecorded };
-		if (content.consentRecorded) f.notes.push(NOTES.consentRecorded(CONTENT_SUBJECT));
+		if (content.consentRecorded) f.notes.push(NOTES.consentRecorded(subject));
 	}
-	return ingredient(
-		{
-			role: 'content',
-			id: 'content',
-			title: content.name ?? 'Photo',
-			license: declaredLicense(content),
-			person
-		},
-		f
-	);
+	return ingredient({ role, id, title, subject, license: declaredLicense(content), person }, f);
 }
 
 function catalogStyleStatus(style: CatalogStyleRights, subject: string, f: Findings): void {
@@ -703,46 +616,18 @@ export interface Verdict {
 	notes: string[];
 	/** Ids of the ingredients that set the level. */
 	causes: string[];
+	/** Every reason with its level, the ingredient it is about and the layers it is in, worst first. */
+	findings: VerdictFinding[];
 }
 
-/** Short labels for badges. */
-export const VERDICT_LABELS: Record<VerdictLevel, string> = {
-	blocked: 'Blocked',
-	'person-without-consent': 'Person without consent',
-	'rights-unclear': 'Rights unclear',
-	'research-only': 'Research only',
-	'non-commercial-only': 'Non-commercial only',
-	'publishable-commercial': 'Commercial use allowed'
-};
-
-export const PUBLISHABLE_COMMERCIAL_SENTENCE = 'May be published; commercial use allowed.';
-export const PERSON_WITHOUT_CONSENT_SENTENCE = 'Shows an identifiable person without recorded consent.';
-export const NOTHING_KNOWN_REASON = 'nothing is known about what this image is made of';
-
-export const nonCommercialSentence = (causes: readonly string[]): string =>
-	`Non-commercial use only, because ${joinClauses(causes)}.`;
-export const researchOnlySentence = (causes: readonly string[]): string =>
-	`Research use only, because ${joinClauses(causes)}.`;
-export const rightsUnclearSentence = (causes: readonly string[]): string =>
-	`Rights unclear: ${joinClauses(causes)}.`;
-export const blockedSentence = (causes: readonly string[]): string => `Blocked: ${joinClauses(causes)}.`;
-
-/** The sentence of a level; `causes` are the first reasons of the ingredients that set it. */
-export function verdictSentence(level: VerdictLevel, causes: readonly string[]): string {
-	switch (level) {
-		case 'blocked':
-			return blockedSentence(causes);
-		case 'person-without-consent':
-			return PERSON_WITHOUT_CONSENT_SENTENCE;
-		case 'rights-unclear':
-			return rightsUnclearSentence(causes);
-		case 'research-only':
-			return researchOnlySentence(causes);
-		case 'non-commercial-only':
-			return nonCommercialSentence(causes);
-		case 'publishable-commercial':
-			return PUBLISHABLE_COMMERCIAL_SENTENCE;
-	}
+export interface VerdictFinding {
+	level: VerdictLevel;
+	reason: string;
+	/** The ingredient's title. */
+	ingredient: string;
+	role: RightsIngredient['role'];
+	/** The layers the ingredient is in (empty when not known, e.g. for an image read back from a file). */
+	layers: string[];
 }
 
 const LEVEL_OF_STATUS: Record<IngredientStatus, VerdictLevel> = {
@@ -755,9 +640,9 @@ const LEVEL_OF_STATUS: Record<IngredientStatus, VerdictLevel> = {
 
 const levelRank = (level: VerdictLevel): number => VERDICT_LEVELS.indexOf(level);
 
-/** Who shows a person: only content and parents carry `person`. */
+/** Who shows a person: only pictures and parents carry `person`. */
 function personSubject(ing: RightsIngredient): string {
-	return ing.role === 'parent' ? parentSubject(ing.title) : CONTENT_SUBJECT;
+	return ing.role === 'parent' ? parentSubject(ing.title) : (ing.subject ?? CONTENT_SUBJECT);
 }
 
 export function rightsVerdict(ingredients: readonly RightsIngredient[]): Verdict {
@@ -767,22 +652,27 @@ export function rightsVerdict(ingredients: readonly RightsIngredient[]): Verdict
 			sentence: rightsUnclearSentence([NOTHING_KNOWN_REASON]),
 			reasons: [NOTHING_KNOWN_REASON],
 			notes: [],
-			causes: []
+			causes: [],
+			findings: [
+				{ level: 'rights-unclear', reason: NOTHING_KNOWN_REASON, ingredient: '', role: 'content', layers: [] }
+			]
 		};
 	}
 	// Every finding with the level it stands for: the ingredient's reasons at its status's level, and the
 	// person without consent at its own level.
-	const ranked: { level: VerdictLevel; reason: string; id: string; first: boolean }[] = [];
+	const ranked: { level: VerdictLevel; reason: string; id: string; first: boolean; ing: RightsIngredient }[] =
+		[];
 	for (const ing of ingredients) {
 		ing.reasons.forEach((reason, i) =>
-			ranked.push({ level: LEVEL_OF_STATUS[ing.status], reason, id: ing.id, first: i === 0 })
+			ranked.push({ level: LEVEL_OF_STATUS[ing.status], reason, id: ing.id, first: i === 0, ing })
 		);
 		if (ing.person && !ing.person.consentRecorded) {
 			ranked.push({
 				level: 'person-without-consent',
 				reason: REASONS.personWithoutConsent(personSubject(ing)),
 				id: ing.id,
-				first: true
+				first: true,
+				ing
 			});
 		}
 	}
@@ -794,37 +684,20 @@ export function rightsVerdict(ingredients: readonly RightsIngredient[]): Verdict
 		sentence: verdictSentence(level, unique(deciding.map((r) => r.reason))),
 		reasons: unique(ranked.map((r) => r.reason)),
 		notes: unique(ingredients.flatMap((ing) => ing.notes)),
-		causes: unique(deciding.map((r) => r.id))
+		causes: unique(deciding.map((r) => r.id)),
+		findings: ranked.map((r) => ({
+			level: r.level,
+			reason: r.reason,
+			ingredient: r.ing.title,
+			role: r.ing.role,
+			layers: r.ing.layers ?? []
+		}))
 	};
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Small text helpers
 
-/** "a", "a and b", "a, b and c". */
-export function joinClauses(clauses: readonly string[]): string {
-	if (clauses.length <= 1) return clauses[0] ?? '';
-	return `${clauses.slice(0, -1).join(', ')} and ${clauses[clauses.length - 1] ?? ''}`;
-}
-
 function unique(items: readonly string[]): string[] {
 	return [...new Set(items)];
-}
-
-function capitalize(text: string): string {
-	return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** Ends free text with a period unless it already ends with punctuation. */
-function sentence(text: string): string {
-	const t = text.trim();
-	return /[.!?)"]$/.test(t) ? t : `${t}.`;
-}
-
-function clip(text: string, max: number): string {
-	const t = text.trim();
-	if (t.length <= max) return t;
-	let cut = t.slice(0, max - 1);
-	if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-	return `${cut}…`;
 }

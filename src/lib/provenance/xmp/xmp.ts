@@ -31,7 +31,9 @@ export const DIGITAL_SOURCE_TYPES = {
 	algorithmicMedia: `${IPTC_SOURCE_TYPE}algorithmicMedia`,
 	digitalCapture: `${IPTC_SOURCE_TYPE}digitalCapture`,
 	humanEdits: `${IPTC_SOURCE_TYPE}humanEdits`,
-	compositeSynthetic: `${IPTC_SOURCE_TYPE}compositeSynthetic`
+	compositeSynthetic: `${IPTC_SOURCE_TYPE}compositeSynthetic`,
+	/** Pictures put together or edited by people, none of what shows made with AI. */
+	composite: `${IPTC_SOURCE_TYPE}composite`
 } as const;
 
 /** PLUS data-mining values (full URIs). */

@@ -2,12 +2,10 @@
 // `verifyImage` as `rakkan verify`) turned into the Image JSON's credentials, a rights verdict from the
 // rights model the studio uses (catalog cards for known styles and models), an attribution line and labels.
 // Pure: the catalog and the remix parent's recorded verdict are passed in.
-import { z } from 'zod';
 import type { Catalog } from '../../assets/catalog';
 import { findStyle } from '../../assets/catalog';
-import { INGREDIENT_METADATA_KEY } from '../../provenance/c2pa/manifest';
+import { type IngredientFacts, readIngredientFacts } from '../../provenance/c2pa/rakkan-assertions';
 import {
-	CONTENT_ORIGINS,
 	CONTENT_SUBJECT,
 	ingredientFromContent,
 	ingredientFromModel,
@@ -18,7 +16,9 @@ import {
 	type RightsIngredient,
 	type VerdictLevel
 } from '../../provenance/rights/rights';
+import { findingLine } from '../../provenance/rights/words';
 import type { IngredientNode, VerifyResult } from '../../provenance/c2pa/verify';
+import { UNDECLARED } from '../../provenance/rights/record-rights';
 import type { ImageCredentials } from '../../gallery-api';
 import type { StoredRights } from './schema';
 
@@ -38,47 +38,12 @@ export const LABELS = {
 
 export const CREDENTIALS_INVALID_REASON = "the image's Content Credentials did not validate";
 
-/** Rakkan's own facts about an ingredient (written by the studio and the CLI). */
-interface RakkanIngredient {
-	role?: string;
-	declared?: unknown;
-	id?: string;
-	sha256?: string;
-	license?: { name?: string; commercialUse?: string };
-	rights?: { status?: string };
-}
-
-/** The photo's rights as the studio records them in its content ingredient (see ContentSource.declared). */
-const DECLARED_CONTENT = z.object({
-	origin: z.enum(CONTENT_ORIGINS),
-	license: z
-		.object({
-			name: z.string().max(200),
-			url: z.string().max(2000).optional(),
-			allowsCommercialUse: z.boolean(),
-			allowsDerivatives: z.boolean()
-		})
-		.optional(),
-	showsIdentifiablePerson: z.boolean(),
-	consentRecorded: z.boolean()
-});
-
-function rakkanFacts(node: IngredientNode): RakkanIngredient {
-	const metadata = node.metadata;
-	if (!metadata || typeof metadata !== 'object') return {};
-	const facts = (metadata as Record<string, unknown>)[INGREDIENT_METADATA_KEY];
-	return facts && typeof facts === 'object' ? (facts as RakkanIngredient) : {};
+/** Rakkan's own facts about an ingredient (written by the studio and the CLI), read with the shared schema. */
+function rakkanFacts(node: IngredientNode): IngredientFacts | null {
+	return readIngredientFacts(node.metadata);
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value ? value : null);
-
-function isModel(node: IngredientNode): boolean {
-	return rakkanFacts(node).role === 'model' || (node.dataTypes ?? []).includes('c2pa.types.generator');
-}
-
-function isStyle(node: IngredientNode): boolean {
-	return rakkanFacts(node).role === 'style';
-}
 
 /** What the remix parent lookup needs: the sha256 and instance id the parent ingredient names. */
 export interface ParentReference {
@@ -91,9 +56,10 @@ export interface ParentReference {
 export function parentReference(result: VerifyResult): ParentReference | null {
 	const node =
 		result.ingredients.find((i) => i.relationship === 'parentOf') ??
-		result.ingredients.find((i) => rakkanFacts(i).role === 'content');
+		result.ingredients.find((i) => rakkanFacts(i)?.role === 'content');
 	if (!node) return null;
-	const sha256 = text(rakkanFacts(node).sha256);
+	const facts = rakkanFacts(node);
+	const sha256 = facts?.role === 'content' ? facts.sha256 : null;
 	const instanceId = node.manifest?.instanceId ?? null;
 	if (!sha256 && !instanceId) return null;
 	return { title: node.title ?? 'earlier work', sha256, instanceId };
@@ -159,26 +125,31 @@ export function recordCredentials(
 	for (const node of result.ingredients) {
 		const facts = rakkanFacts(node);
 		const title = node.title ?? node.label;
-		if (isModel(node)) {
-			const id = text(facts.id) ?? title;
+		const layers = facts?.layers ?? [];
+		const inLayers = (ing: RightsIngredient): RightsIngredient => (layers.length ? { ...ing, layers } : ing);
+		if (facts?.role === 'model' || (!facts && (node.dataTypes ?? []).includes('c2pa.types.generator'))) {
+			const id = facts?.role === 'model' ? facts.id : title;
 			const card = catalog.models.find((m) => m.id === id);
-			const license = card?.license.name ?? text(facts.license?.name) ?? 'license not stated';
-			const commercialUse = card?.license.commercialUse ?? text(facts.license?.commercialUse) ?? 'unknown';
+			const stated = facts?.role === 'model' ? facts.license : undefined;
+			const license = card?.license.name ?? text(stated?.name) ?? 'license not stated';
+			const commercialUse = card?.license.commercialUse ?? text(stated?.commercialUse) ?? 'unknown';
 			models.push({ id, name: card?.title ?? title, license, commercialUse: commercialUse === 'allowed' });
 			ingredients.push({ title, relationship: node.relationship ?? 'inputTo', attribution: null, license });
 			rightsIngredients.push(
-				ingredientFromModel(
-					card ?? {
-						id,
-						title,
-						license: { name: license, url: '', commercialUse: commercialUseOf(commercialUse) },
-						trainingDataRights: ''
-					}
+				inLayers(
+					ingredientFromModel(
+						card ?? {
+							id,
+							title,
+							license: { name: license, url: '', commercialUse: commercialUseOf(commercialUse) },
+							trainingDataRights: ''
+						}
+					)
 				)
 			);
 			continue;
 		}
-		if (isStyle(node)) {
+		if (facts?.role === 'style') {
 			const id = text(facts.id);
 			const card = id ? findStyle(catalog, id) : undefined;
 			const recipe = fromRecipe.find((s) => (id ? s.id === id : s.title === title));
@@ -192,8 +163,10 @@ export function recordCredentials(
 				license
 			});
 			rightsIngredients.push(
-				ingredientFromStyle(
-					card ?? { source: 'upload', id: id ?? node.label, name: title, origin: 'unknown' }
+				inLayers(
+					ingredientFromStyle(
+						card ?? { source: 'upload', id: id ?? node.label, name: title, origin: 'unknown' }
+					)
 				)
 			);
 			continue;
@@ -204,7 +177,7 @@ export function recordCredentials(
 			attribution: node.manifest?.signer?.name ?? null,
 			license: null
 		});
-		if (node.relationship === 'parentOf' || node.manifest) {
+		if (node.relationship === 'parentOf') {
 			rightsIngredients.push(
 				ingredientFromParent({
 					id: node.label,
@@ -213,16 +186,30 @@ export function recordCredentials(
 					incoming: { credential: node.manifest?.state === 'invalid' ? 'invalid' : 'valid' }
 				})
 			);
-		} else if (facts.role === 'content') {
-			// What the signer declared about the photo; without a declaration its origin is unknown, which
-			// the owner's confirmation answers.
-			const declared = DECLARED_CONTENT.safeParse(facts.declared);
+		} else if (facts?.role === 'content' || facts?.role === 'import') {
+			// What the signer declared about the picture; without a declaration its origin is unknown, which
+			// the owner's confirmation answers. An imported image's own credentials are judged like a photo's.
 			rightsIngredients.push(
-				ingredientFromContent({
-					name: title,
-					...(declared.success
-						? declared.data
-						: { origin: 'unknown', showsIdentifiablePerson: false, consentRecorded: false })
+				inLayers(
+					ingredientFromContent(
+						{
+							name: title,
+							...(facts.declared ?? UNDECLARED),
+							...(node.manifest
+								? { incoming: { credential: node.manifest.state === 'invalid' ? 'invalid' : 'valid' } }
+								: {})
+						},
+						{ role: facts.role, id: node.label }
+					)
+				)
+			);
+		} else if (node.manifest) {
+			rightsIngredients.push(
+				ingredientFromParent({
+					id: node.label,
+					title,
+					level: parent?.level ?? undefined,
+					incoming: { credential: node.manifest.state === 'invalid' ? 'invalid' : 'valid' }
 				})
 			);
 		}
@@ -248,7 +235,7 @@ export function recordCredentials(
 	let rights: StoredRights;
 	if (state === 'none') {
 		labels.push(LABELS.noCredentials);
-		rights = { verdict: null, label: null, nonCommercial: false, needsConfirmation: true };
+		rights = { verdict: null, label: null, nonCommercial: false, needsConfirmation: true, reasons: [] };
 	} else {
 		if (state === 'tampered') labels.push(LABELS.tampered);
 		if (state === 'invalid') labels.push(LABELS.invalid);
@@ -273,7 +260,8 @@ export function recordCredentials(
 			verdict: verdict.level,
 			label: verdict.sentence,
 			nonCommercial,
-			needsConfirmation: GATED_LEVELS.includes(verdict.level)
+			needsConfirmation: GATED_LEVELS.includes(verdict.level),
+			reasons: verdict.findings.map(findingLine)
 		};
 	}
 

@@ -948,6 +948,7 @@ export function toImage(row: ImageRow, username: string, parentId: string | null
 			verdict: row.rights.verdict,
 			label: row.rights.label,
 			nonCommercial: row.rights.nonCommercial,
+			reasons: row.rights.reasons ?? [],
 			confirmedByOwner: row.rightsConfirmed
 		},
 		attribution: row.attribution,

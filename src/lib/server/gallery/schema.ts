@@ -96,6 +96,8 @@ export interface StoredRights {
 	nonCommercial: boolean;
 	/** True when the verdict keeps the image from public listing until the owner confirms their right. */
 	needsConfirmation: boolean;
+	/** Every reason of the verdict in words, worst first, naming ingredient and layers (absent in older rows). */
+	reasons?: string[];
 }
 
 export type ImageRow = typeof images.$inferSelect;

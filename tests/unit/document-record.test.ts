@@ -9,7 +9,7 @@ import {
 	setVisible
 } from '../../src/lib/document/document';
 import { applyChange, undoProject } from '../../src/lib/document/history';
-import { documentProvenance } from '../../src/lib/document/provenance';
+import { documentRecord } from '../../src/lib/provenance/record';
 import { EDIT_ACTIONS } from '../../src/lib/provenance/c2pa/manifest';
 import {
 	MODEL_SHA,
@@ -21,16 +21,22 @@ import {
 	stylizedProject
 } from '../helpers/editor';
 
-describe('document provenance', () => {
+describe('the document record', () => {
 	it('a photo alone: the photo as the one ingredient and its adding as the action', async () => {
 		const { project, photo } = await photoProject();
-		const facts = documentProvenance(project);
-		expect(facts.pictures).toEqual([
-			{ kind: 'photo', name: 'harbour.png', ref: photo.image, layerIds: [photo.id] }
+		const facts = documentRecord(project);
+		expect(facts.sources).toEqual([
+			{
+				key: photo.image.id,
+				kind: 'photo',
+				name: 'harbour.png',
+				ref: photo.image,
+				layers: [{ id: photo.id, name: 'Background' }]
+			}
 		]);
 		expect(facts.styles).toEqual([]);
 		expect(facts.models).toEqual([]);
-		expect(facts.actions).toEqual([
+		expect(facts.edits).toEqual([
 			{
 				action: 'c2pa.edited',
 				description: "Added layer 'Background' from the photo 'harbour.png'",
@@ -44,19 +50,23 @@ describe('document provenance', () => {
 		const { project, photo, stylized } = await stylizedProject();
 		// Hiding the photo does not remove it: the visible stylized layer was painted from it.
 		const hidden = applyChange(project, setVisible(project.document, photo.id, false));
-		const facts = documentProvenance(hidden);
-		expect(facts.pictures.map((p) => [p.name, p.layerIds])).toEqual([['harbour.png', [stylized.id]]]);
-		expect(facts.models).toEqual([{ id: 'arbitrary-wyf', sha256: [MODEL_SHA], layerIds: [stylized.id] }]);
+		const facts = documentRecord(hidden);
+		expect(facts.sources.map((p) => [p.name, p.layers.map((l) => l.id)])).toEqual([
+			['harbour.png', [stylized.id]]
+		]);
+		expect(facts.models).toEqual([
+			{ id: 'arbitrary-wyf', sha256: [MODEL_SHA], layers: [{ id: stylized.id, name: 'Night Watch' }] }
+		]);
 		expect(facts.styles).toEqual([
 			{
 				catalogId: 'rembrandt-night-watch',
 				title: 'The Night Watch',
 				sha256: STYLE_SHA,
 				weight: 1,
-				layerIds: [stylized.id]
+				layers: [{ id: stylized.id, name: 'Night Watch' }]
 			}
 		]);
-		expect(facts.actions.map((a) => [a.action, a.description])).toEqual([
+		expect(facts.edits.map((a) => [a.action, a.description])).toEqual([
 			['c2pa.edited', "Added layer 'Background' from the photo 'harbour.png'"],
 			[
 				'c2pa.filtered',
@@ -64,29 +74,29 @@ describe('document provenance', () => {
 			],
 			['c2pa.edited', "Hid layer 'Background'"]
 		]);
-		expect(facts.actions[1]!.when).toEqual(new Date('2026-01-02T03:05:00.000Z'));
+		expect(facts.edits[1]!.when).toEqual(new Date('2026-01-02T03:05:00.000Z'));
 		// Even with the photo layer deleted, history still knows what the stylized layer was painted from.
 		const deleted = applyChange(project, removeLayer(project.document, photo.id));
-		expect(documentProvenance(deleted).pictures.map((p) => [p.name, p.layerIds])).toEqual([
+		expect(documentRecord(deleted).sources.map((p) => [p.name, p.layers.map((l) => l.id)])).toEqual([
 			['harbour.png', [stylized.id]]
 		]);
-		expect(facts.actions.every((a) => (EDIT_ACTIONS as readonly string[]).includes(a.action))).toBe(true);
+		expect(facts.edits.every((a) => (EDIT_ACTIONS as readonly string[]).includes(a.action))).toBe(true);
 	});
 
 	it('leaves out what the visible result does not use: hidden, transparent or removed layers', async () => {
 		const { project, stylized, photo } = await stylizedProject();
 		const hidden = applyChange(project, setVisible(project.document, stylized.id, false));
-		const facts = documentProvenance(hidden);
+		const facts = documentRecord(hidden);
 		expect(facts.models).toEqual([]);
 		expect(facts.styles).toEqual([]);
 		expect(facts.stylizations).toEqual([]);
-		expect(facts.pictures.map((p) => p.layerIds)).toEqual([[photo.id]]);
+		expect(facts.sources.map((p) => p.layers.map((l) => l.id))).toEqual([[photo.id]]);
 		const clear = applyChange(project, setOpacity(project.document, stylized.id, 0));
-		expect(documentProvenance(clear).models).toEqual([]);
+		expect(documentRecord(clear).models).toEqual([]);
 		const gone = applyChange(project, removeLayer(project.document, stylized.id));
-		expect(documentProvenance(gone).models).toEqual([]);
+		expect(documentRecord(gone).models).toEqual([]);
 		// The history keeps the stylize as something that was done, followed by the removal.
-		expect(documentProvenance(gone).actions.map((a) => a.action)).toEqual([
+		expect(documentRecord(gone).edits.map((a) => a.action)).toEqual([
 			'c2pa.edited',
 			'c2pa.filtered',
 			'c2pa.edited'
@@ -96,8 +106,8 @@ describe('document provenance', () => {
 	it('lists only done actions: an undone change is not in the manifest', async () => {
 		const { project, stylized } = await stylizedProject();
 		const faded = applyChange(project, setOpacity(project.document, stylized.id, 0.5));
-		expect(documentProvenance(faded).actions.at(-1)!.description).toBe("Set opacity of 'Night Watch' to 50%");
-		expect(documentProvenance(undoProject(faded)).actions).toHaveLength(2);
+		expect(documentRecord(faded).edits.at(-1)!.description).toBe("Set opacity of 'Night Watch' to 50%");
+		expect(documentRecord(undoProject(faded)).edits).toHaveLength(2);
 	});
 
 	it('traces a stylized layer painted from a stylized layer back to the photo, across styles and models', async () => {
@@ -116,19 +126,20 @@ describe('document provenance', () => {
 		let p = applyChange(project, addStylizedLayer(project.document, second));
 		for (const layer of p.document.layers.slice(0, 2))
 			p = applyChange(p, setVisible(p.document, layer.id, false));
-		const facts = documentProvenance(p);
-		expect(facts.pictures.map((x) => [x.name, x.layerIds])).toEqual([['harbour.png', [second.id]]]);
-		expect(facts.models.map((m) => m.id)).toEqual(['manga-ink', 'arbitrary-wyf']);
-		expect(facts.stylizations).toEqual([
-			{ layerId: second.id, name: 'Ink', recipe },
-			{ layerId: stylized.id, name: 'Night Watch', recipe: recipeFor(photo) }
+		const facts = documentRecord(p);
+		expect(facts.sources.map((x) => [x.name, x.layers.map((l) => l.id)])).toEqual([
+			['harbour.png', [second.id]]
+		]);
+		// Only the layer that shows is a stylization of the export; the hidden one it was painted from is not.
+		expect(facts.models.map((m) => m.id)).toEqual(['manga-ink']);
+		expect(facts.stylizations.map((s) => [s.layer.name, s.model.id, s.from])).toEqual([
+			['Ink', 'manga-ink', [photo.image.id]]
 		]);
 		expect(facts.styles.map((s) => [s.title, s.weight])).toEqual([
 			['my-sketch.png', 0.25],
-			['The Night Watch', 0.75],
-			['The Night Watch', 1]
+			['The Night Watch', 0.75]
 		]);
-		expect(facts.actions[2]!.description).toBe(
+		expect(facts.edits[2]!.description).toBe(
 			"Stylized layer 'Night Watch' with model manga-ink after 'my-sketch.png' 25% + rembrandt-night-watch 75% (strength 0.5)"
 		);
 	});
@@ -149,7 +160,7 @@ describe('document provenance', () => {
 			points
 		};
 		const painted = applyChange(project, editMask(project.document, { kind: 'region' }, stroke, region));
-		const action = documentProvenance(painted).actions[1]!;
+		const action = documentRecord(painted).edits[1]!;
 		expect(action.action).toBe('c2pa.drawing');
 		expect(action.description).toBe('Painted the region mask (brush size 12, hardness 50%, opacity 100%)');
 		expect(action.parameters).toEqual({
@@ -176,9 +187,9 @@ describe('document provenance', () => {
 		});
 		let p = applyChange(project, addLayer(project.document, webcam));
 		p = applyChange(p, addLayer(p.document, imported));
-		expect(documentProvenance(p).pictures.map((x) => [x.kind, x.name])).toEqual([
+		expect(documentRecord(p).sources.map((x) => [x.kind, x.name])).toEqual([
 			['photo', 'harbour.png'],
-			['webcam', 'Webcam capture 2026-01-02T05:00:00.000Z'],
+			['webcam', 'Webcam picture 2026-01-02T05:00:00.000Z'],
 			['import', 'logo.png']
 		]);
 	});

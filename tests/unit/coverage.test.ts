@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { shownBox } from '../../src/lib/kernels/coverage';
+
+function pixels(width: number, height: number, on: [number, number, number][]) {
+	const data = new Uint8ClampedArray(width * height * 4);
+	for (const [x, y, value] of on) data[(y * width + x) * 4 + 3] = value;
+	return { width, height, data };
+}
+
+describe('shownBox', () => {
+	it('is the box of the pixels with alpha above 0', () => {
+		expect(
+			shownBox(
+				pixels(6, 5, [
+					[1, 3, 1],
+					[4, 1, 255]
+				]),
+				3
+			)
+		).toEqual({ x: 1, y: 1, width: 4, height: 3 });
+	});
+
+	it('is null for a fully transparent image, and reads only the channel asked for', () => {
+		expect(shownBox(pixels(3, 3, []), 3)).toBeNull();
+		expect(shownBox(pixels(3, 3, [[2, 2, 9]]), 0)).toBeNull();
+		expect(shownBox(pixels(3, 3, [[2, 2, 9]]), 3)).toEqual({ x: 2, y: 2, width: 1, height: 1 });
+	});
+});
