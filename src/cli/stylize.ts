@@ -81,12 +81,14 @@ export async function runStylize(argv: string[]): Promise<number> {
 		strict: true
 	});
 	const contents = values.content ?? [];
-	if (contents.length === 0) throw new EngineError('--content is required');
-	const batch = values['out-dir'] !== undefined || contents.length > 1 || isFolder(contents[0]!);
+	if (contents.length === 0)
+		throw new EngineError('--content and --out are required (or --out-dir for a batch)');
+	const batch = values['out-dir'] !== undefined || contents.length > 1;
 	if (batch && values.out)
 		throw new EngineError('--out names one output: with several inputs give --out-dir');
-	if (batch && !values['out-dir']) throw new EngineError('several inputs (or a folder) need --out-dir DIR');
-	if (!batch && !values.out) throw new EngineError('--out (or --out-dir for a batch) is required');
+	if (batch && !values['out-dir']) throw new EngineError('several inputs need --out-dir DIR');
+	if (!batch && !values.out)
+		throw new EngineError('--content and --out are required (or --out-dir for a batch)');
 	if (values.out && !outputFormatOf(values.out)) throw new EngineError(`--out must name ${OUTPUT_NAMES}`);
 	if (!values.key !== !values.cert)
 		throw new EngineError('--key and --cert go together: give both or neither');
