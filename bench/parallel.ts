@@ -7,8 +7,8 @@ import { type BenchContext, benchJob, type JobTiming, timeJob } from './context'
 import { contentImage, median, megapixels, progress, round, time } from './util';
 
 const MODEL_ID = 'arbitrary-wyf';
-/** The speedup with N threads the pool aims for, as a fraction of N. */
-const TARGET_EFFICIENCY = 0.8;
+/** The speedup with N threads the pool aims for, as a fraction of N (1.8x on 2 threads). */
+const TARGET_EFFICIENCY = 0.9;
 
 export async function benchParallel(ctx: BenchContext) {
 	const [width, height, tile] = ctx.quick ? [512, 384, 128] : [1536, 1024, 384];
@@ -20,6 +20,9 @@ export async function benchParallel(ctx: BenchContext) {
 		// The main thread analyses the style and reads the whole-image statistics; the pool paints.
 		await engine.model(MODEL_ID);
 		const job = benchJob(ctx, MODEL_ID, content, tile);
+		// A first paint: another picture each time, so the whole-image statistics are never cached.
+		let seed = 200;
+		const firstPaint = () => benchJob(ctx, MODEL_ID, contentImage(width, height, seed++), tile);
 		const tiles = engine.plan(job).tiles.tiles.length;
 		const mp = megapixels(content);
 		const measure = async (size: number) => {
@@ -28,9 +31,11 @@ export async function benchParallel(ctx: BenchContext) {
 				progress(`parallel: ${size} thread(s), start-up and warm job`);
 				const warmMs = await time(() => engine.stylize(job, { painter: pool }));
 				const samples: JobTiming[] = [];
+				const repaints: JobTiming[] = [];
 				for (let i = 0; i < runs; i++) {
 					progress(`parallel: ${size} thread(s), run ${i + 1} of ${runs}`);
-					samples.push(await timeJob(engine, job, { painter: pool }));
+					samples.push(await timeJob(engine, firstPaint(), { painter: pool }));
+					repaints.push(await timeJob(engine, job, { painter: pool }));
 				}
 				const ms = median(samples.map((s) => s.ms));
 				const paintingMs = median(samples.map((s) => s.paintingMs));
@@ -40,6 +45,7 @@ export async function benchParallel(ctx: BenchContext) {
 					megapixelsPerSecond: round(mp / (ms / 1000), 4),
 					paintingMs: round(paintingMs),
 					paintingMegapixelsPerSecond: round(mp / (paintingMs / 1000), 4),
+					repaintMs: round(median(repaints.map((s) => s.ms))),
 					startUpAndWarmJobMs: round(warmMs),
 					samplesMs: samples.map((s) => round(s.ms))
 				};
@@ -62,6 +68,7 @@ export async function benchParallel(ctx: BenchContext) {
 			nThreads: many,
 			speedup: round(speedup, 3),
 			paintingSpeedup: round(one.paintingMs / many.paintingMs, 3),
+			repaintSpeedup: round(one.repaintMs / many.repaintMs, 3),
 			targetSpeedup: round(TARGET_EFFICIENCY * threads, 2),
 			meetsTarget: speedup >= TARGET_EFFICIENCY * threads
 		};
@@ -71,5 +78,5 @@ export async function benchParallel(ctx: BenchContext) {
 }
 
 export const PARALLEL_NOTES = [
-	'parallel: arbitrary-wyf on a synthetic 1536x1024 image in 384 px tiles (512x384 in 128 px tiles under --quick), working side = output = full size, tiles painted by createTileWorkerPool(cacheDir, n) worker threads (each its own tfjs wasm engine) with n = 1 and n = os.availableParallelism(). Each pool first runs one untimed job (thread start-up, model load and warm-up in every thread: startUpAndWarmJobMs), then the median of 2 timed jobs (1 with --quick). megapixelsPerSecond: image megapixels over the whole job (including the main thread analysing the style and reading the whole-image statistics before the first tile, which does not parallelise); paintingMegapixelsPerSecond over the painting stage alone. speedup = ms(1 thread) / ms(N threads), aim >= 0.8 x N (targetSpeedup); paintingSpeedup the same for the painting stage. The machine shares its cores with the main thread, the OS and anything else running, so N threads on N cores cannot reach N.'
+	'parallel: arbitrary-wyf on a synthetic 1536x1024 image in 384 px tiles (512x384 in 128 px tiles under --quick), working side = output = full size, tiles painted by createTileWorkerPool(cacheDir, n) worker threads (each its own tfjs wasm engine) with n = 1 and n = os.availableParallelism(). Each pool first runs one untimed job (thread start-up, model load and warm-up in every thread: startUpAndWarmJobMs), then the median of 2 timed jobs (1 with --quick). megapixelsPerSecond: image megapixels over the whole job (including the main thread analysing the style and reading the whole-image statistics before the first tile, which does not parallelise); paintingMegapixelsPerSecond over the painting stage alone. speedup = ms(1 thread) / ms(N threads) for first paints (another synthetic picture each run, so the whole-image statistics are computed each time), aim >= 0.9 x N (targetSpeedup); repaintSpeedup the same for re-paints of one picture (statistics cached); paintingSpeedup the same for the painting stage. The machine shares its cores with the main thread, the OS and anything else running, so N threads on N cores cannot reach N.'
 ];

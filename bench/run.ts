@@ -178,6 +178,7 @@ async function main(): Promise<void> {
 
 	const cpus = os.cpus();
 	writeJson({
+		figures: figures(tiling, parallel, sizes.at(-1)),
 		machine: {
 			node: process.version,
 			platform: `${os.platform()} ${os.release()} ${os.arch()}`,
@@ -225,7 +226,52 @@ async function main(): Promise<void> {
 	});
 }
 
+interface Figure {
+	figure: string;
+	value: number;
+	reference: number;
+	/** How the value must compare with the reference. */
+	aim: '<=' | '>=';
+	meets: boolean;
+}
+
+function figure(name: string, value: number, aim: Figure['aim'], reference: number): Figure {
+	return {
+		figure: name,
+		value,
+		reference,
+		aim,
+		meets: aim === '<=' ? value <= reference : value >= reference
+	};
+}
+
+/** The headline ratios next to what they aim at (the sections below hold how each was measured). */
+function figures(
+	tiling: Awaited<ReturnType<typeof benchTiling>>,
+	parallel: Awaited<ReturnType<typeof benchParallel>>,
+	largest: { ratio: number } | undefined
+): Figure[] {
+	return [
+		figure('tiling: tiled / single pass, first paint', tiling.overhead, '<=', tiling.targetOverhead),
+		figure('tiling: tiled / single pass, re-paint', tiling.repaintOverhead, '<=', tiling.targetOverhead),
+		figure(
+			`parallel: speed-up on ${parallel.availableParallelism} threads`,
+			parallel.speedup,
+			'>=',
+			parallel.targetSpeedup
+		),
+		figure(
+			`parallel: speed-up on ${parallel.availableParallelism} threads, re-paint`,
+			parallel.repaintSpeedup,
+			'>=',
+			parallel.targetSpeedup
+		),
+		...(largest ? [figure('engine / plain executeAsync, largest size', largest.ratio, '<=', 1.1)] : [])
+	];
+}
+
 const NOTES = [
+	'figures: the headline ratios with their reference (aim) and whether they meet it. The gallery section reports its own ratios; the editor and GPU figures come from `npm run bench:editor` and `npm run bench:gpu`.',
 	'Content: a synthetic, deterministic 4:3 image (gradients, rings and seeded noise); style: rembrandt-night-watch decoded with image-io, analysed at a long side of 256.',
 	'loadMs: createModel + load() of a fresh model (readVerified of every file, sha256 re-checked, then loadGraphModel of both nets); warmUpMs: its warmUp(). engineModelReadyMs: the engine loading and warming its own copy (also untimed in the runs).',
 	'ms: median of engine.stylize(job) end to end (pixels to tensor, style resize, style vector, transfer net, output resize to the same working size, clip/round, download to RGBA pixels) at strength 1, workingSide = long side, output = working size. msStrengthHalf: the same at strength 0.5 (adds the content style vector at 256 and the interpolation).',

@@ -17,21 +17,27 @@ export async function benchTiling(ctx: BenchContext) {
 		await engine.model(MODEL_ID);
 		const single = benchJob(ctx, MODEL_ID, content, 0);
 		const tiled = benchJob(ctx, MODEL_ID, content, tile);
+		// A first paint of a picture: another (equally sized) picture each time, so no statistics are cached.
+		let seed = 100;
+		const firstPaint = () => benchJob(ctx, MODEL_ID, contentImage(width, height, seed++), tile);
 		const plan = engine.plan(tiled);
 		const paintedPixels = plan.workTiles.reduce((sum, t) => sum + t.width * t.height, 0);
 		progress(`tiling: ${width}x${height}, warm runs`);
 		await engine.stylize(single);
 		await engine.stylize(tiled);
-		const samples = { single: [] as JobTiming[], tiled: [] as JobTiming[] };
+		const samples = { single: [] as JobTiming[], tiled: [] as JobTiming[], repaint: [] as JobTiming[] };
 		for (let i = 0; i < runs; i++) {
 			progress(`tiling: ${width}x${height}, run ${i + 1} of ${runs}`);
 			samples.single.push(await timeJob(engine, single));
-			samples.tiled.push(await timeJob(engine, tiled));
+			samples.tiled.push(await timeJob(engine, firstPaint()));
+			samples.repaint.push(await timeJob(engine, tiled));
 		}
 		const singleMs = median(samples.single.map((s) => s.ms));
 		const tiledMs = median(samples.tiled.map((s) => s.ms));
+		const repaintMs = median(samples.repaint.map((s) => s.ms));
 		const tiledPaintingMs = median(samples.tiled.map((s) => s.paintingMs));
 		const overhead = tiledMs / singleMs;
+		const repaintOverhead = repaintMs / singleMs;
 		return {
 			model: MODEL_ID,
 			width,
@@ -46,11 +52,15 @@ export async function benchTiling(ctx: BenchContext) {
 			tiledPaintingMs: round(tiledPaintingMs),
 			tiledSetupMs: round(median(samples.tiled.map((s) => s.ms - s.paintingMs))),
 			overhead: round(overhead, 3),
+			repaintMs: round(repaintMs),
+			repaintOverhead: round(repaintOverhead, 3),
 			targetOverhead: TARGET_OVERHEAD,
-			meetsTarget: overhead < TARGET_OVERHEAD,
+			meetsTarget: overhead <= TARGET_OVERHEAD,
+			repaintMeetsTarget: repaintOverhead <= TARGET_OVERHEAD,
 			samplesMs: {
 				single: samples.single.map((s) => round(s.ms)),
-				tiled: samples.tiled.map((s) => round(s.ms))
+				tiled: samples.tiled.map((s) => round(s.ms)),
+				repaint: samples.repaint.map((s) => round(s.ms))
 			}
 		};
 	} finally {
@@ -59,5 +69,5 @@ export async function benchTiling(ctx: BenchContext) {
 }
 
 export const TILING_NOTES = [
-	'tiling: arbitrary-wyf on a synthetic 1152x864 image (384x288 with tile 256 under --quick), working side = output = full size, on the main thread (no worker threads): singleMs with tile 0 (one pass), tiledMs with tile 512; one warm run of each, then the median of 3 (1 with --quick), interleaved. overhead = tiledMs / singleMs (aim < 1.3). paintedAreaRatio: the pixels the network paints in all tiles (overlaps painted twice or more) over the image pixels, the floor of the overhead when time is proportional to area. tiledSetupMs: the tiled job before its first tile (style analysis and the whole-image instance-norm statistics read from a downscaled copy, 1024 px long side at most), tiledPaintingMs the tiles themselves.'
+	'tiling: arbitrary-wyf on a synthetic 1152x864 image (384x288 with tile 256 under --quick), working side = output = full size, on the main thread (no worker threads): singleMs with tile 0 (one pass), tiledMs with tile 512; one warm run of each, then the median of 3 (1 with --quick), interleaved. overhead = tiledMs / singleMs (aim <= 1.3), tiledMs being a first paint (each run another synthetic picture of the same size, so the whole-image statistics are computed); repaintOverhead = repaintMs / singleMs for a re-paint of the same picture, style and settings (the statistics come from the engine cache). paintedAreaRatio: the pixels the network paints in all tiles (overlaps painted twice or more) over the image pixels, the floor of the overhead when time is proportional to area. tiledSetupMs: the tiled job before its first tile (style analysis and the whole-image instance-norm statistics read from a downscaled copy, 1024 px long side at most), tiledPaintingMs the tiles themselves.'
 ];

@@ -16,15 +16,14 @@ import {
 	type Pixels,
 	validateStrength
 } from '../lib/engine/types';
-import type { StylizeJob } from '../lib/engine/engine';
-import { fitWithin } from '../lib/kernels/geometry';
 import { defaultCacheDir, readVerified } from '../lib/node/asset-cache';
 import { loadProjectCatalog, PROJECT_ROOT } from '../lib/node/catalog-fs';
 import { decodeImage, readImageFile } from '../lib/node/image-io';
 import { parseOptions } from '../lib/engine/options';
 import { createNodeEngine } from '../lib/node/node-engine';
 import { createTileWorkerPool } from '../lib/node/tile-pool';
-import { OUTPUT_NAMES, outputFormatOf, writeSignedImage } from '../lib/node/export';
+import { OUTPUT_NAMES, outputFormatOf } from '../lib/node/export';
+import { BATCH_FORMATS, type BatchRecipe, isFolder, jobFor, runBatch, writePainting } from './batch';
 
 function positiveInt(value: string | undefined, flag: string, min = 1): number | undefined {
 	if (value === undefined) return undefined;
@@ -36,7 +35,10 @@ function positiveInt(value: string | undefined, flag: string, min = 1): number |
 }
 
 /** A style from the catalog (by id) or from a file, with the name the summary line uses. */
-async function readStyle(catalog: Catalog, idOrPath: string): Promise<{ pixels: Pixels; name: string }> {
+export async function readStyle(
+	catalog: Catalog,
+	idOrPath: string
+): Promise<{ pixels: Pixels; name: string }> {
 	const card = findStyle(catalog, idOrPath);
 	if (card) {
 		const pixels = await decodeImage(await readVerified(card.files[0]!, defaultCacheDir(PROJECT_ROOT)));
@@ -56,7 +58,9 @@ export async function runStylize(argv: string[]): Promise<number> {
 	const { values } = parseArgs({
 		args: argv,
 		options: {
-			content: { type: 'string' },
+			content: { type: 'string', multiple: true },
+			'out-dir': { type: 'string' },
+			format: { type: 'string', default: 'png' },
 			style: { type: 'string', multiple: true },
 			weights: { type: 'string' },
 			'preserve-colors': { type: 'boolean', default: false },
@@ -76,8 +80,16 @@ export async function runStylize(argv: string[]): Promise<number> {
 		},
 		strict: true
 	});
-	if (!values.content || !values.out) throw new EngineError('--content and --out are required');
-	if (!outputFormatOf(values.out)) throw new EngineError(`--out must name ${OUTPUT_NAMES}`);
+	const contents = values.content ?? [];
+	if (contents.length === 0)
+		throw new EngineError('--content and --out are required (or --out-dir for a batch)');
+	const batch = values['out-dir'] !== undefined || contents.length > 1;
+	if (batch && values.out)
+		throw new EngineError('--out names one output: with several inputs give --out-dir');
+	if (batch && !values['out-dir']) throw new EngineError('several inputs need --out-dir DIR');
+	if (!batch && !values.out)
+		throw new EngineError('--content and --out are required (or --out-dir for a batch)');
+	if (values.out && !outputFormatOf(values.out)) throw new EngineError(`--out must name ${OUTPUT_NAMES}`);
 	if (!values.key !== !values.cert)
 		throw new EngineError('--key and --cert go together: give both or neither');
 	const strength = validateStrength(Number(values.strength));
@@ -104,33 +116,46 @@ export async function runStylize(argv: string[]): Promise<number> {
 		positiveInt(values['working-side'], '--working-side', 4) ?? DEFAULT_SETTINGS.workingSide;
 	const tile = values.tile === 'auto' ? 'auto' : positiveInt(values.tile, '--tile', 0)!;
 	const threads = positiveInt(values.threads, '--threads')!;
+	const recipe: BatchRecipe = {
+		catalog,
+		model,
+		styleIds,
+		weights,
+		styles: [],
+		strength,
+		preserveColors: values['preserve-colors'],
+		workingSide,
+		styleSide,
+		options,
+		tile,
+		maxSide,
+		threads,
+		creator: values.creator,
+		allowTraining: values['allow-training'],
+		key: values.key,
+		cert: values.cert
+	};
+	if (batch) {
+		const format = BATCH_FORMATS[values.format];
+		if (!format) throw new EngineError(`--format must be png, jpg or webp, got "${values.format}"`);
+		const outDir = path.resolve(values['out-dir']!);
+		if (!isFolder(outDir)) throw new EngineError(`--out-dir: the folder ${outDir} does not exist`);
+		recipe.styles = await Promise.all(styleIds.map((id) => readStyle(catalog, id)));
+		return runBatch(contents, outDir, format, recipe);
+	}
+	const out = values.out!;
+	const contentFile = contents[0]!;
 	// Checked before the painting, not after it: the atomic write would fail on its temporary name.
-	const outDir = path.dirname(path.resolve(values.out));
+	const outDir = path.dirname(path.resolve(out));
 	if (!existsSync(outDir)) throw new EngineError(`--out: the folder ${outDir} does not exist`);
 
 	const started = performance.now();
-	const content = await readImageFile(values.content).catch((error: Error) => {
-		throw new EngineError(`${values.content}: ${error.message}`);
+	const content = await readImageFile(contentFile).catch((error: Error) => {
+		throw new EngineError(`${contentFile}: ${error.message}`);
 	});
-	const styles = await Promise.all(styleIds.map((id) => readStyle(catalog, id)));
-	const output = maxSide
-		? fitWithin(content.width, content.height, maxSide)
-		: { width: content.width, height: content.height };
-
-	const job: StylizeJob = {
-		content,
-		styles: styles.map((style, i) => ({ pixels: style.pixels, weight: weights[i]! })),
-		settings: {
-			modelId: model.id,
-			strength,
-			preserveColors: values['preserve-colors'],
-			workingSide,
-			styleSide,
-			options,
-			tile,
-			output
-		}
-	};
+	recipe.styles = await Promise.all(styleIds.map((id) => readStyle(catalog, id)));
+	const { styles } = recipe;
+	const job = jobFor(recipe, content);
 	const engine = await createNodeEngine(catalog);
 	const { tiles, tileSize } = engine.plan(job);
 	// Several tiles on a CPU: one painter thread per core (threaded wasm gains nothing here).
@@ -140,26 +165,13 @@ export async function runStylize(argv: string[]): Promise<number> {
 			: undefined;
 	try {
 		const result = await engine.stylize(job, { painter: pool });
-		const written = await writeSignedImage({
-			pixels: result,
-			out: values.out,
-			content: { file: values.content, width: content.width, height: content.height },
-			catalog,
-			model,
-			styles: styleIds.map((id, i) => ({ card: findStyle(catalog, id), file: id, weight: weights[i]! })),
-			settings: {
-				strength,
-				preserveColors: values['preserve-colors'],
-				workingSide,
-				styleSide,
-				options,
-				tilePlan: tiles.tiles.length > 1 ? { tileSize, count: tiles.tiles.length } : undefined
-			},
-			creator: values.creator,
-			allowTraining: values['allow-training'],
-			key: values.key,
-			cert: values.cert
-		});
+		const written = await writePainting(
+			recipe,
+			result,
+			{ file: contentFile, width: content.width, height: content.height },
+			out,
+			tiles.tiles.length > 1 ? { tileSize, count: tiles.tiles.length } : undefined
+		);
 		const bytes = written.bytes;
 		const { identity } = written;
 		const seconds = ((performance.now() - started) / 1000).toFixed(2);
@@ -169,12 +181,12 @@ export async function runStylize(argv: string[]): Promise<number> {
 					.join(' + ')
 			: '';
 		console.log(
-			`Stylized ${values.content} (${content.width}x${content.height})${styleName ? ` after ${styleName}` : ''} with ${model.id} ` +
+			`Stylized ${contentFile} (${content.width}x${content.height})${styleName ? ` after ${styleName}` : ''} with ${model.id} ` +
 				`(${model.license.name}, ${commercialUseLabel(model.license.commercialUse)}), strength ${strength}` +
 				`${values['preserve-colors'] ? ', original colours' : ''}, working side ${workingSide}, ` +
 				`${tiles.tiles.length > 1 ? `${tiles.tiles.length} tiles of ${tileSize} px on ${pool?.concurrency ?? 1} threads` : 'single pass'}, ` +
 				`on wasm, in ${seconds} s ` +
-				`-> ${values.out} (${result.width}x${result.height}, ${bytes} bytes), Content Credentials signed by ${identity.name}` +
+				`-> ${out} (${result.width}x${result.height}, ${bytes} bytes), Content Credentials signed by ${identity.name}` +
 				(identity.rootPath
 					? ` (${identity.created ? 'new ' : ''}local identity; trust root ${identity.rootPath})`
 					: '')

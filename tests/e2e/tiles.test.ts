@@ -74,7 +74,7 @@ describe('tiles in the studio', () => {
 			.toContain('6000×4000');
 		await studioPage.byTestId('working-side').selectOption('0');
 		await studioPage.byTestId('stylize').click();
-		await studioPage.page.getByText(/Painting tile \d+ of 77/).waitFor({ timeout: 120_000 });
+		await studioPage.page.getByText(/Painting tile \d+ of 54/).waitFor({ timeout: 120_000 });
 		await expect(studioPage.waitForStatus('done', 'error')).resolves.toBe('done');
 		await expect(exportedSize(studioPage)).resolves.toEqual([6000, 4000]);
 		expect(studioPage.errors).toEqual([]);

@@ -8,6 +8,7 @@ import { type AssetFile, type Catalog, findModel } from '../../src/lib/assets/ca
 import { StyleEngine, toPixels, toTensor } from '../../src/lib/engine/engine';
 import { FastStyleModel } from '../../src/lib/engine/fast-style/model';
 import { createModel } from '../../src/lib/engine/model';
+import { readTileStats } from '../../src/lib/engine/readback';
 import { EngineError, type Pixels, type StylizeSettings } from '../../src/lib/engine/types';
 import type { useWasmBackend } from '../../src/lib/node/node-engine';
 import { meanAbsDiff } from '../helpers/pixels';
@@ -138,7 +139,7 @@ describe('fast-style model directly', () => {
 		const plain = model.stylize(x, NO_PARAMS);
 		const withStats = model.stylizeWithStats(x, stats);
 		expect(maxAbsDiff(plain, withStats)).toBe(0);
-		const tileStats = model.imageStats(x);
+		const tileStats = await readTileStats(model.imageStats(x));
 		expect(Object.keys(tileStats)).toHaveLength(32);
 		const viaInterface = model.stylize(x, NO_PARAMS, tileStats);
 		expect(maxAbsDiff(plain, viaInterface)).toBe(0);

@@ -328,7 +328,7 @@ describe('manga-ink model and card', () => {
 		expect(model).toBeInstanceOf(MangaInkModel);
 		expect(model.appliesStrength).toBe(false);
 		await model.load((file: AssetFile) => Promise.reject(new Error(`read ${file.role}`)));
-		model.warmUp();
+		await model.warmUp();
 		const held = tf.memory().numTensors;
 		expect(held - before).toBe(3);
 

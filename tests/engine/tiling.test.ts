@@ -78,6 +78,20 @@ describe('tiled painting', () => {
 		expect(db).toBeGreaterThanOrEqual(28);
 	});
 
+	it('reuses whole-image statistics only for the same picture, style and settings', async () => {
+		// The engine above has painted this photo at strength 1; another strength must not reuse those
+		// statistics: its tiles match what a fresh engine (nothing cached) paints.
+		const half = job(256, { workingSide: 512, strength: 0.5 });
+		await engine.stylize(job(256, { workingSide: 512 }));
+		const afterCached = await engine.stylize(half);
+		const fresh = await createNodeEngine(await loadProjectCatalog());
+		try {
+			expect(Buffer.from((await fresh.stylize(half)).data).equals(Buffer.from(afterCached.data))).toBe(true);
+		} finally {
+			fresh.dispose();
+		}
+	});
+
 	it('stops within one tile when canceled', async () => {
 		const controller = new AbortController();
 		const done: number[] = [];

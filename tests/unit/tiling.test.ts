@@ -125,12 +125,14 @@ describe('pixels and sizes', () => {
 		expect(() => downscaleRgba(checker, 4, 4, 8, 8)).toThrow(RangeError);
 	});
 
-	it('chooses tile sizes from the device, with overlaps that scale', () => {
+	it('chooses tile sizes from the device, with overlaps of a quarter tile up to 64 px', () => {
 		expect(chooseTileSize({ backend: 'wasm' })).toBe(768);
 		expect(chooseTileSize({ backend: 'webgl', maxTextureSize: 16384 })).toBe(1024);
 		expect(chooseTileSize({ backend: 'webgl', maxTextureSize: 2048 })).toBe(512);
 		expect(chooseTileSize({ backend: 'webgpu' })).toBe(1024);
-		expect(overlapFor(768)).toBe(192);
+		expect(overlapFor(128)).toBe(32);
+		expect(overlapFor(256)).toBe(64);
+		expect(overlapFor(768)).toBe(64);
 		expect(overlapFor(64)).toBe(16);
 	});
 

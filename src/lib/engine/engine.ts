@@ -4,6 +4,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { type Catalog, findModel, takesStyleImage } from '../assets/catalog';
 import { createModel, type StyleModel, type TileStats } from './model';
+import { readTileStats } from './readback';
 import {
 	type AssetReader,
 	CanceledError,
@@ -17,6 +18,7 @@ import {
 	type WeightedStyle
 } from './types';
 import { LUMA_WEIGHTS } from '../kernels/color';
+import { fingerprint } from '../kernels/fingerprint';
 import { fitWithin, type Size, workingSize } from '../kernels/geometry';
 import {
 	chooseTileSize,
@@ -87,9 +89,13 @@ const STAGE_START: Record<Stage, number> = {
 
 /** The long side of the downscaled whole image that instance-norm statistics are read from. */
 const STATS_SIDE = 1024;
+/** Whole-image statistics kept for re-paints of the same picture (a few, each a few kilobytes). */
+const STATS_CACHE_ENTRIES = 8;
 
 export class StyleEngine {
 	private readonly models = new Map<string, Promise<StyleModel>>();
+	/** Whole-image statistics by model, preview, styles and settings, most recently used last. */
+	private readonly statsCache = new Map<string, TileStats>();
 
 	constructor(
 		private readonly tf: typeof import('@tensorflow/tfjs'),
@@ -102,8 +108,8 @@ export class StyleEngine {
 		let pending = this.models.get(id);
 		if (!pending) {
 			const model = createModel(findModel(this.catalog, id), this.tf);
-			pending = model.load(this.read).then(() => {
-				model.warmUp();
+			pending = model.load(this.read).then(async () => {
+				await model.warmUp();
 				return model;
 			});
 			pending.catch(() => this.models.delete(id));
@@ -161,7 +167,8 @@ export class StyleEngine {
 			: [];
 		const { tiles, workTiles, work } = this.plan(job);
 		const options = settings.options ?? {};
-		const stats = tiles.tiles.length > 1 ? this.imageStats(model, job, styles, strength, options) : undefined;
+		const stats =
+			tiles.tiles.length > 1 ? await this.imageStats(model, job, styles, strength, options) : undefined;
 		const { width, height } = settings.output;
 		const output = new Uint8ClampedArray(width * height * 4).fill(255);
 		const painter = control.painter ?? {
@@ -269,6 +276,7 @@ export class StyleEngine {
 			);
 		}
 		this.models.clear();
+		this.statsCache.clear();
 	}
 
 	private tileSize(tile: number | 'auto'): number {
@@ -298,14 +306,18 @@ export class StyleEngine {
 		return out;
 	}
 
-	/** Statistics of the whole image, read from a downscaled copy made without a full-size tensor. */
-	private imageStats(
+	/**
+	 * Statistics of the whole image, read from a downscaled copy made without a full-size tensor. Kept
+	 * per picture, styles and settings, so a re-paint (another strength is another key; a new tile size
+	 * or output size is not) starts painting at once.
+	 */
+	private async imageStats(
 		model: StyleModel,
 		job: StylizeJob,
 		styles: WeightedStyle[],
 		strength: number,
 		options: Readonly<Record<string, number>>
-	): TileStats | undefined {
+	): Promise<TileStats | undefined> {
 		if (!model.imageStats) return undefined;
 		const { content } = job;
 		const side = Math.min(STATS_SIDE, job.settings.workingSide);
@@ -316,12 +328,33 @@ export class StyleEngine {
 			height: small.height,
 			data: downscaleRgba(content.data, content.width, content.height, small.width, small.height)
 		};
+		// The statistics are a function of exactly these inputs, so equal keys give equal statistics.
+		const key = JSON.stringify([
+			model.card.id,
+			fingerprint(preview.data),
+			size,
+			styles.map((s) => [fingerprint(s.pixels.data), s.pixels.width, s.weight]),
+			strength,
+			options
+		]);
+		const cached = this.statsCache.get(key);
+		if (cached) {
+			this.statsCache.delete(key);
+			this.statsCache.set(key, cached);
+			return cached;
+		}
 		const tf = this.tf;
-		return tf.tidy(() => {
+		const tensors = tf.tidy(() => {
 			const image = tf.image.resizeBilinear(toTensor(tf, preview), [size.height, size.width], false, true);
 			const tensors = styles.map((s) => ({ image: toTensor(tf, s.pixels), weight: s.weight }));
 			return model.imageStats!(image, { styles: tensors, strength, options });
 		});
+		const stats = await readTileStats(tensors);
+		this.statsCache.set(key, stats);
+		if (this.statsCache.size > STATS_CACHE_ENTRIES) {
+			this.statsCache.delete(this.statsCache.keys().next().value!);
+		}
+		return stats;
 	}
 
 	private crop(content: Pixels, region: { x: number; y: number; width: number; height: number }): Pixels {

@@ -23,6 +23,9 @@ export interface StyleParams {
 /** Numbers every tile of one image shares, as plain arrays so they can cross to worker threads. */
 export type TileStats = Record<string, { shape: number[]; data: Float32Array }>;
 
+/** TileStats still on the device, by the same names; whoever holds them disposes them. */
+export type StatTensors = Record<string, tf.Tensor>;
+
 export interface StyleModel {
 	readonly card: ModelCard;
 	/** True when the model applies strength itself (style-vector interpolation); otherwise the engine
@@ -30,7 +33,7 @@ export interface StyleModel {
 	readonly appliesStrength: boolean;
 	load(read: AssetReader): Promise<void>;
 	/** One run on zeros so the first real request does not pay for kernel compilation. */
-	warmUp(): void;
+	warmUp(): Promise<void>;
 	/**
 	 * Synchronous tensor work: content HxWx3 float 0..255 in, the painting HxWx3 float 0..255 out.
 	 * With `stats` (from imageStats), the content is one tile of a larger image.
@@ -40,7 +43,7 @@ export interface StyleModel {
 	 * For instance-normalised networks: the statistics of the whole image, read from a downscaled view,
 	 * that every tile then uses so neighbouring tiles agree. Absent where tiles are independent.
 	 */
-	imageStats?(preview: tf.Tensor3D, params: StyleParams): TileStats;
+	imageStats?(preview: tf.Tensor3D, params: StyleParams): StatTensors;
 	dispose(): void;
 }
 

@@ -3,7 +3,8 @@
 // -1..1; the rebuilt generator is fully convolutional, so it paints at the working size instead.
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../../assets/catalog';
-import type { StyleModel, StyleParams, TileStats } from '../model';
+import type { StyleModel, StatTensors, StyleParams, TileStats } from '../model';
+import { warmUpWith } from '../readback';
 import type { Statistics, TfliteGraph } from '../tflite';
 import {
 	hasSignature,
@@ -44,10 +45,10 @@ export class AnimeganTfliteModel implements StyleModel {
 		this.generator = generator;
 	}
 
-	warmUp(): void {
-		this.tf.tidy(() => {
-			this.stylize(this.tf.zeros([32, 32, 3]), { styles: [], strength: 1, options: {} }).dataSync();
-		});
+	warmUp(): Promise<void> {
+		return warmUpWith(() =>
+			this.tf.tidy(() => this.stylize(this.tf.zeros([32, 32, 3]), { styles: [], strength: 1, options: {} }))
+		);
 	}
 
 	stylize(content: tf.Tensor3D, _params: StyleParams, stats?: TileStats): tf.Tensor3D {
@@ -55,7 +56,7 @@ export class AnimeganTfliteModel implements StyleModel {
 	}
 
 	/** For tiles: the generator's layer-norm statistics on the whole image. */
-	imageStats(preview: tf.Tensor3D): TileStats {
+	imageStats(preview: tf.Tensor3D): StatTensors {
 		const generator = this.net();
 		return recordStatistics(generator, (statistics) => this.paint(preview, statistics).dispose());
 	}

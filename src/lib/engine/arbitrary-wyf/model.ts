@@ -7,9 +7,11 @@ import {
 	manifestBytes,
 	readGraphArtifacts,
 	type StyleModel,
+	type StatTensors,
 	type StyleParams,
 	type TileStats
 } from '../model';
+import { warmUpWith } from '../readback';
 import { type AssetReader, EngineError } from '../types';
 
 export const STYLE_VECTOR_SIZE = 100;
@@ -72,11 +74,13 @@ export class ArbitraryWyfModel implements StyleModel {
 		}
 	}
 
-	warmUp(): void {
-		this.tf.tidy(() => {
-			const zeros = this.tf.zeros([64, 64, 3]) as tf.Tensor3D;
-			this.stylize(zeros, { styles: [{ image: zeros, weight: 1 }], strength: 0.5, options: {} }).dataSync();
-		});
+	warmUp(): Promise<void> {
+		return warmUpWith(() =>
+			this.tf.tidy(() => {
+				const zeros = this.tf.zeros([64, 64, 3]) as tf.Tensor3D;
+				return this.stylize(zeros, { styles: [{ image: zeros, weight: 1 }], strength: 0.5, options: {} });
+			})
+		);
 	}
 
 	/** The 100-d style vector of an HxWx3 0..255 image. */
@@ -110,20 +114,14 @@ export class ArbitraryWyfModel implements StyleModel {
 		});
 	}
 
-	imageStats(preview: tf.Tensor3D, params: StyleParams): TileStats {
+	imageStats(preview: tf.Tensor3D, params: StyleParams): StatTensors {
 		const { transfer } = this.nets();
 		const tensors = this.tf.tidy(() => {
 			const vector = this.mixedVector(preview, params);
 			const feed = { Placeholder: preview.expandDims(0), Placeholder_1: vector };
 			return [vector, ...(transfer.execute(feed, this.normNodes) as tf.Tensor[])];
 		});
-		const stats: TileStats = {};
-		[STYLE_VECTOR, ...this.normNodes].forEach((name, i) => {
-			const tensor = tensors[i]!;
-			stats[name] = { shape: tensor.shape, data: tensor.dataSync() as Float32Array };
-			tensor.dispose();
-		});
-		return stats;
+		return Object.fromEntries([STYLE_VECTOR, ...this.normNodes].map((name, i) => [name, tensors[i]!]));
 	}
 
 	/** The blend of the styles' vectors, moved toward the photo's own by 1 - strength. */

@@ -11,7 +11,8 @@
 // as plain arrays through the StyleModel interface: imageStats(preview) and stylize(tile, params, stats).
 import type * as tf from '@tensorflow/tfjs';
 import type { AssetFile, ModelCard } from '../../assets/catalog';
-import type { StyleModel, StyleParams, TileStats } from '../model';
+import type { StyleModel, StatTensors, StyleParams, TileStats } from '../model';
+import { warmUpWith } from '../readback';
 import { cropTo, padToMultiple } from '../padding';
 import { type AssetReader, EngineError } from '../types';
 import {
@@ -91,10 +92,8 @@ export class FastStyleModel implements StyleModel {
 		});
 	}
 
-	warmUp(): void {
-		this.tf.tidy(() => {
-			this.stylize(this.tf.zeros([64, 64, 3]) as tf.Tensor3D).dataSync();
-		});
+	warmUp(): Promise<void> {
+		return warmUpWith(() => this.tf.tidy(() => this.stylize(this.tf.zeros([64, 64, 3]) as tf.Tensor3D)));
 	}
 
 	/**
@@ -111,15 +110,13 @@ export class FastStyleModel implements StyleModel {
 		}
 	}
 
-	/** normStats as plain arrays, keyed `norm<i>/mean` and `norm<i>/variance` for layer i (0..15). */
-	imageStats(preview: tf.Tensor3D, _params?: StyleParams): TileStats {
-		const stats = this.normStats(preview);
-		const out: TileStats = {};
-		stats.forEach(({ mean, variance }, i) => {
-			out[`norm${i}/mean`] = { shape: mean.shape, data: mean.dataSync() as Float32Array };
-			out[`norm${i}/variance`] = { shape: variance.shape, data: variance.dataSync() as Float32Array };
+	/** normStats keyed `norm<i>/mean` and `norm<i>/variance` for layer i (0..15). */
+	imageStats(preview: tf.Tensor3D, _params?: StyleParams): StatTensors {
+		const out: StatTensors = {};
+		this.normStats(preview).forEach(({ mean, variance }, i) => {
+			out[`norm${i}/mean`] = mean;
+			out[`norm${i}/variance`] = variance;
 		});
-		this.tf.dispose(stats);
 		return out;
 	}
 

@@ -4,7 +4,8 @@
 // convolutional once rebuilt, so it paints at the working size instead of the file's 384x384.
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../../assets/catalog';
-import type { StyleModel, StyleParams, TileStats } from '../model';
+import type { StyleModel, StatTensors, StyleParams, TileStats } from '../model';
+import { warmUpWith } from '../readback';
 import type { Statistics, TfliteGraph } from '../tflite';
 import {
 	hasSignature,
@@ -59,11 +60,13 @@ export class MagentaTfliteModel implements StyleModel {
 		this.transfer = transfer;
 	}
 
-	warmUp(): void {
-		this.tf.tidy(() => {
-			const zeros = this.tf.zeros([64, 64, 3]) as tf.Tensor3D;
-			this.stylize(zeros, { styles: [{ image: zeros, weight: 1 }], strength: 0.5, options: {} }).dataSync();
-		});
+	warmUp(): Promise<void> {
+		return warmUpWith(() =>
+			this.tf.tidy(() => {
+				const zeros = this.tf.zeros([64, 64, 3]) as tf.Tensor3D;
+				return this.stylize(zeros, { styles: [{ image: zeros, weight: 1 }], strength: 0.5, options: {} });
+			})
+		);
 	}
 
 	/** The [1,1,1,100] style bottleneck of an HxWx3 0..255 image (resized to 256x256, as the predictor needs). */
@@ -115,14 +118,14 @@ export class MagentaTfliteModel implements StyleModel {
 	}
 
 	/** For tiles: the bottleneck and the transfer network's instance-norm statistics on the whole image. */
-	imageStats(preview: tf.Tensor3D, params: StyleParams): TileStats {
+	imageStats(preview: tf.Tensor3D, params: StyleParams): StatTensors {
 		const { transfer } = this.nets();
 		return this.tf.tidy(() => {
 			const bottleneck = this.mixedBottleneck(preview, params);
 			const stats = recordStatistics(transfer, (statistics) => {
 				this.paint(preview, bottleneck, statistics).dispose();
 			});
-			stats[BOTTLENECK] = { shape: bottleneck.shape, data: Float32Array.from(bottleneck.dataSync()) };
+			stats[BOTTLENECK] = bottleneck;
 			return stats;
 		});
 	}

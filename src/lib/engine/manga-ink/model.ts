@@ -20,6 +20,7 @@ import {
 	XDOG
 } from '../../kernels/manga';
 import type { StyleModel, StyleParams } from '../model';
+import { warmUpWith } from '../readback';
 import { type AssetReader, EngineError } from '../types';
 
 export { MANGA_OPTIONS };
@@ -58,10 +59,10 @@ export class MangaInkModel implements StyleModel {
 		return Promise.resolve();
 	}
 
-	warmUp(): void {
-		this.tf.tidy(() => {
-			this.stylize(this.tf.zeros([64, 64, 3]), { styles: [], strength: 1, options: {} }).dataSync();
-		});
+	warmUp(): Promise<void> {
+		return warmUpWith(() =>
+			this.tf.tidy(() => this.stylize(this.tf.zeros([64, 64, 3]), { styles: [], strength: 1, options: {} }))
+		);
 	}
 
 	/** Checked options with defaults filled in; EngineError names the option and its range. */

@@ -2,7 +2,7 @@
 // graph is the network an adapter expects, and running fully convolutional networks at sizes they accept.
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../../assets/catalog';
-import type { TileStats } from '../model';
+import type { StatTensors, TileStats } from '../model';
 import { type AssetReader, EngineError } from '../types';
 import type { Statistics, TfliteGraph } from './graph';
 import { loadTflite } from './index';
@@ -63,19 +63,16 @@ export function runAtNetworkSize(
 
 const STATISTIC = 'tflite:';
 
-/** Runs `paint` with the graph recording its whole-image statistics, and returns them as TileStats. */
-export function recordStatistics(graph: TfliteGraph, paint: (statistics: Statistics) => void): TileStats {
+/** Runs `paint` with the graph recording its whole-image statistics, and returns them by TileStats name. */
+export function recordStatistics(graph: TfliteGraph, paint: (statistics: Statistics) => void): StatTensors {
 	const record = new Map<number, tf.Tensor>();
 	try {
 		paint({ record });
-		const stats: TileStats = {};
-		for (const [index, tensor] of record) {
-			stats[`${STATISTIC}${index}`] = { shape: tensor.shape, data: Float32Array.from(tensor.dataSync()) };
-		}
-		return stats;
-	} finally {
+	} catch (error) {
 		for (const tensor of record.values()) tensor.dispose();
+		throw error;
 	}
+	return Object.fromEntries([...record].map(([index, tensor]) => [`${STATISTIC}${index}`, tensor]));
 }
 
 /** The statistics a tile must use instead of its own (tensors, for use inside a tidy). */

@@ -4,6 +4,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../../assets/catalog';
 import { manifestBytes, readGraphArtifacts, type StyleModel, type StyleParams } from '../model';
+import { warmUpWith } from '../readback';
 import { cropTo, padToMultiple } from '../padding';
 import { type AssetReader, EngineError } from '../types';
 
@@ -46,10 +47,8 @@ export class WhiteboxCartoonModel implements StyleModel {
 		}
 	}
 
-	warmUp(): void {
-		this.tf.tidy(() => {
-			this.stylize(this.tf.zeros([64, 64, 3]) as tf.Tensor3D).dataSync();
-		});
+	warmUp(): Promise<void> {
+		return warmUpWith(() => this.tf.tidy(() => this.stylize(this.tf.zeros([64, 64, 3]) as tf.Tensor3D)));
 	}
 
 	/** Content HxWx3 float 0..255 (any size) in, the cartoon at the same size out. Takes no parameters. */

@@ -22,7 +22,18 @@ const CONTEXT_CHECK_MS = 100;
 let engine: StyleEngine | null = null;
 /** Painter workers for the CPU path, made on the first tiled job and kept until the backend changes. */
 let pool: TilePool | null = null;
-const running = new Map<number, AbortController>();
+/** Every job not finished yet, by request id: how to stop it. */
+const jobs = new Map<number, AbortController>();
+/** The jobs past their start, which a backend switch must wait for: when each lets go of its tensors. */
+const running = new Set<Promise<void>>();
+/**
+ * Backend switches, one after another. tfjs keeps one global backend: two overlapping setBackend calls
+ * (the studio's automatic start and the user's choice a moment later) left tfjs running one backend's
+ * kernels on another's tensors ("Cannot read properties of undefined (reading 'get')"), and a job still
+ * painting while the backend changed under it did the same.
+ */
+let switching: Promise<void> = Promise.resolve();
+let latestInit = 0;
 
 function post(message: EngineResponse, transfer: Transferable[] = []): void {
 	self.postMessage(message, transfer);
@@ -49,8 +60,19 @@ function resetEngine(): void {
 	pool = null;
 }
 
-async function init(id: number, preference: BackendPreference): Promise<void> {
-	for (const controller of running.values()) controller.abort();
+/** Stops every running job and waits until none of them touches a tensor any more. */
+async function stopJobs(): Promise<void> {
+	for (const controller of jobs.values()) controller.abort();
+	await Promise.all(running);
+}
+
+function init(id: number, preference: BackendPreference): void {
+	latestInit = id;
+	switching = switching.then(() => (id === latestInit ? switchBackend(id, preference) : undefined));
+}
+
+async function switchBackend(id: number, preference: BackendPreference): Promise<void> {
+	await stopJobs();
 	const choice = chooseBackend(await probeDevice(), preference);
 	const backend = await startBackend(choice.order);
 	if (!backend) {
@@ -142,10 +164,16 @@ async function recover(id: number, error: Error): Promise<void> {
 
 async function stylize(id: number, job: StylizeJob): Promise<void> {
 	// Newest request wins: anything still running is superseded.
-	for (const controller of running.values()) controller.abort();
+	for (const controller of jobs.values()) controller.abort();
 	const controller = new AbortController();
-	running.set(id, controller);
+	jobs.set(id, controller);
+	let settle = () => {};
+	const settled = new Promise<void>((resolve) => (settle = resolve));
 	try {
+		// A job starts on the backend the latest switch chose, never during a switch.
+		await switching;
+		running.add(settled);
+		if (controller.signal.aborted) throw new CanceledError();
 		if (!engine) throw new EngineError('The engine is not ready yet.');
 		const current = engine;
 		const result = await current.stylize(job, {
@@ -160,7 +188,9 @@ async function stylize(id: number, job: StylizeJob): Promise<void> {
 		if (error instanceof CanceledError) post({ type: 'canceled', id });
 		else post({ type: 'error', id, message: (error as Error).message });
 	} finally {
-		running.delete(id);
+		jobs.delete(id);
+		running.delete(settled);
+		settle();
 	}
 }
 
@@ -168,13 +198,13 @@ self.onmessage = (event: MessageEvent<EngineRequest>) => {
 	const request = event.data;
 	switch (request.type) {
 		case 'init':
-			void init(request.id, request.preference);
+			init(request.id, request.preference);
 			break;
 		case 'stylize':
 			void stylize(request.id, request.job);
 			break;
 		case 'cancel':
-			running.get(request.id)?.abort();
+			jobs.get(request.id)?.abort();
 			break;
 		case 'simulate-gpu-reset':
 			webglContext()?.getExtension('WEBGL_lose_context')?.loseContext();
