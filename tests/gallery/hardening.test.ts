@@ -120,7 +120,9 @@ describe('bounded credentials', () => {
 		const detail = await fetch(`${server.url}/api/images/${shared.body.id}`);
 		const detailText = await detail.text();
 		expect(detailText.length).toBeLessThan(256 * 1024);
-		expect((JSON.parse(detailText) as GalleryImage).credentials.recipe).toMatchObject({ version: 1 });
+		expect((JSON.parse(detailText) as GalleryImage).credentials.recipe).toMatchObject({
+			models: [{ id: 'arbitrary-wyf' }]
+		});
 
 		const listing = await fetch(`${server.url}/api/images?limit=100`);
 		const listingText = await listing.text();

@@ -7,12 +7,16 @@ import { pattern } from '../helpers/images';
 import { sampleInput, type TestIdentity } from '../provenance/helpers';
 
 /**
- * A signed painting whose `org.rakkan.recipe` carries `bytes` characters of region notes: credentials far
+ * A signed painting whose `org.rakkan.recipe` carries about `bytes` characters of region notes: credentials far
  * larger than any the gallery should store or list.
  */
 export async function signedPngWithHugeRecipe(id: TestIdentity, bytes: number): Promise<Uint8Array> {
 	const input = sampleInput(new Uint8Array(await pattern(40, 30).png().toBuffer()));
-	input.recipe = { ...input.recipe!, regions: [{ notes: 'x'.repeat(bytes) }] };
+	// Many notes, each within the verifier's text limit (64 KiB), so the credentials still verify and it is
+	// the gallery's own bound on what it stores that must cut them.
+	const note = 'x'.repeat(50 * 1024);
+	const regions = Array.from({ length: Math.ceil(bytes / note.length) }, () => ({ notes: note }));
+	input.recipe = { ...input.recipe!, regions };
 	return signImage(new Uint8Array(await pattern(96, 72).png().toBuffer()), input, id.signer);
 }
 

@@ -49,22 +49,29 @@ function greyOnWhite(pixels: RgbaPixels): Uint8Array {
 	return out;
 }
 
+/** A pixel's RGB composited onto white, packed as 0xRRGGBB (a plain function: this runs per pixel). */
+function rgbOnWhite(data: RgbaPixels['data'], p: number): number {
+	const a = data[p + 3]!;
+	if (a === 255) return (data[p]! << 16) | (data[p + 1]! << 8) | data[p + 2]!;
+	const keep = 255 * (255 - a);
+	return (
+		(div255(keep + data[p]! * a) << 16) |
+		(div255(keep + data[p + 1]! * a) << 8) |
+		div255(keep + data[p + 2]! * a)
+	);
+}
+
 /** The box [x0, y0, x1, y1) of every pixel whose composited RGB differs from pixel (0,0); null if none. */
 function contentBox(pixels: RgbaPixels): [number, number, number, number] | null {
 	const { data, width, height } = pixels;
-	const rgb = (p: number): number => {
-		const a = data[p + 3]!;
-		const channel = (v: number) => (a === 255 ? v : div255(255 * (255 - a) + v * a));
-		return (channel(data[p]!) << 16) | (channel(data[p + 1]!) << 8) | channel(data[p + 2]!);
-	};
-	const reference = rgb(0);
+	const reference = rgbOnWhite(data, 0);
 	let x0 = width;
 	let y0 = height;
 	let x1 = -1;
 	let y1 = -1;
 	for (let y = 0; y < height; y++) {
 		for (let x = 0, p = y * width * 4; x < width; x++, p += 4) {
-			if (rgb(p) === reference) continue;
+			if (rgbOnWhite(data, p) === reference) continue;
 			if (x < x0) x0 = x;
 			if (x > x1) x1 = x;
 			if (y < y0) y0 = y;
