@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GalleryImage, ImagePage } from '../../src/lib/gallery-api';
 import { testIdentity, type TestIdentity } from '../provenance/helpers';
+import { HOSTILE_CASES, hostileContext } from '../provenance/hostile-inputs';
 import { heavyPng, signedPngWithHugeRecipe } from './hostile-images';
 import { plainPng, signedPng } from './images';
 import { ApiClient, CLIENT_HEADER, startServer, uniqueName, type RunningServer } from './server';
@@ -103,6 +104,43 @@ describe('uploads off the event loop', () => {
 		} finally {
 			await tight.stop();
 		}
+	});
+});
+
+describe('hostile credentials through the upload API', () => {
+	// The verifier suite's signed hostile files (tests/provenance/hostile.test.ts), sent as uploads: each is
+	// checked within the upload budget (none is refused for time), recorded with the state the verifier
+	// gives it (the gallery trusts no root, so "trusted" reads "untrusted"), and a probe request sent beside
+	// each upload is answered.
+	// Cases run under stricter limits than the defaults are left out: the gallery checks with the defaults.
+	const cases = HOSTILE_CASES.filter((c) => c.kind === 'verify' && !c.limits);
+
+	it(`records each of ${cases.length} hostile files with its state (or refuses its container), never a 5xx or a time-out, and keeps answering`, async () => {
+		const ctx = await hostileContext();
+		const client = await newUser();
+		const anyone = new ApiClient(server.url);
+		const seen: string[] = [];
+		for (const item of cases) {
+			const bytes = await item.make(ctx);
+			const [upload, probe] = await Promise.all([
+				client.upload(bytes, { visibility: 'private', title: item.name.slice(0, 100) }),
+				anyone.get<ImagePage>('/api/images')
+			]);
+			expect(probe.status, item.name).toBe(200);
+			if (upload.status === 400) {
+				// A file whose container is past a limit (or holds no real image) is refused, with a reason,
+				// before anything is stored.
+				expect(upload.body.message, item.name).toMatch(/too complex to check|truncated|corrupt/);
+				continue;
+			}
+			expect(upload.status, `${item.name}: ${upload.body.message ?? ''}`).toBe(201);
+			const expected = item.expect === 'trusted' ? 'untrusted' : item.expect;
+			expect(upload.body.credentials.state, item.name).toBe(expected);
+			seen.push(upload.body.id);
+			// Private uploads count against the quota: delete each once checked.
+			expect((await client.request('DELETE', `/api/images/${upload.body.id}`)).status).toBe(204);
+		}
+		expect(seen.length).toBeGreaterThan(cases.length / 2);
 	});
 });
 
