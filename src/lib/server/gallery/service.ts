@@ -13,7 +13,7 @@ import {
 	GalleryRepository,
 	IMAGES_CHANNEL
 } from './repository';
-import { UploadGate, workerUploadProcessor } from './upload-pool';
+import { type ImageFingerprinter, UploadGate, workerUploadProcessor } from './upload-pool';
 
 export { configFromEnv, type GalleryConfig } from './config';
 
@@ -23,6 +23,8 @@ export interface Gallery {
 	repository: GalleryRepository;
 	/** Admission for uploads: per user and overall caps of this process. */
 	uploadGate: UploadGate;
+	/** An image's ISCC code, computed on an upload worker thread (for soft-binding lookups by content). */
+	fingerprintImage: ImageFingerprinter;
 }
 
 let opening: Promise<Gallery> | undefined;
@@ -74,5 +76,5 @@ async function openGallery(config: GalleryConfig): Promise<Gallery> {
 		);
 	void sweep();
 	setInterval(() => void sweep(), config.cleanupIntervalMs).unref();
-	return { config, database, repository, uploadGate };
+	return { config, database, repository, uploadGate, fingerprintImage: uploads.fingerprint };
 }

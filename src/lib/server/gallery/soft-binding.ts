@@ -2,8 +2,7 @@
 // request parameters, and byContent (an image as the body, checked like an upload, rate limited per
 // client because every request decodes a picture).
 import type { RequestEvent } from '@sveltejs/kit';
-import { imageCode, ISCC_ALG } from '../../kernels/iscc';
-import { decodeImage } from '../../node/image-io';
+import { ISCC_ALG } from '../../kernels/iscc';
 import { DEFAULT_MATCH_RESULTS, MAX_MATCH_RESULTS, type SoftBindingMatches } from '../../soft-binding-api';
 import { FingerprintIndex, queryDigest } from './fingerprints';
 import { readBody } from './http';
@@ -93,8 +92,10 @@ export async function matchesByContent(event: RequestEvent): Promise<SoftBinding
 	}
 	let code: string;
 	try {
-		code = imageCode(await decodeImage(bytes, limits.maxPixels));
-	} catch {
+		// Decoding and hashing a large picture takes seconds: on an upload worker, never on this thread.
+		code = await galleryOf.fingerprintImage(bytes, limits);
+	} catch (error) {
+		if (error instanceof GalleryError && error.status !== 400) throw error;
 		throw new GalleryError(422, 'The image data is truncated or corrupt: it cannot be decoded.');
 	}
 	return {

@@ -22,6 +22,15 @@ export function uploadWorkerEntry(from = path.dirname(fileURLToPath(import.meta.
 }
 
 export type UploadProcessor = (bytes: Uint8Array, limits: UploadLimits) => Promise<ProcessedUpload>;
+export type ImageFingerprinter = (bytes: Uint8Array, limits: UploadLimits) => Promise<string>;
+
+/** A job for an upload worker: a whole upload, or only the fingerprint of an image (a soft-binding lookup). */
+export interface UploadJob {
+	task: 'upload' | 'fingerprint';
+	bytes: Uint8Array;
+	limits: UploadLimits;
+}
+export type UploadJobResult = ProcessedUpload | { fingerprint: string };
 
 export const BUDGET_MESSAGE = {
 	time: 'The image or its Content Credentials are too complex to check in time',
@@ -34,28 +43,28 @@ export function workerUploadProcessor(
 	budget: JobBudget
 ): {
 	process: UploadProcessor;
+	fingerprint: ImageFingerprinter;
 	close(): Promise<void>;
 } {
-	const pool = new BudgetedWorkerPool<{ bytes: Uint8Array; limits: UploadLimits }, ProcessedUpload>(
-		uploadWorkerEntry(),
-		size,
-		budget
-	);
-	return {
-		async process(bytes, limits) {
-			try {
-				// A copy goes to the worker (the caller keeps its bytes to store them).
-				return await pool.run({ bytes, limits });
-			} catch (error) {
-				if (error instanceof BudgetExceeded) {
-					throw new GalleryError(422, `${BUDGET_MESSAGE[error.kind]}: ${error.message}. It was not shared.`);
-				}
-				if (error instanceof JobFailed && error.status) {
-					throw new GalleryError(error.status as GalleryError['status'], error.message);
-				}
-				throw error;
+	const pool = new BudgetedWorkerPool<UploadJob, UploadJobResult>(uploadWorkerEntry(), size, budget);
+	async function run(job: UploadJob): Promise<UploadJobResult> {
+		try {
+			// A copy goes to the worker (the caller keeps its bytes to store them).
+			return await pool.run(job);
+		} catch (error) {
+			if (error instanceof BudgetExceeded) {
+				throw new GalleryError(422, `${BUDGET_MESSAGE[error.kind]}: ${error.message}. It was not shared.`);
 			}
-		},
+			if (error instanceof JobFailed && error.status) {
+				throw new GalleryError(error.status as GalleryError['status'], error.message);
+			}
+			throw error;
+		}
+	}
+	return {
+		process: async (bytes, limits) => (await run({ task: 'upload', bytes, limits })) as ProcessedUpload,
+		fingerprint: async (bytes, limits) =>
+			((await run({ task: 'fingerprint', bytes, limits })) as { fingerprint: string }).fingerprint,
 		close: () => pool.close()
 	};
 }

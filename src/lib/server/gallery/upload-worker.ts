@@ -1,17 +1,23 @@
-// One upload worker thread: verifies an upload's Content Credentials and renders its thumbnail, one job
-// at a time, so that whatever a hostile file makes the verifier or the decoder do happens off the
+// One upload worker thread: verifies an upload's Content Credentials, renders its thumbnail and fingerprints
+// its pixels (or, for a soft-binding lookup, only fingerprints an image), one job at a time, so that whatever a hostile file makes the verifier or the decoder do happens off the
 // server's event loop, within the budget the pool enforces.
 import { parentPort } from 'node:worker_threads';
-import { processUpload, UploadError, type ProcessedUpload, type UploadLimits } from './uploads';
+import type { UploadJob, UploadJobResult } from './upload-pool';
+import { fingerprintImage, processUpload, UploadError } from './uploads';
 import type { WorkerReply } from './worker-pool';
 
 const port = parentPort!;
 
-async function handle({ bytes, limits }: { bytes: Uint8Array; limits: UploadLimits }): Promise<void> {
-	let reply: WorkerReply<ProcessedUpload>;
+async function handle({ task, bytes, limits }: UploadJob): Promise<void> {
+	let reply: WorkerReply<UploadJobResult>;
 	try {
+		if (task === 'fingerprint') {
+			const value: UploadJobResult = { fingerprint: await fingerprintImage(bytes, limits) };
+			port.postMessage({ ok: true, value } satisfies WorkerReply<UploadJobResult>);
+			return;
+		}
 		const value = await processUpload(bytes, limits);
-		port.postMessage({ ok: true, value } satisfies WorkerReply<ProcessedUpload>, [
+		port.postMessage({ ok: true, value } satisfies WorkerReply<UploadJobResult>, [
 			value.thumbnail.buffer as ArrayBuffer
 		]);
 		return;
@@ -24,6 +30,6 @@ async function handle({ bytes, limits }: { bytes: Uint8Array; limits: UploadLimi
 	port.postMessage(reply);
 }
 
-port.on('message', (job: { bytes: Uint8Array; limits: UploadLimits }) => void handle(job));
+port.on('message', (job: UploadJob) => void handle(job));
 
-port.postMessage({ ready: true } satisfies WorkerReply<ProcessedUpload>);
+port.postMessage({ ready: true } satisfies WorkerReply<UploadJobResult>);

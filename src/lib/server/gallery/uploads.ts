@@ -109,6 +109,18 @@ export async function processUpload(
 ): Promise<ProcessedUpload> {
 	const verified = boundVerifyResult(await verifyImage(bytes));
 	const thumbnail = await renderThumbnail(bytes, limits);
-	const fingerprint = imageCode(await decodeImage(bytes, limits.maxPixels));
+	const fingerprint = await fingerprintImage(bytes, limits);
 	return { verified, thumbnail, sha256: createHash('sha256').update(bytes).digest('hex'), fingerprint };
+}
+
+/** The ISCC image code of an image's decoded pixels (the soft-binding lookup's work, off the event loop too). */
+export async function fingerprintImage(
+	bytes: Uint8Array,
+	limits: UploadLimits = DEFAULT_UPLOAD_LIMITS
+): Promise<string> {
+	try {
+		return imageCode(await decodeImage(bytes, limits.maxPixels));
+	} catch {
+		throw new UploadError(400, 'The image data is truncated or corrupt: it cannot be decoded.');
+	}
 }
