@@ -1,0 +1,31 @@
+// The face detector in Node (CLI, gallery server, tests, benchmarks): tfjs on the wasm backend, weights
+// from the verified cache. `detectFaces` takes decoded RGBA pixels, so it can run wherever they are
+// decoded (the request handler or a worker thread).
+import type { Catalog } from '../assets/catalog';
+import { findDetector } from '../assets/catalog';
+import { type FaceScan, findFaces, type ScanOptions } from '../engine/faces';
+import { createDetector, type FaceDetector } from '../engine/model';
+import type { Pixels } from '../engine/types';
+import { defaultCacheDir, readVerified } from './asset-cache';
+import { PROJECT_ROOT } from './catalog-fs';
+import { useWasmBackend } from './node-engine';
+
+export async function loadFaceDetector(
+	catalog: Catalog,
+	cacheDir = defaultCacheDir(PROJECT_ROOT)
+): Promise<FaceDetector> {
+	const tf = await useWasmBackend();
+	const detector = createDetector(findDetector(catalog), tf);
+	await detector.load((file) => readVerified(file, cacheDir));
+	detector.warmUp();
+	return detector;
+}
+
+/** Faces in decoded pixels, with the detector loaded by {@link loadFaceDetector}. */
+export async function detectFaces(
+	detector: FaceDetector,
+	pixels: Pixels,
+	options?: ScanOptions
+): Promise<FaceScan> {
+	return findFaces(await useWasmBackend(), detector, pixels, options);
+}
