@@ -25,6 +25,16 @@ import { parseOptions } from '../lib/engine/options';
 import { createNodeEngine } from '../lib/node/node-engine';
 import { createTileWorkerPool } from '../lib/node/tile-pool';
 import { OUTPUT_NAMES, outputFormatOf, writeSignedImage } from '../lib/node/export';
+import { detectFaces, loadFaceDetector } from '../lib/node/faces';
+import type { FaceDetector } from '../lib/engine/model';
+import {
+	MODEL_RELEASE_STATUSES,
+	modelReleaseFrom,
+	type ModelReleaseStatus,
+	peopleFinding,
+	type PeopleRights,
+	releaseCovers
+} from '../lib/provenance/rights/people';
 
 function positiveInt(value: string | undefined, flag: string, min = 1): number | undefined {
 	if (value === undefined) return undefined;
@@ -52,6 +62,36 @@ async function readStyle(catalog: Catalog, idOrPath: string): Promise<{ pixels: 
 	return { pixels, name: idOrPath };
 }
 
+/**
+ * Looks for faces in the photo and records the model release given with --consent. Faces and no release:
+ * one warning line, and "no model release" (MR-NON) is what the credentials say. A detector that cannot
+ * run: one warning line, and the credentials say the faces were not checked.
+ */
+async function peopleIn(
+	catalog: Catalog,
+	content: Pixels,
+	consent: ModelReleaseStatus | undefined,
+	notARealPerson: boolean
+): Promise<PeopleRights> {
+	let detector: FaceDetector | undefined;
+	try {
+		detector = await loadFaceDetector(catalog);
+		const scan = await detectFaces(detector, content);
+		const faces = { checked: true, count: scan.faces.length, detector: scan.detector };
+		const people: PeopleRights = { faces, modelRelease: consent, notARealPerson };
+		if (faces.count > 0 && !consent) people.modelRelease = 'MR-NON';
+		const finding = peopleFinding('the photo', people);
+		if (finding)
+			console.warn(`Warning: ${finding.reason} (give --consent MR-LMR or MR-UMR if you have one).`);
+		return people;
+	} catch (error) {
+		console.warn(`Warning: faces in the photo were not checked (${(error as Error).message}).`);
+		return { faces: { checked: false, count: 0 }, modelRelease: consent, notARealPerson };
+	} finally {
+		detector?.dispose();
+	}
+}
+
 export async function runStylize(argv: string[]): Promise<number> {
 	const { values } = parseArgs({
 		args: argv,
@@ -72,7 +112,9 @@ export async function runStylize(argv: string[]): Promise<number> {
 			'allow-training': { type: 'boolean', default: false },
 			option: { type: 'string', multiple: true },
 			key: { type: 'string' },
-			cert: { type: 'string' }
+			cert: { type: 'string' },
+			consent: { type: 'string' },
+			'not-a-real-person': { type: 'boolean', default: false }
 		},
 		strict: true
 	});
@@ -80,6 +122,12 @@ export async function runStylize(argv: string[]): Promise<number> {
 	if (!outputFormatOf(values.out)) throw new EngineError(`--out must name ${OUTPUT_NAMES}`);
 	if (!values.key !== !values.cert)
 		throw new EngineError('--key and --cert go together: give both or neither');
+	const consent = values.consent === undefined ? undefined : modelReleaseFrom(values.consent);
+	if (values.consent !== undefined && !consent) {
+		throw new EngineError(
+			`--consent must be one of ${MODEL_RELEASE_STATUSES.join(', ')}, got "${values.consent}"`
+		);
+	}
 	const strength = validateStrength(Number(values.strength));
 	const catalog = await loadProjectCatalog();
 	const model = findModel(catalog, values.model);
@@ -131,6 +179,7 @@ export async function runStylize(argv: string[]): Promise<number> {
 			output
 		}
 	};
+	const people = await peopleIn(catalog, content, consent, values['not-a-real-person']);
 	const engine = await createNodeEngine(catalog);
 	const { tiles, tileSize } = engine.plan(job);
 	// Several tiles on a CPU: one painter thread per core (threaded wasm gains nothing here).
@@ -143,7 +192,17 @@ export async function runStylize(argv: string[]): Promise<number> {
 		const written = await writeSignedImage({
 			pixels: result,
 			out: values.out,
-			content: { file: values.content, width: content.width, height: content.height },
+			content: {
+				file: values.content,
+				width: content.width,
+				height: content.height,
+				declared: {
+					origin: 'unknown',
+					showsIdentifiablePerson: people.faces.count > 0 && !people.notARealPerson,
+					consentRecorded: releaseCovers(people),
+					people
+				}
+			},
 			model,
 			styles: styleIds.map((id, i) => ({ card: findStyle(catalog, id), file: id, weight: weights[i]! })),
 			settings: {

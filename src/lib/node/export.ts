@@ -9,6 +9,7 @@ import { PROJECT_ROOT } from './catalog-fs';
 import { encodeJpeg, encodePng, encodeWebp, writeFileAtomic } from './image-io';
 import { signImage, type StyleSource } from '../provenance/c2pa/manifest';
 import { paintingProvenance, uploadedStyleSource } from '../provenance/painting-input';
+import type { ContentRights } from '../provenance/rights/rights';
 import { styleSourceFromCard } from '../provenance/sources';
 import { loadOrCreateIdentity, signerFromFiles, type CliIdentity } from './identity';
 
@@ -42,7 +43,7 @@ export interface StyleInput {
 export interface ExportOptions {
 	pixels: Pixels;
 	out: string;
-	content: { file: string; width: number; height: number };
+	content: { file: string; width: number; height: number; declared?: ContentRights };
 	model: ModelCard;
 	styles: StyleInput[];
 	settings: {
@@ -111,7 +112,8 @@ export async function writeSignedImage(options: ExportOptions): Promise<ExportRe
 			title: path.basename(options.content.file),
 			bytes: new Uint8Array(await readFile(options.content.file)),
 			width: options.content.width,
-			height: options.content.height
+			height: options.content.height,
+			declared: options.content.declared
 		},
 		styles: await Promise.all(options.styles.map(styleSource)),
 		model: options.model,

@@ -20,7 +20,15 @@ import {
 	type TrainingMining
 } from '../rights/rights';
 import type { Signer } from './signer';
-import { buildXmpPacket, DIGITAL_SOURCE_TYPES, parseXmp, PLUS_DATA_MINING, XmpError } from '../xmp/xmp';
+import { modelReleaseUri, type PeopleRights } from '../rights/people';
+import {
+	buildXmpPacket,
+	DIGITAL_SOURCE_TYPES,
+	parseXmp,
+	PLUS_DATA_MINING,
+	XmpError,
+	type XmpFields
+} from '../xmp/xmp';
 import { verifyImage, type StatusEntry } from './verify';
 import { C2PA_FOURCC, removeWebpManifest, riffChunk, riffChunkSize, setWebpXmp, withRiffSize } from './webp';
 
@@ -496,6 +504,8 @@ function metadataData(input: ProvenanceInput, sourceType: string, dataMining: st
 		];
 	}
 	out['plus:DataMining'] = dataMining;
+	const people = peopleXmp(input.content?.declared?.people);
+	if (people.modelReleaseStatus) out['plus:ModelReleaseStatus'] = people.modelReleaseStatus;
 	out['Iptc4xmpExt:DigitalSourceType'] = sourceType;
 	out['Iptc4xmpExt:AISystemUsed'] = input.models.map((m) => m.title).join(', ') || input.generator.name;
 	out['Iptc4xmpExt:AISystemVersionUsed'] = `${input.generator.name} ${input.generator.version}`;
@@ -694,6 +704,20 @@ async function embed(
 	return concat([head, block, layout.tail]);
 }
 
+/**
+ * The photo's model release and how many people the detector found, as XMP/CAWG metadata says them: the
+ * count only when faces were checked and found (no count is not "no people"), and never their names.
+ */
+function peopleXmp(people: PeopleRights | undefined): Pick<XmpFields, 'modelReleaseStatus' | 'peopleShown'> {
+	if (!people) return {};
+	const out: Pick<XmpFields, 'modelReleaseStatus' | 'peopleShown'> = {};
+	const status =
+		people.modelRelease ?? (people.faces.checked && people.faces.count > 0 ? 'MR-NON' : undefined);
+	if (status) out.modelReleaseStatus = modelReleaseUri(status);
+	if (people.faces.checked && people.faces.count > 0) out.peopleShown = people.faces.count;
+	return out;
+}
+
 function xmpFor(input: ProvenanceInput, prepared: Prepared, format: string): string {
 	try {
 		return buildXmpPacket({
@@ -711,7 +735,8 @@ function xmpFor(input: ProvenanceInput, prepared: Prepared, format: string): str
 			webStatement: input.rights?.webStatement,
 			marked: marked(input.rights),
 			licensors: input.rights?.licensor ? [input.rights.licensor] : undefined,
-			dataMining: prepared.dataMining
+			dataMining: prepared.dataMining,
+			...peopleXmp(input.content?.declared?.people)
 		});
 	} catch (error) {
 		if (error instanceof XmpError) throw new SigningError('xmp.invalid', error.message);

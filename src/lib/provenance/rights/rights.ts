@@ -12,6 +12,7 @@
 // - a *note* is a full sentence that informs but never changes the verdict (a jurisdiction note, the training
 //   data of a model, a do-not-use notice the user confirmed they may override).
 import type { CommercialUse, ModelCard, StyleCard, StyleRightsStatus } from '../../assets/catalog';
+import { peopleFinding, type PeopleRights } from './people';
 
 // ---------------------------------------------------------------------------------------------------------
 // What the user declares on import
@@ -38,6 +39,8 @@ export interface DeclaredRights {
 export interface ContentRights extends DeclaredRights {
 	showsIdentifiablePerson: boolean;
 	consentRecorded: boolean;
+	/** What the face detector found and the maker's model release; when present it decides about people. */
+	people?: PeopleRights;
 }
 
 /** What came with an imported file besides the user's declaration. */
@@ -367,7 +370,7 @@ export interface RightsIngredient {
 	notes: string[];
 	license?: { name: string; url?: string };
 	/** Set when the image shows an identifiable person. */
-	person?: { consentRecorded: boolean };
+	person?: { consentRecorded: boolean; reason?: string };
 }
 
 /** Words shared by the reasons; exported so the UI and the tests can assert on them. */
@@ -539,7 +542,15 @@ export function ingredientFromContent(content: ContentRights & ImportedFile): Ri
 	declaredFindings(content, CONTENT_SUBJECT, 'content', f);
 	incomingFindings(content, CONTENT_SUBJECT, 'content', 'photo', f);
 	let person: RightsIngredient['person'];
-	if (content.showsIdentifiablePerson) {
+	const people = content.people && peopleFinding(CONTENT_SUBJECT, content.people);
+	if (content.people) {
+		if (people?.level === 'rights-unclear') f.add('unclear', people.reason);
+		else if (people) person = { consentRecorded: false, reason: people.reason };
+		else if (content.people.faces.count > 0 && !content.people.notARealPerson) {
+			person = { consentRecorded: true };
+			f.notes.push(NOTES.consentRecorded(CONTENT_SUBJECT));
+		}
+	} else if (content.showsIdentifiablePerson) {
 		person = { consentRecorded: content.consentRecorded };
 		if (content.consentRecorded) f.notes.push(NOTES.consentRecorded(CONTENT_SUBJECT));
 	}
@@ -780,7 +791,7 @@ export function rightsVerdict(ingredients: readonly RightsIngredient[]): Verdict
 		if (ing.person && !ing.person.consentRecorded) {
 			ranked.push({
 				level: 'person-without-consent',
-				reason: REASONS.personWithoutConsent(personSubject(ing)),
+				reason: ing.person.reason ?? REASONS.personWithoutConsent(personSubject(ing)),
 				id: ing.id,
 				first: true
 			});
@@ -789,9 +800,14 @@ export function rightsVerdict(ingredients: readonly RightsIngredient[]): Verdict
 	ranked.sort((a, b) => levelRank(a.level) - levelRank(b.level)); // stable: ingredient order within a level
 	const level = ranked[0]?.level ?? 'publishable-commercial';
 	const deciding = ranked.filter((r) => r.level === level && r.first);
+	const decidingReasons = unique(deciding.map((r) => r.reason));
+	// What the face detector counted is said as it is ("The photo shows 2 people; no model release recorded.").
+	const counted = level === 'person-without-consent' && ingredients.some((ing) => ing.person?.reason);
 	return {
 		level,
-		sentence: verdictSentence(level, unique(deciding.map((r) => r.reason))),
+		sentence: counted
+			? `${capitalize(joinClauses(decidingReasons))}.`
+			: verdictSentence(level, decidingReasons),
 		reasons: unique(ranked.map((r) => r.reason)),
 		notes: unique(ingredients.flatMap((ing) => ing.notes)),
 		causes: unique(deciding.map((r) => r.id))
