@@ -19,6 +19,7 @@ import {
 	type VerdictLevel
 } from '../../provenance/rights/rights';
 import type { IngredientNode, VerifyResult } from '../../provenance/c2pa/verify';
+import { type PeopleRights, peopleRightsSchema } from '../../provenance/rights/people';
 import type { ImageCredentials } from '../../gallery-api';
 import type { StoredRights } from './schema';
 
@@ -59,7 +60,8 @@ const DECLARED_CONTENT = z.object({
 		})
 		.optional(),
 	showsIdentifiablePerson: z.boolean(),
-	consentRecorded: z.boolean()
+	consentRecorded: z.boolean(),
+	people: peopleRightsSchema.optional()
 });
 
 function rakkanFacts(node: IngredientNode): RakkanIngredient {
@@ -115,6 +117,8 @@ export interface KnownParent {
 }
 
 export interface RecordedCredentials {
+	/** What the credentials say about the people in the photo (null when they say nothing or are invalid). */
+	claimedPeople: PeopleRights | null;
 	credentials: ImageCredentials;
 	rights: StoredRights;
 	attribution: string;
@@ -144,6 +148,7 @@ export function recordCredentials(
 	const ingredients: ImageCredentials['ingredients'] = [];
 	const rightsIngredients: RightsIngredient[] = [];
 	const fromRecipe = recipeStyles(result.recipe);
+	let claimedPeople: PeopleRights | null = null;
 
 	for (const node of result.ingredients) {
 		const facts = rakkanFacts(node);
@@ -206,6 +211,8 @@ export function recordCredentials(
 			// What the signer declared about the photo; without a declaration its origin is unknown, which
 			// the owner's confirmation answers.
 			const declared = DECLARED_CONTENT.safeParse(facts.declared);
+			if (declared.success && declared.data.people && (state === 'untrusted' || state === 'trusted'))
+				claimedPeople = declared.data.people;
 			rightsIngredients.push(
 				ingredientFromContent({
 					name: title,
@@ -265,6 +272,7 @@ export function recordCredentials(
 	}
 
 	return {
+		claimedPeople,
 		credentials,
 		rights,
 		attribution: attributionOf(styles, models),

@@ -31,7 +31,9 @@ import {
 	type ImageRow,
 	type StoredRights
 } from './schema';
+import { checkPeople, peoplePublicationProblem } from './people';
 import { newObjectKey, type ObjectStore } from './store';
+import type { FaceScan } from '../../engine/faces';
 import {
 	DEFAULT_UPLOAD_LIMITS,
 	renderThumbnail,
@@ -75,6 +77,11 @@ export interface RepositoryOptions {
 	 * makes the process "crash" between the two steps.
 	 */
 	afterObjectsStored?: (keys: { original: string; thumbnail: string }) => void | Promise<void>;
+	/**
+	 * The gallery's own face detector on an upload's bytes; null when it cannot run (the image then
+	 * records that its faces were not checked). Absent: faces are not checked.
+	 */
+	findFaces?: (bytes: Uint8Array) => Promise<FaceScan | null>;
 }
 
 export interface NewImage {
@@ -348,12 +355,10 @@ export class GalleryRepository {
 			this.options.catalog,
 			parent ? { level: asVerdictLevel(parent.rightsLevel) } : null
 		);
-		const problem = publicationProblem(
-			input.visibility,
-			result.state,
-			recorded.rights,
-			input.rightsConfirmed
-		);
+		const people = checkPeople((await this.options.findFaces?.(input.bytes)) ?? null, recorded.claimedPeople);
+		const problem =
+			(input.visibility === 'public' ? peoplePublicationProblem(people) : null) ??
+			publicationProblem(input.visibility, result.state, recorded.rights, input.rightsConfirmed);
 		if (problem) throw new GalleryError(422, problem);
 
 		const row: ImageRow = {
@@ -381,7 +386,8 @@ export class GalleryRepository {
 			labels: recorded.labels,
 			styleIds: recorded.styleIds,
 			modelIds: recorded.modelIds,
-			parentId: parent?.id ?? null
+			parentId: parent?.id ?? null,
+			people
 		};
 		await this.store.put(row.objectKey, input.bytes, row.mimeType);
 		await this.store.put(row.thumbnailKey, thumbnail, 'image/webp');
@@ -525,12 +531,9 @@ export class GalleryRepository {
 		if (patch.visibility !== undefined) next.visibility = patch.visibility;
 		if (patch.rightsConfirmed !== undefined) next.rightsConfirmed = patch.rightsConfirmed;
 		const merged = { ...row, ...next };
-		const problem = publicationProblem(
-			merged.visibility,
-			merged.credentialState,
-			merged.rights,
-			merged.rightsConfirmed
-		);
+		const problem =
+			(merged.visibility === 'public' ? peoplePublicationProblem(merged.people) : null) ??
+			publicationProblem(merged.visibility, merged.credentialState, merged.rights, merged.rightsConfirmed);
 		if (problem) throw new GalleryError(422, problem);
 		if (Object.keys(next).length === 0) return toImage(row, username);
 		const [updated] = await this.db.update(images).set(next).where(eq(images.id, id)).returning();
@@ -650,6 +653,7 @@ export function toImage(row: ImageRow, username: string): GalleryImage {
 		},
 		attribution: row.attribution,
 		labels: row.labels,
-		parentId: row.parentId
+		parentId: row.parentId,
+		people: row.people
 	};
 }

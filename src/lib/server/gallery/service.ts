@@ -9,6 +9,10 @@ import { DEFAULT_LOGIN_LIMITS, GalleryRepository } from './repository';
 import { users } from './schema';
 import { FileObjectStore, S3ObjectStore, type ObjectStore } from './store';
 import { DEFAULT_UPLOAD_LIMITS } from './uploads';
+import type { FaceScan } from '../../engine/faces';
+import type { FaceDetector } from '../../engine/model';
+import { defaultCacheDir } from '../../node/asset-cache';
+import { detectFaces, loadFaceDetector, pixelsForDetection } from '../../node/faces';
 
 export interface GalleryConfig {
 	dataDir: string;
@@ -62,6 +66,30 @@ export function storeFor(config: GalleryConfig): ObjectStore {
 	return config.s3 ? new S3ObjectStore(config.s3) : new FileObjectStore(path.join(config.dataDir, 'objects'));
 }
 
+/**
+ * The gallery's face check: the same detector as the studio and the CLI, loaded once per process on the
+ * first upload. When it cannot load, or an image cannot be decoded for it, the answer is null: the image
+ * records that its faces were not checked.
+ */
+function serverFaceFinder(pixelLimit: number): (bytes: Uint8Array) => Promise<FaceScan | null> {
+	let loading: Promise<FaceDetector | null> | undefined;
+	return async (bytes) => {
+		// The asset cache of the folder the server runs in, as the asset route reads it.
+		loading ??= loadFaceDetector(catalog, defaultCacheDir()).catch((error: unknown) => {
+			console.error('gallery: the face detector could not load; faces are not checked', error);
+			return null;
+		});
+		const detector = await loading;
+		if (!detector) return null;
+		try {
+			return await detectFaces(detector, await pixelsForDetection(bytes, pixelLimit));
+		} catch (error) {
+			console.error('gallery: faces could not be checked in an upload', error);
+			return null;
+		}
+	};
+}
+
 export interface Gallery {
 	config: GalleryConfig;
 	database: Database;
@@ -97,7 +125,8 @@ async function openGallery(config: GalleryConfig): Promise<Gallery> {
 		catalog,
 		limits: { maxBytes: config.maxUploadBytes, maxPixels: config.maxUploadPixels },
 		loginLimits: { ...DEFAULT_LOGIN_LIMITS, perUsername: config.loginAttemptsPerUsername },
-		orphanGraceMs: config.orphanGraceMs
+		orphanGraceMs: config.orphanGraceMs,
+		findFaces: serverFaceFinder(config.maxUploadPixels)
 	});
 	const sweep = () =>
 		repository.cleanup().then(
