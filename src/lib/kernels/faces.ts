@@ -266,7 +266,7 @@ export const DEFAULT_FACE_MASK: FaceMaskOptions = { grow: 1.5, feather: 0.25, mo
 export function faceMask(
 	width: number,
 	height: number,
-	faces: readonly Face[],
+	faces: readonly Rect[],
 	options: FaceMaskOptions = DEFAULT_FACE_MASK
 ): MaskPixels {
 	const value = new Float32Array(width * height);

@@ -38,10 +38,20 @@ import {
 import type { EngineClient } from '../engine/worker/client';
 import { EditorState } from './editor.svelte';
 import { sha256Hex } from '../document/blob-store';
-import type { StylizeRecipe, StyleUse } from '../document/types';
+import type { FaceMaskMode, StylizeRecipe, StyleUse } from '../document/types';
+import { doneEntries } from '../document/history';
+import { DETECTION_SIDE, type DetectorIdentity } from '../engine/faces';
+import { type Face, scaleFaces } from '../kernels/faces';
+import { type ModelReleaseStatus, type PeopleRights, releaseCovers } from '../provenance/rights/people';
 import { describeStyles } from '../document/document';
 
 export type JobStatus = 'idle' | 'running' | 'done' | 'error' | 'canceled';
+
+/** The face check of the photo: faces in document pixels, or why the detector could not look. */
+export type FaceCheck =
+	| { status: 'idle' | 'checking' }
+	| { status: 'done'; faces: Face[]; detector: DetectorIdentity }
+	| { status: 'failed'; message: string };
 /** A chosen style reference and its share of the blend (weights are normalised by the engine). */
 /** What the user says about a file they brought, and what the file itself says. */
 export interface ImportRights {
@@ -123,6 +133,24 @@ export class StudioState {
 	contentLicense = $state<DeclaredLicense>({ name: '', allowsCommercialUse: false, allowsDerivatives: true });
 	contentIncoming = $state<IncomingRights>({});
 	contentConfirmed = $state(false);
+	/** What the face detector found in the photo; the person question is pre-answered from it. */
+	faces = $state<FaceCheck>({ status: 'idle' });
+	/** Whether the found faces are drawn on the stage. */
+	showFaces = $state(true);
+	/** The IPTC model release status the maker records for the people in the photo. */
+	modelRelease = $state<ModelReleaseStatus>('MR-NON');
+	/** The faces the detector found (none until it has looked). */
+	readonly foundFaces = $derived(this.faces.status === 'done' ? this.faces.faces : []);
+	/** The people facts signed with the photo: the detector's count, the release, the maker's statement. */
+	readonly people: PeopleRights = $derived({
+		faces:
+			this.faces.status === 'done'
+				? { checked: true, count: this.faces.faces.length, detector: this.faces.detector }
+				: { checked: false, count: 0 },
+		modelRelease: this.modelRelease,
+		// Faces were found and the maker says no real person is shown: their statement, recorded as theirs.
+		notARealPerson: this.foundFaces.length > 0 && !this.contentRights.showsIdentifiablePerson
+	});
 
 	// Export: who signs, and what the image permits.
 	creator = $state('');
@@ -136,6 +164,8 @@ export class StudioState {
 	/** What the user declared about the photo; signed into the credentials with the photo. */
 	readonly declaredContentRights: ContentRights = $derived({
 		...this.contentRights,
+		consentRecorded: releaseCovers(this.people),
+		people: this.people,
 		license:
 			this.contentRights.origin === 'licensed' && this.contentLicense.name.trim()
 				? { ...this.contentLicense, name: this.contentLicense.name.trim() }
@@ -215,6 +245,7 @@ export class StudioState {
 
 	private job: AbortController | null = null;
 	private uploads = 0;
+	private faceChecks = 0;
 
 	constructor(
 		readonly catalog: Catalog,
@@ -291,6 +322,45 @@ export class StudioState {
 		this.contentIncoming = incoming;
 		this.contentConfirmed = false;
 		if (this.status !== 'running') this.status = 'idle';
+		void this.checkFaces(decoded);
+	}
+
+	/**
+	 * Looks for faces in a downscaled copy of the photo, in the engine worker, and pre-answers the person
+	 * question from what it finds. A detector that cannot run is said so: the faces stay unchecked.
+	 */
+	private async checkFaces(photo: DecodedImage): Promise<void> {
+		// `content` holds a proxy of the photo, so a newer photo is told apart by a count, not by identity.
+		const check = ++this.faceChecks;
+		this.faces = { status: 'checking' };
+		try {
+			const pixels = pixelsOf(photo.bitmap, DETECTION_SIDE);
+			const scan = await this.engine.detectFaces(pixels);
+			if (check !== this.faceChecks) return;
+			this.faces = {
+				status: 'done',
+				faces: scaleFaces(scan.faces, photo.width / pixels.width),
+				detector: scan.detector
+			};
+			this.contentRights.showsIdentifiablePerson = scan.faces.length > 0;
+		} catch (error) {
+			if (check !== this.faceChecks || error instanceof CanceledError) return;
+			this.faces = { status: 'failed', message: (error as Error).message };
+		}
+	}
+
+	/** The person question: a real person is shown, or (faces found) the maker says it is not a real person. */
+	setPersonShown(shown: boolean): void {
+		this.contentRights.showsIdentifiablePerson = shown;
+		if (!shown && this.foundFaces.length > 0) this.modelRelease = 'MR-NAP';
+		else if (shown && this.modelRelease === 'MR-NAP') this.modelRelease = 'MR-NON';
+	}
+
+	/** Protect faces ('protect') or Stylize only the faces ('faces'): the region becomes a feathered face mask. */
+	async faceRegion(mode: FaceMaskMode): Promise<void> {
+		if (this.foundFaces.length === 0) return;
+		this.editor.maskTarget = { kind: 'region' };
+		await this.editor.faceMaskEdit(mode, this.foundFaces);
 	}
 
 	async uploadStyle(file: File): Promise<void> {
@@ -384,7 +454,8 @@ export class StudioState {
 				},
 				backend: this.backend ?? 'wasm',
 				input: { layerId: input.id, image: input.image },
-				region: regionMask
+				region: regionMask,
+				...(regionMask ? this.regionFaces() : {})
 			};
 			const result = await this.engine.stylize(
 				{ content: await this.editor.pixelsOf(input.image), styles: stylePixels, settings },
@@ -419,6 +490,19 @@ export class StudioState {
 		} finally {
 			if (this.job === job) this.job = null;
 		}
+	}
+
+	/** When the region comes from a face mask edit (the last one done on the region), what it was. */
+	private regionFaces(): Pick<StylizeRecipe, 'regionFaces'> {
+		const history = this.editor.project?.history;
+		const last = history
+			? doneEntries(history)
+					.map((entry) => entry.op)
+					.filter((op) => op.type === 'edit-mask' && op.target.kind === 'region')
+					.at(-1)
+			: undefined;
+		if (last?.type !== 'edit-mask' || last.edit.kind !== 'faces') return {};
+		return { regionFaces: { mode: last.edit.mode, count: last.edit.boxes.length } };
 	}
 
 	/** The user confirms their right to use an imported file whose own credentials forbid it. */
@@ -599,7 +683,8 @@ function regionRecipe(recipe: StylizeRecipe): Record<string, unknown> {
 		settings: recipe.settings,
 		backend: recipe.backend,
 		input: recipe.input.image.id,
-		region: recipe.region?.id ?? null
+		region: recipe.region?.id ?? null,
+		regionFaces: recipe.regionFaces ?? null
 	};
 }
 

@@ -6,10 +6,13 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 import { catalog } from '../../assets/bundled';
+import { findDetector } from '../../assets/catalog';
+import { findFaces } from '../faces';
+import { createDetector, type FaceDetector } from '../model';
 import { type BackendPreference, chooseBackend } from '../backend';
 import { type StylizeJob, type TilePainter, StyleEngine } from '../engine';
 import { type TilePort, type TileReply, TilePool } from '../tile-pool';
-import { type BackendName, CanceledError, EngineError } from '../types';
+import { type BackendName, CanceledError, EngineError, type Pixels } from '../types';
 import { probeDevice } from './probe';
 import type { EngineRequest, EngineResponse } from './protocol';
 import { readAsset } from './runtime';
@@ -23,6 +26,8 @@ let engine: StyleEngine | null = null;
 /** Painter workers for the CPU path, made on the first tiled job and kept until the backend changes. */
 let pool: TilePool | null = null;
 const running = new Map<number, AbortController>();
+/** The face detector on the current backend, loaded on the first request for faces. */
+let detector: Promise<FaceDetector> | null = null;
 
 function post(message: EngineResponse, transfer: Transferable[] = []): void {
 	self.postMessage(message, transfer);
@@ -44,6 +49,11 @@ async function startBackend(order: BackendName[]): Promise<BackendName | null> {
 
 function resetEngine(): void {
 	engine?.dispose();
+	void detector?.then(
+		(d) => d.dispose(),
+		() => undefined
+	);
+	detector = null;
 	engine = new StyleEngine(tf, catalog, readAsset);
 	void pool?.dispose();
 	pool = null;
@@ -164,6 +174,24 @@ async function stylize(id: number, job: StylizeJob): Promise<void> {
 	}
 }
 
+async function loadDetector(): Promise<FaceDetector> {
+	const created = createDetector(findDetector(catalog), tf);
+	await created.load(readAsset);
+	created.warmUp();
+	return created;
+}
+
+async function detectFaces(id: number, pixels: Pixels): Promise<void> {
+	try {
+		if (!engine) throw new EngineError('The engine is not ready yet.');
+		detector ??= loadDetector();
+		detector.catch(() => (detector = null)); // a failed load is retried by the next request
+		post({ type: 'faces', id, scan: findFaces(tf, await detector, pixels) });
+	} catch (error) {
+		post({ type: 'faces-failed', id, message: (error as Error).message });
+	}
+}
+
 self.onmessage = (event: MessageEvent<EngineRequest>) => {
 	const request = event.data;
 	switch (request.type) {
@@ -172,6 +200,9 @@ self.onmessage = (event: MessageEvent<EngineRequest>) => {
 			break;
 		case 'stylize':
 			void stylize(request.id, request.job);
+			break;
+		case 'detect-faces':
+			void detectFaces(request.id, request.pixels);
 			break;
 		case 'cancel':
 			running.get(request.id)?.abort();

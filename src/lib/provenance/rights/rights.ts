@@ -12,7 +12,7 @@
 // - a *note* is a full sentence that informs but never changes the verdict (a jurisdiction note, the training
 //   data of a model, a do-not-use notice the user confirmed they may override).
 import type { CommercialUse, ModelCard, StyleCard, StyleRightsStatus } from '../../assets/catalog';
-import { peopleFinding, type PeopleRights } from './people';
+import { peopleFinding, type PeopleRights, releaseCovers } from './people';
 
 // ---------------------------------------------------------------------------------------------------------
 // What the user declares on import
@@ -544,11 +544,13 @@ export function ingredientFromContent(content: ContentRights & ImportedFile): Ri
 	let person: RightsIngredient['person'];
 	const people = content.people && peopleFinding(CONTENT_SUBJECT, content.people);
 	if (content.people) {
+		const detected = content.people.faces.count > 0 && !content.people.notARealPerson;
 		if (people?.level === 'rights-unclear') f.add('unclear', people.reason);
 		else if (people) person = { consentRecorded: false, reason: people.reason };
-		else if (content.people.faces.count > 0 && !content.people.notARealPerson) {
-			person = { consentRecorded: true };
-			f.notes.push(NOTES.consentRecorded(CONTENT_SUBJECT));
+		else if (detected || content.showsIdentifiablePerson) {
+			// A person the maker says is there, though the detector found no face, needs a release too.
+			person = { consentRecorded: releaseCovers(content.people) };
+			if (person.consentRecorded) f.notes.push(NOTES.consentRecorded(CONTENT_SUBJECT));
 		}
 	} else if (content.showsIdentifiablePerson) {
 		person = { consentRecorded: content.consentRecorded };
