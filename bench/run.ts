@@ -18,6 +18,7 @@ import { loadProjectCatalog, PROJECT_ROOT } from '../src/lib/node/catalog-fs';
 import { decodeImage } from '../src/lib/node/image-io';
 import { createNodeEngine, useWasmBackend } from '../src/lib/node/node-engine';
 import type { BenchContext } from './context';
+import { benchFaces, FACES_NOTES } from './faces';
 import { benchGallery, GALLERY_NOTES } from './gallery';
 import { benchMemory, MEMORY_NOTES } from './memory';
 import { benchModels, MODELS_NOTES } from './models';
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
 	const tiling = await section('tiling', () => benchTiling(ctx));
 	const parallel = await section('parallel', () => benchParallel(ctx));
 	const gallery = await section('gallery', () => benchGallery(QUICK));
+	const faces = await section('faces', () => benchFaces(ctx));
 
 	const cpus = os.cpus();
 	writeJson({
@@ -200,6 +202,7 @@ async function main(): Promise<void> {
 		tiling,
 		parallel,
 		gallery,
+		faces,
 		memory,
 		sectionMs,
 		sectionCpuMs,
@@ -211,6 +214,7 @@ async function main(): Promise<void> {
 			...TILING_NOTES,
 			...PARALLEL_NOTES,
 			...GALLERY_NOTES,
+			...FACES_NOTES,
 			...MEMORY_NOTES,
 			...RUN_NOTES
 		]
