@@ -64,6 +64,13 @@ describe('people in the verdict', () => {
 		).toBe('publishable-commercial');
 	});
 
+	it('takes the maker at their word when they say a person is shown that the detector missed', () => {
+		const rights = { ...photo(found(0)), showsIdentifiablePerson: true };
+		expect(rightsVerdict(ingredientsOf({ content: rights })).level).toBe('person-without-consent');
+		const released = { ...photo(found(0, { modelRelease: 'MR-LMR' })), showsIdentifiablePerson: true };
+		expect(rightsVerdict(ingredientsOf({ content: released })).level).toBe('publishable-commercial');
+	});
+
 	it('peopleFinding and releaseCovers agree', () => {
 		expect(peopleFinding('the photo', found(2, { modelRelease: 'MR-LMR' }))).toBeNull();
 		expect(releaseCovers({ modelRelease: 'MR-NAP', notARealPerson: false })).toBe(false);
