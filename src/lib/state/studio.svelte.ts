@@ -264,6 +264,8 @@ export class StudioState {
 			const info = await this.engine.init(preference);
 			this.backend = info.backend;
 			this.backendReason = info.reason;
+			// A new engine drops a face check in flight (and a failed one may now succeed): look again.
+			if (this.content && this.faces.status !== 'done') void this.checkFaces(this.content);
 		} catch (error) {
 			if (!(error instanceof CanceledError)) this.alert = (error as Error).message;
 		}
