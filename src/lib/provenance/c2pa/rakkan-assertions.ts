@@ -10,6 +10,7 @@
 //   stylization (model, weights' hashes, styles and blend weights, strength, region and mask), the source
 //   type, and the rights verdict with every reason.
 import { z } from 'zod';
+import { peopleRightsSchema } from '../rights/people';
 import { CONTENT_ORIGINS, VERDICT_LEVELS } from '../rights/rights';
 
 const MAX = { text: 2000, list: 100, layers: 500 } as const;
@@ -48,7 +49,9 @@ const declaredRights = z.object({
 		})
 		.optional(),
 	showsIdentifiablePerson: z.boolean(),
-	consentRecorded: z.boolean()
+	consentRecorded: z.boolean(),
+	/** Faces found (count, detector id and weights hash, or not checked) and the model release. */
+	people: peopleRightsSchema.optional()
 });
 
 // ---------------------------------------------------------------------------------------------------------
