@@ -269,7 +269,9 @@ export class StudioState {
 		if (!bytes) return;
 		const incoming = await incomingRightsOf(bytes);
 		if (await this.editor.startFromPhoto(new Blob([bytes as Uint8Array<ArrayBuffer>]), file.name, kind)) {
-			this.declare(await sha256Hex(bytes), incoming);
+			const key = await sha256Hex(bytes);
+			this.declare(key, incoming);
+			void this.checkFaces(key);
 			if (this.status !== 'running') this.status = 'idle';
 		}
 	}
@@ -282,10 +284,13 @@ export class StudioState {
 		const bytes = await this.checkedBytes(file);
 		if (!bytes) return;
 		const incoming = await incomingRightsOf(bytes);
-		this.declare(await sha256Hex(bytes), incoming);
+		const key = await sha256Hex(bytes);
+		this.declare(key, incoming);
 		await this.editor.importLayer(
 			new File([bytes as Uint8Array<ArrayBuffer>], file.name, { type: file.type })
 		);
+		// Its file is stored now: the detector reads it from there.
+		void this.checkFaces(key);
 	}
 
 	/** Opens a .rakkan project file: validated in full first, so a bad file changes nothing. */
@@ -305,6 +310,7 @@ export class StudioState {
 			if (this.declarations[source.key]) continue;
 			const bytes = await bytesOf(await this.editor.blobs.get(source.key));
 			this.declare(source.key, await incomingRightsOf(bytes));
+			void this.checkFaces(source.key);
 		}
 	}
 
@@ -318,7 +324,6 @@ export class StudioState {
 			faces: { status: 'idle' },
 			modelRelease: 'MR-NON'
 		};
-		if (this.declarations[key]!.faces.status === 'idle') void this.checkFaces(key);
 	}
 
 	/** The file's bytes once it decodes as an image (a bad file is reported and gives null). */
@@ -335,7 +340,8 @@ export class StudioState {
 	 */
 	private async checkFaces(key: string): Promise<void> {
 		const declaration = this.declarations[key];
-		if (!declaration || declaration.faces.status === 'checking') return;
+		if (!declaration || declaration.faces.status === 'checking' || declaration.faces.status === 'done')
+			return;
 		declaration.faces = { status: 'checking' };
 		let faces: FaceCheck;
 		try {
@@ -567,10 +573,16 @@ export class StudioState {
 		const image = await this.editor.exportImage(format, this.exportQuality, this.exportLongSide);
 		const pictures: Record<string, { bytes: Uint8Array; declared: ContentRights }> = {};
 		for (const { source, rights } of this.pictures) {
-			const { origin, license, showsIdentifiablePerson, consentRecorded } = $state.snapshot(rights);
+			const { origin, license, showsIdentifiablePerson, consentRecorded, people } = $state.snapshot(rights);
 			pictures[source.key] = {
 				bytes: await bytesOf(await this.editor.blobs.get(source.key)),
-				declared: { origin, ...(license ? { license } : {}), showsIdentifiablePerson, consentRecorded }
+				declared: {
+					origin,
+					...(license ? { license } : {}),
+					showsIdentifiablePerson,
+					consentRecorded,
+					...(people ? { people } : {})
+				}
 			};
 		}
 		const top = record.stylizations.at(-1);
