@@ -10,6 +10,8 @@ import {
 } from '../../src/lib/provenance/rights/people';
 import { type ContentRights, ingredientsOf, rightsVerdict } from '../../src/lib/provenance/rights/rights';
 import { buildXmpPacket, parseXmp } from '../../src/lib/provenance/xmp/xmp';
+import { ingredientFromContent } from '../../src/lib/provenance/rights/rights';
+import { readIngredientFacts } from '../../src/lib/provenance/c2pa/rakkan-assertions';
 
 const DETECTOR = { id: 'face-blazeface', weightsSha256: 'a'.repeat(64) };
 const found = (count: number, extra: Partial<PeopleRights> = {}): PeopleRights => ({
@@ -97,5 +99,34 @@ describe('model release vocabulary', () => {
 			modelReleaseStatus: 'http://ns.useplus.org/ldf/vocab/MR-NON',
 			peopleShown: 2
 		});
+	});
+});
+
+describe('people as per-picture facts', () => {
+	it('names the imported image whose faces have no release, beside the photo that has one', () => {
+		const verdict = rightsVerdict([
+			ingredientFromContent({ ...photo(found(1, { modelRelease: 'MR-UMR' })), name: 'me.jpg' }),
+			ingredientFromContent({ ...photo(found(2)), name: 'crowd.jpg' }, { role: 'import', id: 'b'.repeat(64) })
+		]);
+		expect(verdict.level).toBe('person-without-consent');
+		expect(verdict.findings.map((f) => [f.ingredient, f.reason])).toEqual([
+			['crowd.jpg', 'the imported image "crowd.jpg" shows 2 people; no model release recorded']
+		]);
+	});
+
+	it('says the faces of an imported image were not checked when the detector did not run', () => {
+		const ing = ingredientFromContent(
+			{ ...photo({ faces: { checked: false, count: 0 }, notARealPerson: false }), name: 'scan.png' },
+			{ role: 'import', id: 'c'.repeat(64) }
+		);
+		expect(rightsVerdict([ing]).reasons).toContain('faces in the imported image "scan.png" were not checked');
+	});
+
+	it('carries the people facts in the signed ingredient facts, and refuses malformed ones', () => {
+		const declared = photo(found(2, { modelRelease: 'MR-LMR' }));
+		const facts = { role: 'content', sha256: 'd'.repeat(64), bytes: 10, declared };
+		expect(readIngredientFacts({ 'org.rakkan.ingredient': facts })).toMatchObject({ declared });
+		const bad = { ...declared, people: { ...declared.people, faces: { checked: true, count: -1 } } };
+		expect(readIngredientFacts({ 'org.rakkan.ingredient': { ...facts, declared: bad } })).toBeNull();
 	});
 });

@@ -190,6 +190,11 @@ export const recordSchema = z.object({
 				/** sha256 of the sources it was painted from. */
 				from: z.array(sha256).max(MAX.list),
 				region: imageFacts.nullable(),
+				/** The region was made from the detected faces: everything but them, or only them. */
+				regionFaces: z
+					.object({ mode: z.enum(['protect', 'faces']), count: z.number().int().min(0).max(10_000) })
+					.nullable()
+					.optional(),
 				mask: imageFacts.nullable()
 			})
 		)
