@@ -18,6 +18,7 @@ import { loadProjectCatalog, PROJECT_ROOT } from '../src/lib/node/catalog-fs';
 import { decodeImage } from '../src/lib/node/image-io';
 import { createNodeEngine, useWasmBackend } from '../src/lib/node/node-engine';
 import type { BenchContext } from './context';
+import { benchFaces, FACES_NOTES } from './faces';
 import { benchGallery, GALLERY_NOTES } from './gallery';
 import { benchHostile, HOSTILE_NOTES } from './hostile';
 import { benchMemory, MEMORY_NOTES } from './memory';
@@ -175,6 +176,7 @@ async function main(): Promise<void> {
 	const gallery = await section('gallery', () => benchGallery(QUICK));
 	const hostile = await section('hostile', () => benchHostile(QUICK));
 	const softBinding = await section('softBinding', () => benchSoftBinding(QUICK));
+	const faces = await section('faces', () => benchFaces(ctx));
 
 	const cpus = os.cpus();
 	writeJson({
@@ -207,6 +209,7 @@ async function main(): Promise<void> {
 		gallery,
 		hostile,
 		softBinding,
+		faces,
 		memory,
 		sectionMs,
 		sectionCpuMs,
@@ -220,6 +223,7 @@ async function main(): Promise<void> {
 			...GALLERY_NOTES,
 			HOSTILE_NOTES,
 			...SOFT_BINDING_NOTES,
+			...FACES_NOTES,
 			...MEMORY_NOTES,
 			...RUN_NOTES
 		]

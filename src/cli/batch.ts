@@ -16,6 +16,15 @@ import { readImageFile } from '../lib/node/image-io';
 import { createNodeEngine } from '../lib/node/node-engine';
 import { createTileWorkerPool } from '../lib/node/tile-pool';
 import { verifyImage } from '../lib/provenance/c2pa/verify';
+import type { FaceDetector } from '../lib/engine/model';
+import { detectFaces, loadFaceDetector } from '../lib/node/faces';
+import {
+	type ModelReleaseStatus,
+	peopleFinding,
+	type PeopleRights,
+	releaseCovers
+} from '../lib/provenance/rights/people';
+import type { ContentRights } from '../lib/provenance/rights/rights';
 
 /** What every photo of a run is painted with (the command line's settings, checked). */
 export interface BatchRecipe {
@@ -36,6 +45,10 @@ export interface BatchRecipe {
 	allowTraining: boolean;
 	key: string | undefined;
 	cert: string | undefined;
+	/** --consent: the model release of the people in the photos. */
+	consent: ModelReleaseStatus | undefined;
+	/** --not-a-real-person: what looks like a person in the photos is not one. */
+	notARealPerson: boolean;
 }
 
 /** --format value -> output format and file extension. */
@@ -72,11 +85,48 @@ export function jobFor(recipe: BatchRecipe, content: Pixels): StylizeJob {
 	};
 }
 
+/**
+ * What the command line says about a photo: its origin is not declared; the faces the detector found in it
+ * and the model release given with --consent are. Faces and no release: one warning line, and "no model
+ * release" (MR-NON) is what the credentials say. A detector that cannot run: one warning line, and the
+ * credentials say the faces were not checked.
+ */
+export async function photoDeclared(
+	recipe: BatchRecipe,
+	content: Pixels,
+	subject = 'the photo'
+): Promise<ContentRights> {
+	const { consent: modelRelease, notARealPerson } = recipe;
+	let people: PeopleRights;
+	let detector: FaceDetector | undefined;
+	try {
+		detector = await loadFaceDetector(recipe.catalog);
+		const scan = await detectFaces(detector, content);
+		const faces = { checked: true, count: scan.faces.length, detector: scan.detector };
+		people = { faces, modelRelease, notARealPerson };
+		if (faces.count > 0 && !modelRelease) people.modelRelease = 'MR-NON';
+		const finding = peopleFinding(subject, people);
+		if (finding)
+			console.warn(`Warning: ${finding.reason} (give --consent MR-LMR or MR-UMR if you have one).`);
+	} catch (error) {
+		console.warn(`Warning: faces in ${subject} were not checked (${(error as Error).message}).`);
+		people = { faces: { checked: false, count: 0 }, modelRelease, notARealPerson };
+	} finally {
+		detector?.dispose();
+	}
+	return {
+		origin: 'unknown',
+		showsIdentifiablePerson: people.faces.count > 0 && !people.notARealPerson,
+		consentRecorded: releaseCovers(people),
+		people
+	};
+}
+
 /** Signs and writes one painting (atomically) with the credentials naming its photo, styles and model. */
 export function writePainting(
 	recipe: BatchRecipe,
 	painting: Pixels,
-	photo: { file: string; width: number; height: number },
+	photo: { file: string; width: number; height: number; declared: ContentRights },
 	out: string,
 	tilePlan: { tileSize: number; count: number } | undefined
 ): Promise<ExportResult> {
@@ -277,13 +327,14 @@ async function paintFile(
 		if (await alreadyDone(out)) return { kind: 'skipped' };
 		const content = await readImageFile(file);
 		const job = jobFor(recipe, content);
+		const declared = await photoDeclared(recipe, content, `"${path.basename(file)}"`);
 		const { tiles, tileSize } = engine.plan(job);
 		const painting = await engine.stylize(job, { painter: pool, onProgress });
 		const count = tiles.tiles.length;
 		await writePainting(
 			recipe,
 			painting,
-			{ file, width: content.width, height: content.height },
+			{ file, width: content.width, height: content.height, declared },
 			out,
 			count > 1 ? { tileSize, count } : undefined
 		);

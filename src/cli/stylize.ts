@@ -23,7 +23,16 @@ import { parseOptions } from '../lib/engine/options';
 import { createNodeEngine } from '../lib/node/node-engine';
 import { createTileWorkerPool } from '../lib/node/tile-pool';
 import { OUTPUT_NAMES, outputFormatOf } from '../lib/node/export';
-import { BATCH_FORMATS, type BatchRecipe, isFolder, jobFor, runBatch, writePainting } from './batch';
+import { MODEL_RELEASE_STATUSES, modelReleaseFrom } from '../lib/provenance/rights/people';
+import {
+	BATCH_FORMATS,
+	type BatchRecipe,
+	isFolder,
+	jobFor,
+	photoDeclared,
+	runBatch,
+	writePainting
+} from './batch';
 
 function positiveInt(value: string | undefined, flag: string, min = 1): number | undefined {
 	if (value === undefined) return undefined;
@@ -76,7 +85,9 @@ export async function runStylize(argv: string[]): Promise<number> {
 			'allow-training': { type: 'boolean', default: false },
 			option: { type: 'string', multiple: true },
 			key: { type: 'string' },
-			cert: { type: 'string' }
+			cert: { type: 'string' },
+			consent: { type: 'string' },
+			'not-a-real-person': { type: 'boolean', default: false }
 		},
 		strict: true
 	});
@@ -92,6 +103,12 @@ export async function runStylize(argv: string[]): Promise<number> {
 	if (values.out && !outputFormatOf(values.out)) throw new EngineError(`--out must name ${OUTPUT_NAMES}`);
 	if (!values.key !== !values.cert)
 		throw new EngineError('--key and --cert go together: give both or neither');
+	const consent = values.consent === undefined ? undefined : modelReleaseFrom(values.consent);
+	if (values.consent !== undefined && !consent) {
+		throw new EngineError(
+			`--consent must be one of ${MODEL_RELEASE_STATUSES.join(', ')}, got "${values.consent}"`
+		);
+	}
 	const strength = validateStrength(Number(values.strength));
 	const catalog = await loadProjectCatalog();
 	const model = findModel(catalog, values.model);
@@ -133,7 +150,9 @@ export async function runStylize(argv: string[]): Promise<number> {
 		creator: values.creator,
 		allowTraining: values['allow-training'],
 		key: values.key,
-		cert: values.cert
+		cert: values.cert,
+		consent,
+		notARealPerson: values['not-a-real-person']
 	};
 	if (batch) {
 		const format = BATCH_FORMATS[values.format];
@@ -156,6 +175,7 @@ export async function runStylize(argv: string[]): Promise<number> {
 	recipe.styles = await Promise.all(styleIds.map((id) => readStyle(catalog, id)));
 	const { styles } = recipe;
 	const job = jobFor(recipe, content);
+	const declared = await photoDeclared(recipe, content);
 	const engine = await createNodeEngine(catalog);
 	const { tiles, tileSize } = engine.plan(job);
 	// Several tiles on a CPU: one painter thread per core (threaded wasm gains nothing here).
@@ -168,7 +188,7 @@ export async function runStylize(argv: string[]): Promise<number> {
 		const written = await writePainting(
 			recipe,
 			result,
-			{ file: contentFile, width: content.width, height: content.height },
+			{ file: contentFile, width: content.width, height: content.height, declared },
 			out,
 			tiles.tiles.length > 1 ? { tileSize, count: tiles.tiles.length } : undefined
 		);

@@ -89,6 +89,21 @@ export interface GalleryImage {
 	labels: string[];
 	/** The gallery image it was made from, when that image is one the viewer may see. */
 	parentId: string | null;
+	/** The gallery's own face check and the model release the credentials record; null for older images. */
+	people: ImagePeople | null;
+}
+
+export interface ImagePeople {
+	/** What the gallery's detector found; `checked` false when it could not run (never "no faces"). */
+	found: { checked: boolean; count: number; detector?: { id: string; weightsSha256: string } };
+	/** IPTC model release status the credentials record (MR-NON, MR-NAP, MR-LMR, MR-UMR). */
+	modelRelease: string | null;
+	/** The creator stated that what looks like a person is not one (an artwork, a statue, a doll). */
+	notARealPerson: boolean;
+	/** A release covers the people shown (MR-LMR, MR-UMR, or MR-NAP with the statement). */
+	releaseCovers: boolean;
+	/** Set when the gallery found faces the credentials do not admit to. */
+	mismatch: string | null;
 }
 
 export interface ImagePage {

@@ -34,12 +34,17 @@ async function verdict(studioPage: StudioPage): Promise<string | null> {
 describe('studio exports with Content Credentials', () => {
 	it('signs PNG and JPEG exports that c2pa-rs validates, and that it trusts with the studio root', async () => {
 		const studioPage = await StudioPage.open(studio);
-		// The astronaut photo shows a person: no consent recorded means the verdict says so.
+		// The astronaut photo shows a person: the studio finds her face, and without a model release the
+		// verdict says so.
 		await studioPage.setContent(await photoPath('astronaut'));
 		await studioPage.byTestId('content-origin').selectOption('public-domain');
-		await studioPage.byTestId('content-person').check();
+		await studioPage.page.locator('[data-testid=faces-found][data-count="1"]').waitFor({ timeout: 60_000 });
+		await expect(studioPage.byTestId('content-person').isChecked()).resolves.toBe(true);
 		await expect.poll(() => verdict(studioPage)).toBe('person-without-consent');
-		await studioPage.byTestId('content-consent').check();
+		await expect(studioPage.byTestId('rights-verdict').textContent()).resolves.toContain(
+			'The photo shows 1 person; no model release recorded.'
+		);
+		await studioPage.byTestId('content-consent').selectOption('MR-UMR');
 		await studioPage.byTestId('style-option-rembrandt-night-watch').click();
 		await expect.poll(() => verdict(studioPage)).toBe('publishable-commercial');
 		await expect(studioPage.byTestId('rights-verdict').textContent()).resolves.toContain(
@@ -92,6 +97,16 @@ describe('studio exports with Content Credentials', () => {
 		expect(String(tags.DigitalSourceType)).toMatch(/\/trainedAlgorithmicMedia$/);
 		expect(String(tags.Creator)).toContain('Test Painter');
 		expect(String(tags.DataMining)).toMatch(/PROHIBITED/i);
+		// The model release in the PLUS vocabulary, and how many people the detector found (no names).
+		expect(tags.ModelReleaseStatus).toBe('Unlimited Model Releases');
+		expect(tags.PeopleShown).toBe(1);
+		expect(tags).not.toHaveProperty('PersonInImage');
+		// The credentials record which detector counted, with its weights' hash, as part of the photo's rights.
+		const credentials = await verifyImage(jpeg);
+		const recorded = JSON.stringify(credentials.ingredients);
+		expect(recorded).toContain('"modelRelease":"MR-UMR"');
+		expect(recorded).toContain('"count":1');
+		expect(recorded).toContain('dc9a97fdc50bc43216554bdd69aa3e7b9361a519ee7bdd996a2f69a98a6f9b72');
 
 		// One byte of image data flipped: both verifiers call it tampered.
 		const flipped = Buffer.from(png);

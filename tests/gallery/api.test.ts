@@ -1,13 +1,16 @@
 // The gallery's JSON API through the production build (server.js) with its embedded database (PGlite)
 // and filesystem store in a temporary data folder: what a browser or the CLI would see.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GalleryImage, ImagePage } from '../../src/lib/gallery-api';
+import { signImage } from '../../src/lib/provenance/c2pa/manifest';
+import type { PeopleRights } from '../../src/lib/provenance/rights/people';
 import type { ContentRights } from '../../src/lib/provenance/rights/rights';
-import { c2paValidate, rakkan, testIdentity, type TestIdentity } from '../provenance/helpers';
+import { photoPath } from '../helpers/assets';
+import { c2paValidate, rakkan, sampleInput, testIdentity, type TestIdentity } from '../provenance/helpers';
 import {
 	bombPng,
 	plainPng,
@@ -183,6 +186,78 @@ describe('sharing', () => {
 			await declared({ showsIdentifiablePerson: true, consentRecorded: true })
 		);
 		expect(consented.status).toBe(201);
+	});
+
+	describe('people: the gallery looks for faces itself', () => {
+		const DETECTOR = {
+			id: 'face-blazeface',
+			weightsSha256: 'dc9a97fdc50bc43216554bdd69aa3e7b9361a519ee7bdd996a2f69a98a6f9b72'
+		};
+		/** The astronaut photo itself, signed with what its maker says about the people in it. */
+		async function astronautSigned(people: PeopleRights | undefined): Promise<Uint8Array> {
+			const bytes = new Uint8Array(await readFile(await photoPath('astronaut')));
+			const input = sampleInput(await plainPng(40, 30), {
+				content: {
+					title: 'astronaut.png',
+					bytes: await plainPng(40, 30),
+					declared: { origin: 'own-work', showsIdentifiablePerson: false, consentRecorded: false, people }
+				}
+			});
+			return signImage(bytes, input, id.signer);
+		}
+		const found = (count: number, extra: Partial<PeopleRights> = {}): PeopleRights => ({
+			faces: { checked: true, count, detector: DETECTOR },
+			notARealPerson: false,
+			...extra
+		});
+
+		it('refuses public sharing of faces without a release, even confirmed, naming the reason', async () => {
+			const client = await newUser();
+			const claimsNone = await astronautSigned(found(0));
+			const refused = await client.upload(claimsNone, { rightsConfirmed: 'true' });
+			expect(refused.status).toBe(422);
+			expect(refused.body.message).toMatch(/^The gallery found 1 face in this image .* no model release/);
+			const unlisted = await client.upload(claimsNone, { visibility: 'unlisted' });
+			expect(unlisted.status).toBe(201);
+			expect(unlisted.body.people).toMatchObject({
+				found: { checked: true, count: 1, detector: DETECTOR },
+				modelRelease: null,
+				releaseCovers: false,
+				mismatch: 'The gallery found 1 face; the Content Credentials claim there are none.'
+			});
+			const publish = await client.request('PATCH', `/api/images/${unlisted.body.id}`, {
+				visibility: 'public',
+				rightsConfirmed: true
+			});
+			expect(publish.status).toBe(422);
+			const noRelease = await client.upload(await astronautSigned(found(1, { modelRelease: 'MR-NON' })));
+			expect(noRelease.status).toBe(422);
+		});
+
+		it('publishes faces with a model release, or "not applicable" with the statement', async () => {
+			const client = await newUser();
+			const released = await client.upload(await astronautSigned(found(1, { modelRelease: 'MR-UMR' })));
+			expect(released.status).toBe(201);
+			expect(released.body.people).toMatchObject({
+				found: { count: 1 },
+				modelRelease: 'MR-UMR',
+				releaseCovers: true,
+				mismatch: null
+			});
+			const statue = await client.upload(
+				await astronautSigned(found(1, { modelRelease: 'MR-NAP', notARealPerson: true }))
+			);
+			expect(statue.status).toBe(201);
+			const napOnly = await client.upload(await astronautSigned(found(1, { modelRelease: 'MR-NAP' })));
+			expect(napOnly.status).toBe(422);
+		});
+
+		it('finds no faces in a picture without people and lets it be public', async () => {
+			const client = await newUser();
+			const plain = await client.upload(signed, { rightsConfirmed: 'true' });
+			expect(plain.status).toBe(201);
+			expect(plain.body.people).toMatchObject({ found: { checked: true, count: 0 }, mismatch: null });
+		});
 	});
 
 	it('shows a tampered upload as tampered, never as valid', async () => {

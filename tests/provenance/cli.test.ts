@@ -222,6 +222,44 @@ describe('rakkan stylize with Content Credentials', () => {
 	});
 });
 
+describe('rakkan stylize and the people in the photo', () => {
+	it('warns once when the photo shows a person and no release is given, and records "no model release"', async () => {
+		const out = path.join(dir, 'astronaut.png');
+		const result = await stylize(out, [], await photoPath('astronaut'));
+		expect(result.code).toBe(0);
+		expect(result.stderr).toBe(
+			'Warning: the photo shows 1 person; no model release recorded (give --consent MR-LMR or MR-UMR if you have one).\n'
+		);
+		const tags = (await exiftool.readRaw(out, ['-XMP:all'])) as Record<string, unknown>;
+		// ExifTool knows the PLUS vocabulary and says it in words; the count is Rakkan's own property.
+		expect(tags.ModelReleaseStatus).toBe('None');
+		expect(tags.PeopleShown).toBe(1);
+		expect(tags).not.toHaveProperty('PersonInImage');
+		const json = JSON.stringify(JSON.parse((await rakkan(['verify', '--json', out])).stdout));
+		expect(json).toContain('"modelRelease":"MR-NON"');
+		expect(json).toContain('"id":"face-blazeface"');
+		expect(json).toContain('dc9a97fdc50bc43216554bdd69aa3e7b9361a519ee7bdd996a2f69a98a6f9b72');
+		expect(json).toContain('"plus:ModelReleaseStatus":"http://ns.useplus.org/ldf/vocab/MR-NON"');
+	});
+
+	it('records the release given with --consent, without a warning', async () => {
+		const out = path.join(dir, 'astronaut-released.jpg');
+		ok(await stylize(out, ['--consent', 'MR-UMR'], await photoPath('astronaut')));
+		const tags = (await exiftool.readRaw(out, ['-XMP:all', '-n'])) as Record<string, unknown>;
+		expect(tags.ModelReleaseStatus).toBe('MR-UMR');
+		expect(tags.PeopleShown).toBe(1);
+	});
+
+	it('writes no people facts for a cat, and refuses an unknown --consent', async () => {
+		const tags = (await exiftool.readRaw(outputs.png, ['-XMP:all'])) as Record<string, unknown>;
+		expect(tags).not.toHaveProperty('ModelReleaseStatus');
+		expect(tags).not.toHaveProperty('PeopleShown');
+		const refused = await stylize(path.join(dir, 'nope.png'), ['--consent', 'yes']);
+		expect(refused.code).not.toBe(0);
+		expect(refused.stderr).toMatch(/--consent must be one of MR-NON, MR-NAP, MR-LMR, MR-UMR, got "yes"/);
+	});
+});
+
 describe('rakkan verify on other files', () => {
 	it('says there are no Content Credentials, and exits 3', async () => {
 		const result = await rakkan(['verify', await c2paFixturePath('no_manifest')]);

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AssetFile, type Catalog, parseCatalog } from '../../src/lib/assets/catalog';
+import { type AssetFile, type Catalog, catalogFiles, parseCatalog } from '../../src/lib/assets/catalog';
 import {
 	AssetIntegrityError,
 	cachedPath,
@@ -19,8 +19,7 @@ import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/node/catalog-fs'
 
 /** How many files the project's catalog names, all models and styles together. */
 async function catalogFileCount(): Promise<number> {
-	const catalog = await loadProjectCatalog();
-	return [...catalog.models, ...catalog.styles].flatMap((card) => card.files).length;
+	return catalogFiles(await loadProjectCatalog()).length;
 }
 
 const run = promisify(execFile);
@@ -227,7 +226,9 @@ describe('ensureCatalog from a mirror', () => {
 	});
 
 	it('handles an empty catalog', async () => {
-		expect(await ensureCatalog({ models: [], styles: [] }, { cacheDir, mirrorDir })).toEqual([]);
+		expect(await ensureCatalog({ models: [], styles: [], detectors: [] }, { cacheDir, mirrorDir })).toEqual(
+			[]
+		);
 	});
 });
 

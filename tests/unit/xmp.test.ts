@@ -39,7 +39,9 @@ const FULL: Required<XmpFields> = {
 	documentId: 'xmp:did:1d2c3b4a-5e6f-4a0b-8c9d-0e1f2a3b4c5d',
 	format: 'image/png',
 	creatorTool: 'Rakkan 0.1.0',
-	createDate: '2026-11-26T09:00:00.000Z'
+	createDate: '2026-11-26T09:00:00.000Z',
+	modelReleaseStatus: 'http://ns.useplus.org/ldf/vocab/MR-LMR',
+	peopleShown: 2
 };
 
 const utf8 = (s: string) => new TextEncoder().encode(s).length;

@@ -91,8 +91,33 @@ export const styleCardSchema = z.object({
 	creditLine: z.string().min(1)
 });
 
+export const detectorFamilies = ['face-blazeface'] as const;
+export type DetectorFamily = (typeof detectorFamilies)[number];
+
+/** A network that finds things in the photo (faces) rather than painting it; never offered as a style model. */
+export const detectorCardSchema = z.object({
+	...common,
+	kind: z.literal('detector'),
+	family: z.enum(detectorFamilies),
+	description: z.string().min(1),
+	/** Why this detector was chosen over the alternatives, and what about it is unconfirmed. */
+	choice: z.string().min(1),
+	authors: z.array(z.string().min(1)).min(1),
+	trainingData: z.object({
+		description: z.string().min(1),
+		rightsStatus: z.string().min(1)
+	}),
+	citation: z.string().min(1),
+	io: z.object({
+		inputs: z.array(z.string().min(1)).min(1),
+		outputs: z.array(z.string().min(1)).min(1)
+	}),
+	/** The score a detection needs to count, chosen by the benchmark on the labelled set (bench/faces.ts). */
+	threshold: z.number().gt(0).lt(1)
+});
+
 export const cardSchema = z
-	.discriminatedUnion('kind', [modelCardSchema, styleCardSchema])
+	.discriminatedUnion('kind', [modelCardSchema, styleCardSchema, detectorCardSchema])
 	.refine(
 		(card) => card.files.length > 0 || (card.kind === 'model' && PROCEDURAL_FAMILIES.has(card.family)),
 		{
@@ -106,12 +131,19 @@ export type License = z.infer<typeof licenseSchema>;
 export type CommercialUse = z.infer<typeof commercialUse>;
 export type ModelCard = z.infer<typeof modelCardSchema>;
 export type StyleCard = z.infer<typeof styleCardSchema>;
+export type DetectorCard = z.infer<typeof detectorCardSchema>;
 export type Card = z.infer<typeof cardSchema>;
 export type StyleRightsStatus = z.infer<typeof styleRightsStatus>;
 
 export interface Catalog {
 	models: ModelCard[];
 	styles: StyleCard[];
+	detectors: DetectorCard[];
+}
+
+/** Every file every card names (what the fetcher verifies and the studio serves). */
+export function catalogFiles(catalog: Catalog): AssetFile[] {
+	return [...catalog.models, ...catalog.styles, ...catalog.detectors].flatMap((card) => card.files);
 }
 
 export class CatalogError extends Error {
@@ -122,6 +154,7 @@ export class CatalogError extends Error {
 export function parseCatalog(raw: Record<string, unknown>): Catalog {
 	const models: ModelCard[] = [];
 	const styles: StyleCard[] = [];
+	const detectors: DetectorCard[] = [];
 	const seen = new Set<string>();
 	for (const [where, value] of Object.entries(raw)) {
 		const result = cardSchema.safeParse(value);
@@ -134,10 +167,20 @@ export function parseCatalog(raw: Record<string, unknown>): Catalog {
 		if (seen.has(card.id)) throw new CatalogError(`${where}: duplicate id "${card.id}"`);
 		seen.add(card.id);
 		if (card.kind === 'model') models.push(card);
-		else styles.push(card);
+		else if (card.kind === 'style') styles.push(card);
+		else detectors.push(card);
 	}
 	const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
-	return { models: models.sort(byId), styles: styles.sort(byId) };
+	return { models: models.sort(byId), styles: styles.sort(byId), detectors: detectors.sort(byId) };
+}
+
+/** The face detector the studio, the CLI and the gallery all use (one, so their counts agree). */
+export const FACE_DETECTOR_ID = 'face-blazeface';
+
+export function findDetector(catalog: Catalog, id: string = FACE_DETECTOR_ID): DetectorCard {
+	const card = catalog.detectors.find((d) => d.id === id);
+	if (!card) throw new CatalogError(`"${id}" is not a known detector`);
+	return card;
 }
 
 export function findModel(catalog: Catalog, id: string): ModelCard {

@@ -1,5 +1,6 @@
 // Turns a user's file into pixels: header checked first (type from the bytes, size limit before
 // decoding), then the browser's decoder with EXIF orientation applied.
+import { fitWithin } from '../kernels/geometry';
 import { DEFAULT_PIXEL_LIMIT, ImageInputError, readImageHeader } from '../kernels/image-header';
 import type { Pixels } from '../engine/types';
 
@@ -40,12 +41,14 @@ export async function decodeImageFile(
 }
 
 /** The bitmap's RGBA pixels (a fresh copy each call, so it can be transferred to the worker). */
-export function pixelsOf(bitmap: ImageBitmap): Pixels {
-	const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+/** The bitmap's pixels; with `maxSide`, a copy shrunk to fit it (never enlarged). */
+export function pixelsOf(bitmap: ImageBitmap, maxSide?: number): Pixels {
+	const size = maxSide ? fitWithin(bitmap.width, bitmap.height, maxSide) : bitmap;
+	const canvas = new OffscreenCanvas(size.width, size.height);
 	const context = canvas.getContext('2d', { willReadFrequently: true });
 	if (!context) throw new Error('This browser cannot read image pixels (no 2D canvas).');
-	context.drawImage(bitmap, 0, 0);
-	const { data, width, height } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+	context.drawImage(bitmap, 0, 0, size.width, size.height);
+	const { data, width, height } = context.getImageData(0, 0, size.width, size.height);
 	return { data, width, height };
 }
 

@@ -391,6 +391,12 @@ function maskWords(edit: MaskEdit, what: string): string {
 			return `Cleared ${what}`;
 		case 'invert':
 			return `Inverted ${what}`;
+		case 'faces': {
+			const faces = edit.boxes.length === 1 ? '1 face' : `${edit.boxes.length} faces`;
+			return edit.mode === 'protect'
+				? `Set ${what} to everything but ${faces} (protect faces)`
+				: `Set ${what} to ${faces} (stylize only the faces)`;
+		}
 	}
 }
 

@@ -12,7 +12,8 @@ export const SCHEMA_LIMITS = {
 	layers: 500,
 	historyEntries: 100_000,
 	strokePoints: 1_000_000,
-	brushSize: 10_000
+	brushSize: 10_000,
+	faces: 10_000
 } as const;
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
@@ -59,7 +60,13 @@ const recipe = z.strictObject({
 	}),
 	backend: z.string().max(100),
 	input: z.strictObject({ layerId: id, image: imageRef }),
-	region: imageRef.nullable()
+	region: imageRef.nullable(),
+	regionFaces: z
+		.strictObject({
+			mode: z.enum(['protect', 'faces']),
+			count: z.number().int().min(0).max(SCHEMA_LIMITS.faces)
+		})
+		.optional()
 });
 const source = z.discriminatedUnion('kind', [
 	z.strictObject({ kind: z.literal('photo'), fileName: text, file: imageRef }),
@@ -98,7 +105,14 @@ const maskEdit = z.discriminatedUnion('kind', [
 	}),
 	z.strictObject({ kind: z.literal('fill') }),
 	z.strictObject({ kind: z.literal('clear') }),
-	z.strictObject({ kind: z.literal('invert') })
+	z.strictObject({ kind: z.literal('invert') }),
+	z.strictObject({
+		kind: z.literal('faces'),
+		mode: z.enum(['protect', 'faces']),
+		boxes: z
+			.array(z.strictObject({ x: finite, y: finite, width: finite, height: finite }))
+			.max(SCHEMA_LIMITS.faces)
+	})
 ]);
 const operation = z.discriminatedUnion('type', [
 	z.strictObject({ type: z.literal('add-layer'), layerId: id, source }),

@@ -81,6 +81,8 @@ export interface StylizeRecipe {
 	input: { layerId: string; image: ImageRef };
 	/** The region the style was applied to (null: the whole layer). */
 	region: ImageRef | null;
+	/** When the region was made from the detected faces (Protect faces, Stylize only the faces). */
+	regionFaces?: { mode: FaceMaskMode; count: number };
 }
 
 export type LayerSource =
@@ -127,7 +129,12 @@ export type MaskEdit =
 	  }
 	| { kind: 'fill' }
 	| { kind: 'clear' }
-	| { kind: 'invert' };
+	| { kind: 'invert' }
+	/** A feathered mask from the face detector's boxes: on the faces, or everywhere but the faces. */
+	| { kind: 'faces'; mode: FaceMaskMode; boxes: { x: number; y: number; width: number; height: number }[] };
+
+/** 'protect' keeps the faces out of the mask (stylize everything else); 'faces' masks only the faces. */
+export type FaceMaskMode = 'protect' | 'faces';
 
 export type MaskTarget = { kind: 'region' } | { kind: 'layer'; layerId: string };
 

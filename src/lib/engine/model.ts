@@ -1,6 +1,8 @@
 // One interface for every model family, and the one factory that makes them (tfjs-models style).
 import type * as tf from '@tensorflow/tfjs';
-import type { ModelCard } from '../assets/catalog';
+import type { DetectorCard, ModelCard } from '../assets/catalog';
+import type { Face } from '../kernels/faces';
+import { BlazefaceDetector } from './face-blazeface/detector';
 import { ArbitraryWyfModel } from './arbitrary-wyf/model';
 import { MangaInkModel } from './manga-ink/model';
 import { FastStyleModel } from './fast-style/model';
@@ -26,13 +28,28 @@ export type TileStats = Record<string, { shape: number[]; data: Float32Array }>;
 /** TileStats still on the device, by the same names; whoever holds them disposes them. */
 export type StatTensors = Record<string, tf.Tensor>;
 
-export interface StyleModel {
+/** What every network Rakkan runs does: load verified weights, warm up, and let go of its tensors. */
+export interface LoadedNetwork {
+	load(read: AssetReader): Promise<void>;
+	/** One run on zeros so the first real request does not pay for kernel compilation. */
+	warmUp(): void | Promise<void>;
+	dispose(): void;
+}
+
+/** A face detector: square windows of the photo in, faces in each window's input pixels out. */
+export interface FaceDetector extends LoadedNetwork {
+	readonly card: DetectorCard;
+	/** The side of the square windows it takes. */
+	readonly inputSize: number;
+	/** Synchronous tensor work: windows [N,S,S,3] RGB 0..255 (not disposed) in, one list of faces per window. */
+	detect(windows: tf.Tensor4D, minScore: number): Face[][];
+}
+
+export interface StyleModel extends LoadedNetwork {
 	readonly card: ModelCard;
 	/** True when the model applies strength itself (style-vector interpolation); otherwise the engine
 	 * blends the painting with the full-resolution photo, which keeps the image sharp. */
 	readonly appliesStrength: boolean;
-	load(read: AssetReader): Promise<void>;
-	/** One run on zeros so the first real request does not pay for kernel compilation. */
 	warmUp(): Promise<void>;
 	/**
 	 * Synchronous tensor work: content HxWx3 float 0..255 in, the painting HxWx3 float 0..255 out.
@@ -44,7 +61,15 @@ export interface StyleModel {
 	 * that every tile then uses so neighbouring tiles agree. Absent where tiles are independent.
 	 */
 	imageStats?(preview: tf.Tensor3D, params: StyleParams): StatTensors;
-	dispose(): void;
+}
+
+export function createDetector(card: DetectorCard, tfjs: typeof tf): FaceDetector {
+	switch (card.family) {
+		case 'face-blazeface':
+			return new BlazefaceDetector(card, tfjs);
+		default:
+			throw new EngineError(`"${String(card.family)}" is not a supported detector family`);
+	}
 }
 
 export function createModel(card: ModelCard, tfjs: typeof tf): StyleModel {
@@ -68,7 +93,7 @@ export function createModel(card: ModelCard, tfjs: typeof tf): StyleModel {
 
 /** tfjs graph-model artifacts from a catalog card's `<prefix>model.json` and its weight shards. */
 export async function readGraphArtifacts(
-	card: ModelCard,
+	card: ModelCard | DetectorCard,
 	prefix: string,
 	read: AssetReader
 ): Promise<tf.io.ModelArtifacts> {

@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { AssetFile, Catalog } from '../assets/catalog';
+import { type AssetFile, type Catalog, catalogFiles } from '../assets/catalog';
 import { relativeAssetPath } from '../assets/paths';
 
 export interface CacheOptions {
@@ -107,7 +107,7 @@ export async function ensureCatalog(
 	options: CacheOptions,
 	concurrency = 4
 ): Promise<FileOutcome[]> {
-	const files = [...catalog.models, ...catalog.styles].flatMap((card) => card.files);
+	const files = catalogFiles(catalog);
 	const outcomes: FileOutcome[] = new Array<FileOutcome>(files.length);
 	let next = 0;
 	const work = async () => {

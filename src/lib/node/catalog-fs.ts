@@ -6,7 +6,7 @@ import { type Catalog, CatalogError, parseCatalog } from '../assets/catalog';
 
 export async function loadCatalogFromDir(modelsDir: string): Promise<Catalog> {
 	const raw: Record<string, unknown> = {};
-	for (const sub of ['models', 'styles']) {
+	for (const sub of ['models', 'styles', 'detectors']) {
 		const dir = path.join(modelsDir, sub);
 		for (const name of (await readdir(dir)).filter((n) => n.endsWith('.json')).sort()) {
 			const where = path.join(sub, name);

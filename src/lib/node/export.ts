@@ -14,6 +14,7 @@ import { signImage, type StyleSource } from '../provenance/c2pa/manifest';
 import { documentProvenanceInput, uploadedStyleSource } from '../provenance/painting-input';
 import { documentRecord } from '../provenance/record';
 import { recordVerdict } from '../provenance/rights/record-rights';
+import type { ContentRights } from '../provenance/rights/rights';
 import { addLayer, addStylizedLayer, createDocument, createLayer } from '../document/document';
 import { applyChange, createProject } from '../document/history';
 import { imageRefFor } from '../document/blob-store';
@@ -51,7 +52,8 @@ export interface StyleInput {
 export interface ExportOptions {
 	pixels: Pixels;
 	out: string;
-	content: { file: string; width: number; height: number };
+	/** `declared`: what the command line says about the photo (the faces found, the model release). */
+	content: { file: string; width: number; height: number; declared?: ContentRights };
 	catalog: Catalog;
 	model: ModelCard;
 	styles: StyleInput[];
@@ -115,6 +117,8 @@ export async function writeSignedImage(options: ExportOptions): Promise<ExportRe
 	const contentBytes = new Uint8Array(await readFile(options.content.file));
 	const styles = await Promise.all(options.styles.map(styleSource));
 	const record = documentRecord(await paintingDocument(options, contentBytes, styles));
+	const photoKey = record.sources[0]?.key ?? '';
+	const { declared } = options.content;
 	const input = documentProvenanceInput({
 		title: path.basename(options.out),
 		versions: await versions(),
@@ -122,9 +126,13 @@ export async function writeSignedImage(options: ExportOptions): Promise<ExportRe
 		allowTraining: options.allowTraining ?? false,
 		catalog: options.catalog,
 		record,
-		// Nothing is declared on the command line: the photo's origin is unknown, and the verdict says so.
-		verdict: recordVerdict(record, { catalog: options.catalog, sources: {} }),
-		pictures: { [record.sources[0]?.key ?? '']: { bytes: contentBytes } },
+		// The photo's origin is not declared on the command line (the verdict says it is unknown); the faces
+		// found in it and the model release given are.
+		verdict: recordVerdict(record, {
+			catalog: options.catalog,
+			sources: photoKey && declared ? { [photoKey]: declared } : {}
+		}),
+		pictures: { [photoKey]: { bytes: contentBytes, declared } },
 		styles: record.styles.map((use) =>
 			styles.find((s) => s.sha256 === use.sha256 && s.weight === use.weight)!
 		),

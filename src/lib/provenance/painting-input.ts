@@ -72,6 +72,7 @@ export function recordData(record: DocumentRecord, verdict: Verdict, catalog: Ca
 			backend: s.backend,
 			from: s.from,
 			region: image(s.region),
+			...(s.regionFaces ? { regionFaces: { ...s.regionFaces } } : {}),
 			mask: image(s.mask)
 		})),
 		verdict: {

@@ -53,6 +53,8 @@ export interface RecordStylization {
 	from: string[];
 	/** The region the style was applied to (null: the whole layer). */
 	region: ImageRef | null;
+	/** When the region was made from the detected faces: protect them, or only them, and how many. */
+	regionFaces: StylizeRecipe['regionFaces'] | null;
 	/** The layer's mask now (null: none). */
 	mask: ImageRef | null;
 }
@@ -275,6 +277,7 @@ export function documentRecord(project: Project): DocumentRecord {
 			backend: recipe.backend,
 			from,
 			region: recipe.region,
+			regionFaces: recipe.regionFaces ?? null,
 			mask: layer.mask
 		});
 		const model = models.get(recipe.model.id) ?? {

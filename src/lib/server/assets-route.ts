@@ -1,14 +1,12 @@
 // Serves verified catalog files from the asset cache; nothing outside the catalog is reachable.
 import { error } from '@sveltejs/kit';
-import type { AssetFile } from '../assets/catalog';
+import { type AssetFile, catalogFiles } from '../assets/catalog';
 import { catalog } from '../assets/bundled';
 import { relativeAssetPath } from '../assets/paths';
 import { defaultCacheDir, readVerified } from '../node/asset-cache';
 
 const filesByPath = new Map<string, AssetFile>(
-	[...catalog.models, ...catalog.styles]
-		.flatMap((card) => card.files)
-		.map((f) => [relativeAssetPath(f.url), f])
+	catalogFiles(catalog).map((f) => [relativeAssetPath(f.url), f])
 );
 
 const TYPES: Record<string, string> = {

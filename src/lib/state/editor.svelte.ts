@@ -35,6 +35,7 @@ import {
 import type {
 	BlendMode,
 	EditorDocument,
+	FaceMaskMode,
 	ImageRef,
 	Layer,
 	LayerSource,
@@ -44,6 +45,7 @@ import type {
 	StylizeRecipe,
 	Transform
 } from '../document/types';
+import { DEFAULT_FACE_MASK, faceMask } from '../kernels/faces';
 import type { Pixels } from '../engine/types';
 import { encodePixels, type EncodeFormat, pixelsOf } from '../canvas/decode';
 import { maskedPicture, overlayOf, paintOverlay } from '../canvas/mask-pictures';
@@ -58,6 +60,7 @@ import {
 	type MaskPixels,
 	paintStroke,
 	type PressureMode,
+	type Rect,
 	solidMask,
 	type StrokePoint,
 	strokeDabs
@@ -297,6 +300,20 @@ export class EditorState {
 			}
 			const result = region && isBlankMask(mask) ? null : await this.storeMask(mask);
 			return editMask(doc, target, edit, result);
+		});
+	}
+
+	/**
+	 * The mask being painted becomes a feathered mask from the detected faces (document pixels): everything
+	 * but the faces ('protect'), or only the faces. An ordinary mask edit: undoable, saved, editable after.
+	 */
+	faceMaskEdit(mode: FaceMaskMode, faces: readonly Rect[]): Promise<void> {
+		const boxes = faces.map(({ x, y, width, height }) => ({ x, y, width, height }));
+		return this.change(async (doc) => {
+			const target = this.maskTarget;
+			const mask = faceMask(doc.width, doc.height, boxes, { ...DEFAULT_FACE_MASK, mode });
+			const result = target.kind === 'region' && isBlankMask(mask) ? null : await this.storeMask(mask);
+			return editMask(doc, target, { kind: 'faces', mode, boxes }, result);
 		});
 	}
 

@@ -40,10 +40,20 @@ import {
 import type { EngineClient } from '../engine/worker/client';
 import { EditorState } from './editor.svelte';
 import { bytesOf, sha256Hex } from '../document/blob-store';
-import type { StylizeRecipe, StyleUse } from '../document/types';
+import type { FaceMaskMode, StylizeRecipe, StyleUse } from '../document/types';
+import { doneEntries } from '../document/history';
+import { DETECTION_SIDE, type DetectorIdentity } from '../engine/faces';
+import { type Face, scaleFaces } from '../kernels/faces';
+import { type ModelReleaseStatus, type PeopleRights, releaseCovers } from '../provenance/rights/people';
 import { describeStyles } from '../document/document';
 
 export type JobStatus = 'idle' | 'running' | 'done' | 'error' | 'canceled';
+
+/** The face check of a picture: faces in the picture's pixels, or why the detector could not look. */
+export type FaceCheck =
+	| { status: 'idle' | 'checking' }
+	| { status: 'done'; faces: Face[]; detector: DetectorIdentity }
+	| { status: 'failed'; message: string };
 
 /**
  * What the user declares about a picture in the document (the photo, a webcam picture, an imported image)
@@ -56,6 +66,10 @@ export interface PictureDeclaration {
 	incoming: IncomingRights;
 	/** The user confirmed their right to use it despite a do-not-use notice in the file. */
 	confirmed: boolean;
+	/** What the face detector found in it; the person question is pre-answered from it. */
+	faces: FaceCheck;
+	/** The IPTC model release status the maker records for the people in it. */
+	modelRelease: ModelReleaseStatus;
 }
 
 /** What the user says about a file they brought, and what the file itself says. */
@@ -131,6 +145,8 @@ export class StudioState {
 
 	/** What was declared and read about each picture, by the file's sha256. */
 	declarations = $state<Record<string, PictureDeclaration>>({});
+	/** Whether the faces found in the photo are drawn on the stage. */
+	showFaces = $state(true);
 
 	// Export: who signs, and what the image permits.
 	creator = $state('');
@@ -148,6 +164,13 @@ export class StudioState {
 			return { source, testKey, declaration, rights: sourceRightsOf(declaration) };
 		})
 	);
+	/** The photo (or webcam picture) the document started from, with its declaration. */
+	readonly photo = $derived(this.pictures.find((p) => p.testKey === 'content') ?? null);
+	/** The faces the detector found in the photo, in its pixels (none until it has looked). */
+	readonly foundFaces = $derived.by(() => {
+		const faces = this.photo?.declaration?.faces;
+		return faces?.status === 'done' ? faces.faces : [];
+	});
 	readonly rightsIngredients = $derived.by(() =>
 		this.record
 			? recordIngredients(this.record, {
@@ -231,6 +254,10 @@ export class StudioState {
 			const info = await this.engine.init(preference);
 			this.backend = info.backend;
 			this.backendReason = info.reason;
+			// A new engine drops a face check in flight (and a failed one may now succeed): look again.
+			for (const [key, declaration] of Object.entries(this.declarations))
+				if (declaration.faces.status === 'idle' || declaration.faces.status === 'failed')
+					void this.checkFaces(key);
 		} catch (error) {
 			if (!(error instanceof CanceledError)) this.alert = (error as Error).message;
 		}
@@ -242,7 +269,9 @@ export class StudioState {
 		if (!bytes) return;
 		const incoming = await incomingRightsOf(bytes);
 		if (await this.editor.startFromPhoto(new Blob([bytes as Uint8Array<ArrayBuffer>]), file.name, kind)) {
-			this.declare(await sha256Hex(bytes), incoming);
+			const key = await sha256Hex(bytes);
+			this.declare(key, incoming);
+			void this.checkFaces(key);
 			if (this.status !== 'running') this.status = 'idle';
 		}
 	}
@@ -255,10 +284,13 @@ export class StudioState {
 		const bytes = await this.checkedBytes(file);
 		if (!bytes) return;
 		const incoming = await incomingRightsOf(bytes);
-		this.declare(await sha256Hex(bytes), incoming);
+		const key = await sha256Hex(bytes);
+		this.declare(key, incoming);
 		await this.editor.importLayer(
 			new File([bytes as Uint8Array<ArrayBuffer>], file.name, { type: file.type })
 		);
+		// Its file is stored now: the detector reads it from there.
+		void this.checkFaces(key);
 	}
 
 	/** Opens a .rakkan project file: validated in full first, so a bad file changes nothing. */
@@ -278,6 +310,7 @@ export class StudioState {
 			if (this.declarations[source.key]) continue;
 			const bytes = await bytesOf(await this.editor.blobs.get(source.key));
 			this.declare(source.key, await incomingRightsOf(bytes));
+			void this.checkFaces(source.key);
 		}
 	}
 
@@ -287,7 +320,9 @@ export class StudioState {
 			rights: { ...UNDECLARED },
 			license: { name: '', allowsCommercialUse: false, allowsDerivatives: true },
 			incoming,
-			confirmed: false
+			confirmed: false,
+			faces: { status: 'idle' },
+			modelRelease: 'MR-NON'
 		};
 	}
 
@@ -297,6 +332,62 @@ export class StudioState {
 		if (!decoded) return null;
 		decoded.bitmap.close();
 		return decoded.bytes;
+	}
+
+	/**
+	 * Looks for faces in a downscaled copy of a picture, in the engine worker, and pre-answers the person
+	 * question from what it finds. A detector that cannot run is said so: the faces stay unchecked.
+	 */
+	private async checkFaces(key: string): Promise<void> {
+		const declaration = this.declarations[key];
+		if (!declaration || declaration.faces.status === 'checking' || declaration.faces.status === 'done')
+			return;
+		declaration.faces = { status: 'checking' };
+		let faces: FaceCheck;
+		try {
+			const { bitmap } = await decodeImageFile(await this.editor.blobs.get(key));
+			try {
+				const pixels = pixelsOf(bitmap, DETECTION_SIDE);
+				const scan = await this.engine.detectFaces(pixels);
+				faces = {
+					status: 'done',
+					faces: scaleFaces(scan.faces, bitmap.width / pixels.width),
+					detector: scan.detector
+				};
+			} finally {
+				bitmap.close();
+			}
+		} catch (error) {
+			// A new engine drops a check in flight; switchBackend looks again.
+			faces =
+				error instanceof CanceledError
+					? { status: 'idle' }
+					: { status: 'failed', message: (error as Error).message };
+		}
+		const current = this.declarations[key];
+		if (!current) return;
+		current.faces = faces;
+		if (faces.status === 'done') current.rights.showsIdentifiablePerson = faces.faces.length > 0;
+	}
+
+	/**
+	 * The person question about a picture: a real person is shown, or (faces found) the maker says it is not a
+	 * real person, which makes the model release "not applicable".
+	 */
+	setPersonShown(key: string, shown: boolean): void {
+		const declaration = this.pictures.find((p) => p.testKey === key)?.declaration;
+		if (!declaration) return;
+		declaration.rights.showsIdentifiablePerson = shown;
+		const found = declaration.faces.status === 'done' && declaration.faces.faces.length > 0;
+		if (!shown && found) declaration.modelRelease = 'MR-NAP';
+		else if (shown && declaration.modelRelease === 'MR-NAP') declaration.modelRelease = 'MR-NON';
+	}
+
+	/** Protect faces ('protect') or Stylize only the faces ('faces'): the region becomes a feathered face mask. */
+	async faceRegion(mode: FaceMaskMode): Promise<void> {
+		if (this.foundFaces.length === 0) return;
+		this.editor.maskTarget = { kind: 'region' };
+		await this.editor.faceMaskEdit(mode, this.foundFaces);
 	}
 
 	async uploadStyle(file: File): Promise<void> {
@@ -398,7 +489,8 @@ export class StudioState {
 				},
 				backend: this.backend ?? 'wasm',
 				input: { layerId: input.id, image: input.image },
-				region: regionMask
+				region: regionMask,
+				...(regionMask ? this.regionFaces() : {})
 			};
 			const result = await this.engine.stylize(
 				{ content: await this.editor.pixelsOf(input.image), styles: stylePixels, settings },
@@ -435,6 +527,19 @@ export class StudioState {
 		}
 	}
 
+	/** When the region comes from a face mask edit (the last one done on the region), what it was. */
+	private regionFaces(): Pick<StylizeRecipe, 'regionFaces'> {
+		const history = this.editor.project?.history;
+		const last = history
+			? doneEntries(history)
+					.map((entry) => entry.op)
+					.filter((op) => op.type === 'edit-mask' && op.target.kind === 'region')
+					.at(-1)
+			: undefined;
+		if (last?.type !== 'edit-mask' || last.edit.kind !== 'faces') return {};
+		return { regionFaces: { mode: last.edit.mode, count: last.edit.boxes.length } };
+	}
+
 	/** The user confirms their right to use an imported file whose own credentials forbid it. */
 	confirmRights(key: string, confirmed: boolean): void {
 		const picture = this.pictures.find((p) => p.testKey === key);
@@ -468,10 +573,16 @@ export class StudioState {
 		const image = await this.editor.exportImage(format, this.exportQuality, this.exportLongSide);
 		const pictures: Record<string, { bytes: Uint8Array; declared: ContentRights }> = {};
 		for (const { source, rights } of this.pictures) {
-			const { origin, license, showsIdentifiablePerson, consentRecorded } = $state.snapshot(rights);
+			const { origin, license, showsIdentifiablePerson, consentRecorded, people } = $state.snapshot(rights);
 			pictures[source.key] = {
 				bytes: await bytesOf(await this.editor.blobs.get(source.key)),
-				declared: { origin, ...(license ? { license } : {}), showsIdentifiablePerson, consentRecorded }
+				declared: {
+					origin,
+					...(license ? { license } : {}),
+					showsIdentifiablePerson,
+					consentRecorded,
+					...(people ? { people } : {})
+				}
 			};
 		}
 		const top = record.stylizations.at(-1);
@@ -586,13 +697,30 @@ function testKeys(sources: readonly RecordSource[]): { source: RecordSource; tes
 	});
 }
 
+/** The people facts of a picture: the detector's count, the model release, the maker's statement. */
+export function peopleOf({ faces, modelRelease, rights }: PictureDeclaration): PeopleRights {
+	const found = faces.status === 'done' ? faces.faces.length : 0;
+	return {
+		faces:
+			faces.status === 'done'
+				? { checked: true, count: found, detector: faces.detector }
+				: { checked: false, count: 0 },
+		modelRelease,
+		// Faces were found and the maker says no real person is shown: their statement, recorded as theirs.
+		notARealPerson: found > 0 && !rights.showsIdentifiablePerson
+	};
+}
+
 /** A declaration as the rights model reads it (a licensed picture without terms has no license). */
 function sourceRightsOf(declaration: PictureDeclaration | null): SourceRights {
 	if (!declaration) return UNDECLARED;
 	const { rights, license, incoming, confirmed } = declaration;
 	const name = license.name.trim();
+	const people = peopleOf(declaration);
 	return {
 		...rights,
+		consentRecorded: releaseCovers(people),
+		people,
 		license: rights.origin === 'licensed' && name ? { ...license, name } : undefined,
 		incoming,
 		confirmed

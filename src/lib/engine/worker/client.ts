@@ -2,6 +2,7 @@
 // cancellation through an AbortSignal. Whoever creates the client disposes it (and the worker).
 import type { BackendPreference } from '../backend';
 import type { StylizeJob } from '../engine';
+import type { FaceScan } from '../faces';
 import { type BackendName, CanceledError, EngineError, type Pixels, type Progress } from '../types';
 import type { EngineRequest, EngineResponse } from './protocol';
 
@@ -26,6 +27,10 @@ export interface BackendInfo {
 export class EngineClient {
 	private nextId = 1;
 	private readonly pending = new Map<number, Pending>();
+	private readonly faceRequests = new Map<
+		number,
+		{ resolve(scan: FaceScan): void; reject(error: Error): void }
+	>();
 	private ready: Promise<BackendInfo> | null = null;
 	/** The latest init's id and settlers; an older init is settled as canceled when a newer one starts. */
 	private readyWaiter: { id: number; resolve(info: BackendInfo): void; reject(error: Error): void } | null =
@@ -76,6 +81,16 @@ export class EngineClient {
 		});
 	}
 
+	/** Faces in `pixels` (a downscaled copy of the photo is enough), in those pixels' coordinates. */
+	async detectFaces(pixels: Pixels): Promise<FaceScan> {
+		await (this.ready ?? this.init());
+		const id = this.nextId++;
+		return new Promise<FaceScan>((resolve, reject) => {
+			this.faceRequests.set(id, { resolve, reject });
+			this.send({ type: 'detect-faces', id, pixels }, [pixels.data.buffer as ArrayBuffer]);
+		});
+	}
+
 	/** Diagnostics: makes the GPU context fail on purpose, to watch the engine recover. */
 	simulateGpuReset(): void {
 		this.send({ type: 'simulate-gpu-reset' });
@@ -99,6 +114,14 @@ export class EngineClient {
 			case 'init-failed':
 				if (this.readyWaiter?.id === message.id) this.readyWaiter.reject(new EngineError(message.message));
 				return;
+			case 'faces':
+			case 'faces-failed': {
+				const request = this.faceRequests.get(message.id);
+				this.faceRequests.delete(message.id);
+				if (message.type === 'faces') request?.resolve(message.scan);
+				else request?.reject(new EngineError(message.message));
+				return;
+			}
 		}
 		const pending = this.pending.get(message.id);
 		if (!pending) return; // a superseded or canceled request: its late messages are dropped
@@ -119,5 +142,7 @@ export class EngineClient {
 	private failAll(error: Error): void {
 		for (const pending of this.pending.values()) pending.reject(error);
 		this.pending.clear();
+		for (const request of this.faceRequests.values()) request.reject(error);
+		this.faceRequests.clear();
 	}
 }

@@ -6,10 +6,13 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 import { catalog } from '../../assets/bundled';
+import { findDetector } from '../../assets/catalog';
+import { findFaces } from '../faces';
+import { createDetector, type FaceDetector } from '../model';
 import { type BackendPreference, chooseBackend } from '../backend';
 import { type StylizeJob, type TilePainter, StyleEngine } from '../engine';
 import { type TilePort, type TileReply, TilePool } from '../tile-pool';
-import { type BackendName, CanceledError, EngineError } from '../types';
+import { type BackendName, CanceledError, EngineError, type Pixels } from '../types';
 import { probeDevice } from './probe';
 import type { EngineRequest, EngineResponse } from './protocol';
 import { readAsset } from './runtime';
@@ -34,6 +37,8 @@ const running = new Set<Promise<void>>();
  */
 let switching: Promise<void> = Promise.resolve();
 let latestInit = 0;
+/** The face detector on the current backend, loaded on the first request for faces. */
+let detector: Promise<FaceDetector> | null = null;
 
 function post(message: EngineResponse, transfer: Transferable[] = []): void {
 	self.postMessage(message, transfer);
@@ -55,6 +60,11 @@ async function startBackend(order: BackendName[]): Promise<BackendName | null> {
 
 function resetEngine(): void {
 	engine?.dispose();
+	void detector?.then(
+		(d) => d.dispose(),
+		() => undefined
+	);
+	detector = null;
 	engine = new StyleEngine(tf, catalog, readAsset);
 	void pool?.dispose();
 	pool = null;
@@ -194,6 +204,32 @@ async function stylize(id: number, job: StylizeJob): Promise<void> {
 	}
 }
 
+async function loadDetector(): Promise<FaceDetector> {
+	const created = createDetector(findDetector(catalog), tf);
+	await created.load(readAsset);
+	await created.warmUp();
+	return created;
+}
+
+async function detectFaces(id: number, pixels: Pixels): Promise<void> {
+	let settle = () => {};
+	const settled = new Promise<void>((resolve) => (settle = resolve));
+	try {
+		// Like a job: it runs on the backend the latest switch chose, and a switch waits for it.
+		await switching;
+		running.add(settled);
+		if (!engine) throw new EngineError('The engine is not ready yet.');
+		detector ??= loadDetector();
+		detector.catch(() => (detector = null)); // a failed load is retried by the next request
+		post({ type: 'faces', id, scan: findFaces(tf, await detector, pixels) });
+	} catch (error) {
+		post({ type: 'faces-failed', id, message: (error as Error).message });
+	} finally {
+		running.delete(settled);
+		settle();
+	}
+}
+
 self.onmessage = (event: MessageEvent<EngineRequest>) => {
 	const request = event.data;
 	switch (request.type) {
@@ -202,6 +238,9 @@ self.onmessage = (event: MessageEvent<EngineRequest>) => {
 			break;
 		case 'stylize':
 			void stylize(request.id, request.job);
+			break;
+		case 'detect-faces':
+			void detectFaces(request.id, request.pixels);
 			break;
 		case 'cancel':
 			jobs.get(request.id)?.abort();

@@ -20,8 +20,16 @@ import {
 	type TrainingMining
 } from '../rights/rights';
 import type { Signer } from './signer';
-import { buildXmpPacket, DIGITAL_SOURCE_TYPES, parseXmp, PLUS_DATA_MINING, XmpError } from '../xmp/xmp';
 import { softBindingData, SOFT_BINDING_LABEL, type SoftBinding } from './soft-binding';
+import { MODEL_RELEASE_STATUSES, modelReleaseUri } from '../rights/people';
+import {
+	buildXmpPacket,
+	DIGITAL_SOURCE_TYPES,
+	parseXmp,
+	PLUS_DATA_MINING,
+	XmpError,
+	type XmpFields
+} from '../xmp/xmp';
 import { verifyImage, type StatusEntry } from './verify';
 import {
 	type IngredientFacts,
@@ -592,6 +600,8 @@ function metadataData(input: ProvenanceInput, sourceType: string, dataMining: st
 		];
 	}
 	out['plus:DataMining'] = dataMining;
+	const people = peopleXmp(input);
+	if (people.modelReleaseStatus) out['plus:ModelReleaseStatus'] = people.modelReleaseStatus;
 	out['Iptc4xmpExt:DigitalSourceType'] = sourceType;
 	out['Iptc4xmpExt:AISystemUsed'] = input.models.map((m) => m.title).join(', ') || input.generator.name;
 	out['Iptc4xmpExt:AISystemVersionUsed'] = `${input.generator.name} ${input.generator.version}`;
@@ -818,6 +828,27 @@ async function embed(
 	return concat([head, block, layout.tail]);
 }
 
+/**
+ * The model release and how many people the detector found in the pictures whose pixels are in the image,
+ * as XMP/CAWG metadata says them: the weakest release among them, the count only where faces were checked
+ * and found (no count is not "no people"), and never names.
+ */
+function peopleXmp(input: ProvenanceInput): Pick<XmpFields, 'modelReleaseStatus' | 'peopleShown'> {
+	const pictures = [input.content, ...(input.components ?? [])].flatMap((p) =>
+		p?.declared?.people ? [p.declared.people] : []
+	);
+	const out: Pick<XmpFields, 'modelReleaseStatus' | 'peopleShown'> = {};
+	const shown = pictures.filter((p) => p.faces.checked && p.faces.count > 0);
+	const statuses = pictures.flatMap((p) =>
+		p.modelRelease ? [p.modelRelease] : p.faces.checked && p.faces.count > 0 ? ['MR-NON' as const] : []
+	);
+	// MODEL_RELEASE_STATUSES runs from none to unlimited: the first one any picture has is the weakest.
+	const weakest = MODEL_RELEASE_STATUSES.find((status) => statuses.includes(status));
+	if (weakest) out.modelReleaseStatus = modelReleaseUri(weakest);
+	if (shown.length > 0) out.peopleShown = shown.reduce((sum, p) => sum + p.faces.count, 0);
+	return out;
+}
+
 function xmpFor(input: ProvenanceInput, prepared: Prepared, format: string): string {
 	try {
 		return buildXmpPacket({
@@ -835,7 +866,8 @@ function xmpFor(input: ProvenanceInput, prepared: Prepared, format: string): str
 			webStatement: input.rights?.webStatement,
 			marked: marked(input.rights),
 			licensors: input.rights?.licensor ? [input.rights.licensor] : undefined,
-			dataMining: prepared.dataMining
+			dataMining: prepared.dataMining,
+			...peopleXmp(input)
 		});
 	} catch (error) {
 		if (error instanceof XmpError) throw new SigningError('xmp.invalid', error.message);

@@ -10,6 +10,7 @@
 //   stylization (model, weights' hashes, styles and blend weights, strength, region and mask), the source
 //   type, and the rights verdict with every reason.
 import { z } from 'zod';
+import { peopleRightsSchema } from '../rights/people';
 import { CONTENT_ORIGINS, VERDICT_LEVELS } from '../rights/rights';
 
 const MAX = { text: 2000, list: 100, layers: 500 } as const;
@@ -48,7 +49,9 @@ const declaredRights = z.object({
 		})
 		.optional(),
 	showsIdentifiablePerson: z.boolean(),
-	consentRecorded: z.boolean()
+	consentRecorded: z.boolean(),
+	/** Faces found (count, detector id and weights hash, or not checked) and the model release. */
+	people: peopleRightsSchema.optional()
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -187,6 +190,11 @@ export const recordSchema = z.object({
 				/** sha256 of the sources it was painted from. */
 				from: z.array(sha256).max(MAX.list),
 				region: imageFacts.nullable(),
+				/** The region was made from the detected faces: everything but them, or only them. */
+				regionFaces: z
+					.object({ mode: z.enum(['protect', 'faces']), count: z.number().int().min(0).max(10_000) })
+					.nullable()
+					.optional(),
 				mask: imageFacts.nullable()
 			})
 		)

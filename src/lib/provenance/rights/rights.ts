@@ -9,6 +9,7 @@
 // The words (reasons, notes, verdict sentences and labels) are in ./words.ts.
 import type { CommercialUse, ModelCard, StyleCard, StyleRightsStatus } from '../../assets/catalog';
 import {
+	capitalize,
 	CAWG_USE_LABELS,
 	clip,
 	NOTES,
@@ -17,8 +18,10 @@ import {
 	useGateWarning,
 	NOTHING_KNOWN_REASON,
 	rightsUnclearSentence,
+	joinClauses,
 	verdictSentence
 } from './words';
+import { peopleFinding, type PeopleRights, releaseCovers } from './people';
 
 // ---------------------------------------------------------------------------------------------------------
 // What the user declares on import
@@ -45,6 +48,8 @@ export interface DeclaredRights {
 export interface ContentRights extends DeclaredRights {
 	showsIdentifiablePerson: boolean;
 	consentRecorded: boolean;
+	/** What the face detector found and the maker's model release; when present it decides about people. */
+	people?: PeopleRights;
 }
 
 /** What came with an imported file besides the user's declaration. */
@@ -328,7 +333,7 @@ export interface RightsIngredient {
 	notes: string[];
 	license?: { name: string; url?: string };
 	/** Set when the image shows an identifiable person. */
-	person?: { consentRecorded: boolean };
+	person?: { consentRecorded: boolean; reason?: string };
 }
 
 /** Collects findings for one ingredient, then orders them (most restrictive first). */
@@ -461,7 +466,17 @@ export function ingredientFromContent(
 	declaredFindings(content, subject, 'content', f);
 	incomingFindings(content, subject, 'content', 'photo', f);
 	let person: RightsIngredient['person'];
-	if (content.showsIdentifiablePerson) {
+	const people = content.people && peopleFinding(subject, content.people);
+	if (content.people) {
+		const detected = content.people.faces.count > 0 && !content.people.notARealPerson;
+		if (people?.level === 'rights-unclear') f.add('unclear', people.reason);
+		else if (people) person = { consentRecorded: false, reason: people.reason };
+		else if (detected || content.showsIdentifiablePerson) {
+			// A person the maker says is there, though the detector found no face, needs a release too.
+			person = { consentRecorded: releaseCovers(content.people) };
+			if (person.consentRecorded) f.notes.push(NOTES.consentRecorded(subject));
+		}
+	} else if (content.showsIdentifiablePerson) {
 		person = { consentRecorded: content.consentRecorded };
 		if (content.consentRecorded) f.notes.push(NOTES.consentRecorded(subject));
 	}
@@ -669,7 +684,7 @@ export function rightsVerdict(ingredients: readonly RightsIngredient[]): Verdict
 		if (ing.person && !ing.person.consentRecorded) {
 			ranked.push({
 				level: 'person-without-consent',
-				reason: REASONS.personWithoutConsent(personSubject(ing)),
+				reason: ing.person.reason ?? REASONS.personWithoutConsent(personSubject(ing)),
 				id: ing.id,
 				first: true,
 				ing
@@ -679,9 +694,14 @@ export function rightsVerdict(ingredients: readonly RightsIngredient[]): Verdict
 	ranked.sort((a, b) => levelRank(a.level) - levelRank(b.level)); // stable: ingredient order within a level
 	const level = ranked[0]?.level ?? 'publishable-commercial';
 	const deciding = ranked.filter((r) => r.level === level && r.first);
+	const decidingReasons = unique(deciding.map((r) => r.reason));
+	// What the face detector counted is said as it is ("The photo shows 2 people; no model release recorded.").
+	const counted = level === 'person-without-consent' && ingredients.some((ing) => ing.person?.reason);
 	return {
 		level,
-		sentence: verdictSentence(level, unique(deciding.map((r) => r.reason))),
+		sentence: counted
+			? `${capitalize(joinClauses(decidingReasons))}.`
+			: verdictSentence(level, decidingReasons),
 		reasons: unique(ranked.map((r) => r.reason)),
 		notes: unique(ingredients.flatMap((ing) => ing.notes)),
 		causes: unique(deciding.map((r) => r.id)),

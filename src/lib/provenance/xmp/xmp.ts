@@ -17,7 +17,9 @@ export const NS = {
 	xmpRights: 'http://ns.adobe.com/xap/1.0/rights/',
 	xmpMM: 'http://ns.adobe.com/xap/1.0/mm/',
 	Iptc4xmpExt: 'http://iptc.org/std/Iptc4xmpExt/2008-02-29/',
-	plus: 'http://ns.useplus.org/ldf/xmp/1.0/'
+	plus: 'http://ns.useplus.org/ldf/xmp/1.0/',
+	/** Rakkan's own properties, for facts no standard schema has (IPTC has no count of people shown). */
+	rakkan: 'http://ns.rakkan.org/xmp/1.0/'
 } as const;
 
 const IPTC_SOURCE_TYPE = 'http://cv.iptc.org/newscodes/digitalsourcetype/';
@@ -82,6 +84,10 @@ export interface XmpFields {
 	creatorTool?: string;
 	/** `xmp:CreateDate`, an ISO 8601 date-time (`Date.prototype.toISOString()`). */
 	createDate?: string;
+	/** `plus:ModelReleaseStatus`, a PLUS vocabulary URI such as `http://ns.useplus.org/ldf/vocab/MR-NON`. */
+	modelReleaseStatus?: string;
+	/** `rakkan:PeopleShown`: how many people the face detector found (never their names). */
+	peopleShown?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -217,13 +223,17 @@ export function buildXmpPacket(fields: XmpFields): string {
 		props.push(`<plus:CopyrightOwner><rdf:Seq>${items.join('')}</rdf:Seq></plus:CopyrightOwner>`);
 	}
 	if (present(fields.dataMining)) props.push(tokenProp('plus:DataMining', fields.dataMining));
+	if (present(fields.modelReleaseStatus))
+		props.push(tokenProp('plus:ModelReleaseStatus', fields.modelReleaseStatus));
+	if (fields.peopleShown !== undefined && Number.isSafeInteger(fields.peopleShown) && fields.peopleShown >= 0)
+		props.push(`<rakkan:PeopleShown>${fields.peopleShown}</rakkan:PeopleShown>`);
 	if (present(fields.instanceId)) props.push(tokenProp('xmpMM:InstanceID', fields.instanceId));
 	if (present(fields.documentId)) props.push(tokenProp('xmpMM:DocumentID', fields.documentId));
 	if (present(fields.format)) props.push(tokenProp('dc:format', fields.format));
 	if (present(fields.creatorTool)) props.push(textProp('xmp:CreatorTool', fields.creatorTool));
 	if (present(fields.createDate)) props.push(tokenProp('xmp:CreateDate', fields.createDate));
 
-	const xmlns = (['dc', 'xmp', 'xmpRights', 'xmpMM', 'Iptc4xmpExt', 'plus'] as const)
+	const xmlns = (['dc', 'xmp', 'xmpRights', 'xmpMM', 'Iptc4xmpExt', 'plus', 'rakkan'] as const)
 		.map((p) => `\n    xmlns:${p}="${NS[p]}"`)
 		.join('');
 	const body = [
@@ -586,6 +596,9 @@ function readFields(root: XmlNode): XmpFields {
 		.filter((o): o is string => o !== undefined);
 	if (owners.length > 0) out.copyrightOwners = owners;
 	set('dataMining', trimmed('plus:DataMining'));
+	set('modelReleaseStatus', trimmed('plus:ModelReleaseStatus'));
+	const shown = trimmed('rakkan:PeopleShown');
+	if (shown !== undefined && /^\d{1,6}$/.test(shown)) out.peopleShown = Number(shown);
 	set('instanceId', trimmed('xmpMM:InstanceID'));
 	set('documentId', trimmed('xmpMM:DocumentID'));
 	set('format', trimmed('dc:format'));

@@ -19,6 +19,7 @@ import {
 import { findingLine } from '../../provenance/rights/words';
 import type { IngredientNode, VerifyResult } from '../../provenance/c2pa/verify';
 import { UNDECLARED } from '../../provenance/rights/record-rights';
+import type { PeopleRights } from '../../provenance/rights/people';
 import type { ImageCredentials } from '../../gallery-api';
 import type { StoredRights } from './schema';
 
@@ -82,6 +83,8 @@ export interface KnownParent {
 }
 
 export interface RecordedCredentials {
+	/** What the credentials say about the people in the photo (null when they say nothing or are invalid). */
+	claimedPeople: PeopleRights | null;
 	credentials: ImageCredentials;
 	rights: StoredRights;
 	attribution: string;
@@ -121,6 +124,7 @@ export function recordCredentials(
 	const ingredients: ImageCredentials['ingredients'] = [];
 	const rightsIngredients: RightsIngredient[] = [];
 	const fromRecipe = recipeStyles(result.recipe);
+	let claimedPeople: PeopleRights | null = null;
 
 	for (const node of result.ingredients) {
 		const facts = rakkanFacts(node);
@@ -189,6 +193,13 @@ export function recordCredentials(
 		} else if (facts?.role === 'content' || facts?.role === 'import') {
 			// What the signer declared about the picture; without a declaration its origin is unknown, which
 			// the owner's confirmation answers. An imported image's own credentials are judged like a photo's.
+			// The photo's people facts are what the credentials claim about people (trusted or not, but valid).
+			if (
+				facts.role === 'content' &&
+				facts.declared?.people &&
+				(state === 'untrusted' || state === 'trusted')
+			)
+				claimedPeople ??= facts.declared.people;
 			rightsIngredients.push(
 				inLayers(
 					ingredientFromContent(
@@ -272,6 +283,7 @@ export function recordCredentials(
 		);
 	const attribution = attributionOf(styles, models);
 	return {
+		claimedPeople,
 		credentials,
 		rights,
 		attribution:

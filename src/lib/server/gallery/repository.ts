@@ -42,6 +42,7 @@ import {
 	type ImageRow,
 	type StoredRights
 } from './schema';
+import { checkPeople, peoplePublicationProblem } from './people';
 import { newObjectKey, type ObjectStore } from './store';
 import type { UploadProcessor } from './upload-pool';
 import { DEFAULT_UPLOAD_LIMITS, processUpload, sniffUpload, UploadError, type UploadLimits } from './uploads';
@@ -508,12 +509,10 @@ export class GalleryRepository {
 			parent ? { level: asVerdictLevel(parent.rightsLevel) } : null,
 			truncated
 		);
-		const problem = publicationProblem(
-			input.visibility,
-			result.state,
-			recorded.rights,
-			input.rightsConfirmed
-		);
+		const people = checkPeople(processed.faces, recorded.claimedPeople);
+		const problem =
+			(input.visibility === 'public' ? peoplePublicationProblem(people) : null) ??
+			publicationProblem(input.visibility, result.state, recorded.rights, input.rightsConfirmed);
 		if (problem) throw new GalleryError(422, problem);
 
 		const row: ImageRow = {
@@ -544,7 +543,8 @@ export class GalleryRepository {
 			labels: recorded.labels,
 			styleIds: recorded.styleIds,
 			modelIds: recorded.modelIds,
-			parentId: parent?.id ?? null
+			parentId: parent?.id ?? null,
+			people
 		};
 		await this.store.put(row.objectKey, input.bytes, row.mimeType);
 		await this.store.put(row.thumbnailKey, thumbnail, 'image/webp');
@@ -754,12 +754,9 @@ export class GalleryRepository {
 		if (patch.visibility !== undefined) next.visibility = patch.visibility;
 		if (patch.rightsConfirmed !== undefined) next.rightsConfirmed = patch.rightsConfirmed;
 		const merged = { ...row, ...next };
-		const problem = publicationProblem(
-			merged.visibility,
-			merged.credentialState,
-			merged.rights,
-			merged.rightsConfirmed
-		);
+		const problem =
+			(merged.visibility === 'public' ? peoplePublicationProblem(merged.people) : null) ??
+			publicationProblem(merged.visibility, merged.credentialState, merged.rights, merged.rightsConfirmed);
 		if (problem) throw new GalleryError(422, problem);
 		const parentId = await this.visibleParentId(row.parentId, viewer);
 		if (Object.keys(next).length === 0) return toImage(row, username, parentId);
@@ -953,6 +950,7 @@ export function toImage(row: ImageRow, username: string, parentId: string | null
 		},
 		attribution: row.attribution,
 		labels: row.labels,
-		parentId
+		parentId,
+		people: row.people
 	};
 }

@@ -1,6 +1,6 @@
 // The gallery's tables (drizzle pg-core). The SQL that creates them lives in migrations/; this file
 // mirrors the schema after the last migration and is what queries are written against.
-import type { ImageCredentials, ImageMimeType, Visibility } from '../../gallery-api';
+import type { ImageCredentials, ImageMimeType, ImagePeople, Visibility } from '../../gallery-api';
 import { boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, precision: 3, mode: 'date' }).notNull();
@@ -76,7 +76,9 @@ export const images = pgTable('images', {
 	labels: jsonb('labels').$type<string[]>().notNull(),
 	styleIds: text('style_ids').array().notNull(),
 	modelIds: text('model_ids').array().notNull(),
-	parentId: text('parent_id')
+	parentId: text('parent_id'),
+	/** The gallery's face check and the credentials' claim (migration 0005); null for older images. */
+	people: jsonb('people').$type<ImagePeople>()
 });
 
 export const reports = pgTable('reports', {

@@ -11,6 +11,10 @@ import { verifyImage } from '../../provenance/c2pa/verify';
 import { imageCode } from '../../kernels/iscc';
 import { decodeImage } from '../../node/image-io';
 import type { ImageMimeType } from '../../gallery-api';
+import type { FaceScan } from '../../engine/faces';
+import type { FaceDetector } from '../../engine/model';
+import { defaultCacheDir } from '../../node/asset-cache';
+import { loadProjectCatalog } from '../../node/catalog-fs';
 import { boundVerifyResult, type BoundedVerifyResult } from './bounds';
 
 export interface UploadLimits {
@@ -100,6 +104,8 @@ export interface ProcessedUpload {
 	sha256: string;
 	/** The ISCC image code of the decoded pixels (never the one the credentials claim). */
 	fingerprint: string;
+	/** What the face detector found in the pixels; null when it could not run (the faces are unchecked). */
+	faces: FaceScan | null;
 }
 
 /** Verifies the credentials, renders the thumbnail and fingerprints the pixels: the decoding work, off the event loop. */
@@ -110,7 +116,41 @@ export async function processUpload(
 	const verified = boundVerifyResult(await verifyImage(bytes));
 	const thumbnail = await renderThumbnail(bytes, limits);
 	const fingerprint = await fingerprintImage(bytes, limits);
-	return { verified, thumbnail, sha256: createHash('sha256').update(bytes).digest('hex'), fingerprint };
+	const faces = await findFaces(bytes, limits);
+	return {
+		verified,
+		thumbnail,
+		sha256: createHash('sha256').update(bytes).digest('hex'),
+		fingerprint,
+		faces
+	};
+}
+
+/** The face detector of this thread, loaded on its first upload; null when it cannot load. */
+let detector: Promise<FaceDetector | null> | undefined;
+
+/**
+ * The gallery's face check: the same detector as the studio and the CLI (tfjs on wasm), in the thread that
+ * processes the upload. Its module is imported here, not at the top, so the server's request thread never
+ * loads tfjs. When the detector cannot load, or the image cannot be decoded for it, the answer is null.
+ */
+async function findFaces(bytes: Uint8Array, limits: UploadLimits): Promise<FaceScan | null> {
+	const faces = await import('../../node/faces');
+	// The asset cache of the folder the server runs in, as the asset route reads it.
+	detector ??= loadProjectCatalog()
+		.then((catalog) => faces.loadFaceDetector(catalog, defaultCacheDir()))
+		.catch((error: unknown) => {
+			console.error('gallery: the face detector could not load; faces are not checked', error);
+			return null;
+		});
+	const loaded = await detector;
+	if (!loaded) return null;
+	try {
+		return await faces.detectFaces(loaded, await faces.pixelsForDetection(bytes, limits.maxPixels));
+	} catch (error) {
+		console.error('gallery: faces could not be checked in an upload', error);
+		return null;
+	}
 }
 
 /** The ISCC image code of an image's decoded pixels (the soft-binding lookup's work, off the event loop too). */

@@ -1,0 +1,168 @@
+// The face kernels: BlazeFace anchors and decoding, the human-layout check, weighted NMS, the detection
+// windows and the feathered masks made from faces.
+import { describe, expect, it } from 'vitest';
+import {
+	BLAZEFACE_ROW,
+	blazefaceAnchors,
+	decodeBlazeface,
+	detectionWindows,
+	type Face,
+	faceMask,
+	humanFaceLayout,
+	intersectionOverUnion,
+	keepWhole,
+	scaleFaces,
+	sigmoid,
+	weightedNonMaxSuppression,
+	windowToImage
+} from '../../src/lib/kernels/faces';
+
+/** A face box with keypoints where a person's are: eyes at 0.3, nose at 0.5, mouth at 0.7 of the box. */
+function face(x: number, y: number, side: number, score: number): Face {
+	const at = (fx: number, fy: number) => ({ x: x + fx * side, y: y + fy * side });
+	return {
+		x,
+		y,
+		width: side,
+		height: side,
+		score,
+		keypoints: [at(0.3, 0.3), at(0.7, 0.3), at(0.5, 0.5), at(0.5, 0.7), at(0.05, 0.4), at(0.95, 0.4)]
+	};
+}
+
+const logit = (p: number) => Math.log(p / (1 - p));
+
+describe('blazefaceAnchors', () => {
+	it('makes 896 anchors: 16x16 cells of 2 at stride 16, then 8x8 cells of 6 at stride 32', () => {
+		const a = blazefaceAnchors();
+		expect(a.length).toBe(896 * 2);
+		expect([a[0], a[1], a[2], a[3], a[4], a[5]]).toEqual([8, 8, 8, 8, 24, 8]);
+		// Anchor 512 is the first of the stride-32 layer; its six share one centre.
+		expect([a[1024], a[1025], a[1034], a[1035], a[1036]]).toEqual([16, 16, 16, 16, 48]);
+		expect([a[1790], a[1791]]).toEqual([240, 240]);
+	});
+});
+
+describe('decodeBlazeface', () => {
+	const anchors = blazefaceAnchors();
+	const logits = new Float32Array(896).fill(-10);
+	const boxes = new Float32Array(896 * BLAZEFACE_ROW);
+
+	it('places a box and keypoints relative to their anchor, with the sigmoid of the logit as score', () => {
+		logits[3] = logit(0.9); // anchor 3: centre (24, 8)
+		boxes.set([2, 4, 20, 30, -5, -6, 5, -6, 0, 0, 0, 5, -9, -2, 9, -2], 3 * BLAZEFACE_ROW);
+		const [found, ...rest] = decodeBlazeface(logits, boxes, anchors, 0.5);
+		expect(rest).toEqual([]);
+		expect(found!.score).toBeCloseTo(0.9, 5);
+		expect([found!.x, found!.y, found!.width, found!.height]).toEqual([16, -3, 20, 30]);
+		expect(found!.keypoints[0]).toEqual({ x: 19, y: 2 });
+		expect(found!.keypoints[5]).toEqual({ x: 33, y: 6 });
+	});
+
+	it('drops scores under the threshold and boxes without size', () => {
+		logits[10] = logit(0.4);
+		logits[11] = logit(0.99); // width 0
+		expect(decodeBlazeface(logits, boxes, anchors, 0.5)).toHaveLength(1);
+	});
+
+	it('refuses outputs that do not match the anchors', () => {
+		expect(() => decodeBlazeface(new Float32Array(10), boxes, anchors, 0.5)).toThrow(/896 anchors/);
+	});
+
+	it('clips extreme logits as MediaPipe does, so scores stay numbers', () => {
+		expect(sigmoid(-1e6)).toBeCloseTo(Math.exp(-100), 50);
+		expect(sigmoid(-1e6)).toBeGreaterThan(0);
+		expect(sigmoid(1e6)).toBe(1);
+		expect(sigmoid(Number.NaN)).toBeNaN();
+	});
+});
+
+describe('humanFaceLayout', () => {
+	it("accepts a person's layout and refuses a cat's (eyes low in the box, nose near the mouth)", () => {
+		expect(humanFaceLayout(face(0, 0, 100, 0.9))).toBe(true);
+		const cat = face(0, 0, 100, 0.9);
+		cat.keypoints[0] = { x: 30, y: 41 };
+		cat.keypoints[1] = { x: 70, y: 41 };
+		cat.keypoints[2] = { x: 50, y: 69 };
+		cat.keypoints[3] = { x: 50, y: 80 };
+		expect(humanFaceLayout(cat)).toBe(false);
+	});
+
+	it('refuses an upside-down layout', () => {
+		const f = face(0, 0, 100, 0.9);
+		f.keypoints = f.keypoints.map((p) => ({ x: p.x, y: 100 - p.y }));
+		expect(humanFaceLayout(f)).toBe(false);
+	});
+});
+
+describe('weightedNonMaxSuppression', () => {
+	it('merges overlapping faces into their score-weighted mean and keeps separate faces apart', () => {
+		const merged = weightedNonMaxSuppression(
+			[face(0, 0, 100, 0.9), face(10, 0, 100, 0.3), face(300, 300, 50, 0.8)],
+			0.3
+		);
+		expect(merged).toHaveLength(2);
+		expect(merged[0]!.score).toBe(0.9);
+		expect(merged[0]!.x).toBeCloseTo(2.5, 5); // (0*0.9 + 10*0.3) / 1.2
+		expect(merged[1]!.x).toBe(300);
+	});
+
+	it('keeps faces that touch less than the threshold', () => {
+		const a = face(0, 0, 100, 0.9);
+		const b = face(80, 0, 100, 0.8);
+		expect(intersectionOverUnion(a, b)).toBeCloseTo(20 / 180, 5);
+		expect(weightedNonMaxSuppression([a, b], 0.3)).toHaveLength(2);
+	});
+});
+
+describe('detection windows', () => {
+	it('looks at a small photo once, padded to a square', () => {
+		expect(detectionWindows(300, 200)).toEqual([{ x: 0, y: -50, side: 300 }]);
+	});
+
+	it('adds overlapping 2x2 tiles for a larger photo, covering it edge to edge', () => {
+		const windows = detectionWindows(1000, 800);
+		expect(windows[0]).toEqual({ x: 0, y: -100, side: 1000 });
+		const tiles = windows.slice(1);
+		expect(tiles).toHaveLength(4);
+		for (const t of tiles) expect(t.side).toBe(625);
+		expect(Math.min(...tiles.map((t) => t.x))).toBe(0);
+		expect(Math.max(...tiles.map((t) => t.x + t.side))).toBe(1000);
+		expect(Math.max(...tiles.map((t) => t.y + t.side))).toBe(800);
+	});
+
+	it('moves faces from a window to the image, and drops faces cut by a tile edge', () => {
+		const [placed] = windowToImage([face(128, 128, 64, 0.9)], { x: 100, y: 50, side: 512 });
+		expect(placed).toMatchObject({ x: 356, y: 306, width: 128, height: 128 });
+		const tile = { x: 400, y: 0, side: 600 };
+		expect(keepWhole([face(401, 100, 50, 0.9), face(600, 100, 50, 0.9)], tile, 1000, 800)).toHaveLength(1);
+		expect(scaleFaces([face(10, 20, 30, 0.5)], 2)[0]).toMatchObject({ x: 20, y: 40, width: 60 });
+	});
+});
+
+describe('faceMask', () => {
+	const red = (mask: { width: number; data: Uint8ClampedArray }, x: number, y: number) =>
+		mask.data[(y * mask.width + x) * 4]!;
+
+	it('is white on the face, black far from it, with a soft edge between', () => {
+		const mask = faceMask(200, 200, [face(80, 80, 40, 0.9)]);
+		expect(red(mask, 100, 98)).toBe(255);
+		expect(red(mask, 5, 5)).toBe(0);
+		// Along a row through the face, the edge fades through values strictly between 0 and 255.
+		const row = Array.from({ length: 200 }, (_, x) => red(mask, x, 98));
+		expect(row.some((v) => v > 0 && v < 255)).toBe(true);
+		expect(mask.data[3]).toBe(255);
+	});
+
+	it("'protect' is the inverse: the face is kept black, the rest white", () => {
+		const faces = [face(80, 80, 40, 0.9)];
+		const on = faceMask(200, 200, faces);
+		const off = faceMask(200, 200, faces, { grow: 1.5, feather: 0.25, mode: 'protect' });
+		for (let i = 0; i < on.data.length; i += 4) expect(on.data[i]! + off.data[i]!).toBe(255);
+	});
+
+	it('is all black without faces', () => {
+		const mask = faceMask(10, 10, []);
+		expect(Math.max(...Array.from({ length: 100 }, (_, i) => mask.data[i * 4]!))).toBe(0);
+	});
+});
