@@ -339,7 +339,8 @@ describe('verify view: an image Rakkan signed', () => {
 		expect(await v.text('verify-signed-at')).toMatch(
 			/not time-stamped; the credentials say it was made \d{4}-/
 		);
-		expect(await v.text('verify-source-type')).toBe('a capture changed with AI');
+		// One stylization covering the photo: the picture is the model's output (the record's rule, #10).
+		expect(await v.text('verify-source-type')).toBe('made by an AI model');
 
 		// The ingredients: the photo, the style with its weight and rights, the model with its license.
 		expect(await v.byTestId('verify-ingredient').count()).toBe(3);
@@ -389,7 +390,7 @@ describe('verify view: an image Rakkan signed', () => {
 			])
 		);
 		const xmp = squash(await v.byTestId('verify-xmp').textContent());
-		expect(xmp).toContain('Digital source type a capture changed with AI');
+		expect(xmp).toContain('Digital source type made by an AI model');
 		expect(xmp).toContain('Data mining prohibited: AI/ML training');
 		expect(xmp).toContain('AI system used Arbitrary style transfer (whatsyourface)');
 		expect(await v.byTestId('verify-failure').getAttribute('data-code')).toBe('signingCredential.untrusted');
