@@ -75,10 +75,10 @@ export async function benchFaces(ctx: BenchContext) {
 			for (let i = 0; i < size.runs; i++) {
 				progress(`faces: ${size.label}, run ${i + 1} of ${size.runs}`);
 				let start = performance.now();
-				found = findFaces(tf, detector, photo).faces.length;
+				found = (await findFaces(tf, detector, photo)).faces.length;
 				full.push(performance.now() - start);
 				start = performance.now();
-				findFaces(tf, detector, photo, { passes: { ...DEFAULT_PASSES, maxGrid: 1 } });
+				await findFaces(tf, detector, photo, { passes: { ...DEFAULT_PASSES, maxGrid: 1 } });
 				wholeOnly.push(performance.now() - start);
 			}
 			timing.push({
@@ -112,7 +112,7 @@ export async function benchFaces(ctx: BenchContext) {
 		const scores: { id: string; faces: number | null; note: string; scores: number[] }[] = [];
 		for (const image of labelled) {
 			progress(`faces: labelled set, ${image.id}`);
-			const scan = findFaces(tf, detector, await image.pixels(), { threshold: FLOOR });
+			const scan = await findFaces(tf, detector, await image.pixels(), { threshold: FLOOR });
 			scores.push({
 				id: image.id,
 				faces: image.faces,

@@ -52,12 +52,12 @@ export function detectorIdentity(card: DetectorCard): DetectorIdentity {
 	return { id: card.id, weightsSha256: weights?.sha256 ?? '' };
 }
 
-export function findFaces(
+export async function findFaces(
 	tfjs: typeof tf,
 	detector: FaceDetector,
 	pixels: Pixels,
 	options: ScanOptions = {}
-): FaceScan {
+): Promise<FaceScan> {
 	const threshold = options.threshold ?? detector.card.threshold;
 	const size = fitWithin(pixels.width, pixels.height, DETECTION_SIDE);
 	const small =
@@ -100,7 +100,7 @@ export function findFaces(
 				)
 			);
 			try {
-				detector.detect(crops, threshold).forEach((faces, i) => {
+				(await detector.detect(crops, threshold)).forEach((faces, i) => {
 					const window = batch[i]!;
 					const placed = windowToImage(faces, window, detector.inputSize);
 					found.push(...keepWhole(placed, window, size.width, size.height));

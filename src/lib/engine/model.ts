@@ -41,8 +41,11 @@ export interface FaceDetector extends LoadedNetwork {
 	readonly card: DetectorCard;
 	/** The side of the square windows it takes. */
 	readonly inputSize: number;
-	/** Synchronous tensor work: windows [N,S,S,3] RGB 0..255 (not disposed) in, one list of faces per window. */
-	detect(windows: tf.Tensor4D, minScore: number): Face[][];
+	/**
+	 * Windows [N,S,S,3] RGB 0..255 (not disposed) in, one list of faces per window. Read back asynchronously:
+	 * a synchronous read breaks the WebGPU device (see readback.ts).
+	 */
+	detect(windows: tf.Tensor4D, minScore: number): Promise<Face[][]>;
 }
 
 export interface StyleModel extends LoadedNetwork {

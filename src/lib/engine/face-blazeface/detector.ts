@@ -42,10 +42,10 @@ export class BlazefaceDetector implements FaceDetector {
 		}
 	}
 
-	warmUp(): void {
+	async warmUp(): Promise<void> {
 		const zeros = this.tf.zeros([1, BLAZEFACE_INPUT, BLAZEFACE_INPUT, 3]) as tf.Tensor4D;
 		try {
-			this.detect(zeros, 1);
+			await this.detect(zeros, 1);
 		} finally {
 			zeros.dispose();
 		}
@@ -53,25 +53,30 @@ export class BlazefaceDetector implements FaceDetector {
 
 	/**
 	 * Windows [N,256,256,3] RGB 0..255 in (not disposed), the faces scoring at least `minScore` in each
-	 * window's input pixels out, one list per window.
+	 * window's input pixels out, one list per window. Outputs are read back asynchronously (readback.ts).
 	 */
-	detect(windows: tf.Tensor4D, minScore: number): Face[][] {
+	async detect(windows: tf.Tensor4D, minScore: number): Promise<Face[][]> {
 		const net = this.net;
 		if (!net) throw new EngineError(`${this.card.id} is not loaded`);
+		const found: Face[][] = [];
 		// The graph's input is fixed at batch 1, so windows run one after another.
-		return Array.from({ length: windows.shape[0] }, (_, n) => {
+		for (let n = 0; n < windows.shape[0]; n++) {
 			const outputs = this.tf.tidy(() => {
 				const input = windows.slice([n, 0, 0, 0], [1, -1, -1, -1]).toFloat().div(127.5).sub(1);
 				const [s16, s32, r16, r32] = net.execute({ [INPUT]: input }, [...OUTPUTS]) as tf.Tensor[];
 				return [this.tf.concat([s16!, s32!], 1), this.tf.concat([r16!, r32!], 1)];
 			});
-			const [logits, boxes] = outputs.map((t) => t.dataSync() as Float32Array) as [
-				Float32Array,
-				Float32Array
-			];
-			for (const t of outputs) t.dispose();
-			return decodeBlazeface(logits, boxes, this.anchors, minScore);
-		});
+			try {
+				const [logits, boxes] = (await Promise.all(outputs.map((t) => t.data()))) as [
+					Float32Array,
+					Float32Array
+				];
+				found.push(decodeBlazeface(logits, boxes, this.anchors, minScore));
+			} finally {
+				for (const t of outputs) t.dispose();
+			}
+		}
+		return found;
 	}
 
 	dispose(): void {

@@ -221,7 +221,7 @@ async function detectFaces(id: number, pixels: Pixels): Promise<void> {
 		if (!engine) throw new EngineError('The engine is not ready yet.');
 		detector ??= loadDetector();
 		detector.catch(() => (detector = null)); // a failed load is retried by the next request
-		post({ type: 'faces', id, scan: findFaces(tf, await detector, pixels) });
+		post({ type: 'faces', id, scan: await findFaces(tf, await detector, pixels) });
 	} catch (error) {
 		post({ type: 'faces-failed', id, message: (error as Error).message });
 	} finally {
