@@ -55,10 +55,8 @@ export function takesStyleImage(card: ModelCard): boolean {
 	return ARBITRARY_STYLE_FAMILIES.has(card.family);
 }
 
-export const modelCardSchema = z.object({
-	...common,
-	kind: z.literal('model'),
-	family: z.enum(modelFamilies),
+/** What every network card says about the network: who made it, from what data, and its inputs and outputs. */
+const network = {
 	description: z.string().min(1),
 	authors: z.array(z.string().min(1)).min(1),
 	trainingData: z.object({
@@ -70,6 +68,13 @@ export const modelCardSchema = z.object({
 		inputs: z.array(z.string().min(1)).min(1),
 		outputs: z.array(z.string().min(1)).min(1)
 	})
+};
+
+export const modelCardSchema = z.object({
+	...common,
+	kind: z.literal('model'),
+	family: z.enum(modelFamilies),
+	...network
 });
 
 export const styleRightsStatus = z.enum([
@@ -99,19 +104,9 @@ export const detectorCardSchema = z.object({
 	...common,
 	kind: z.literal('detector'),
 	family: z.enum(detectorFamilies),
-	description: z.string().min(1),
+	...network,
 	/** Why this detector was chosen over the alternatives, and what about it is unconfirmed. */
 	choice: z.string().min(1),
-	authors: z.array(z.string().min(1)).min(1),
-	trainingData: z.object({
-		description: z.string().min(1),
-		rightsStatus: z.string().min(1)
-	}),
-	citation: z.string().min(1),
-	io: z.object({
-		inputs: z.array(z.string().min(1)).min(1),
-		outputs: z.array(z.string().min(1)).min(1)
-	}),
 	/** The score a detection needs to count, chosen by the benchmark on the labelled set (bench/faces.ts). */
 	threshold: z.number().gt(0).lt(1)
 });
