@@ -1,8 +1,8 @@
 // The designed workspace in real Chromium: shortcuts and their help, the before/after handle, touch pinch
 // and pan (CDP touch events), pen pressure (pen pointer events), drop and paste, the theme toggle and the
 // remembered panels; then every page at 1440x900, 1024x768 (touch) and 390x844 in both themes, with
-// screenshots saved under test-results/screens/ (looked at, not compared), no horizontal scrolling, and
-// no serious axe problems.
+// screenshots saved under test-results/screens/ (looked at, not compared), no horizontal scrolling, no
+// serious axe problems at any size, and Lighthouse (desktop) accessibility and best practices >= 95.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
@@ -12,6 +12,7 @@ import { photoPath } from '../helpers/assets';
 import { solidPng } from '../helpers/editor';
 import { historyLength, screenPoint, startDocument, waitForHistory } from './editor-page';
 import { seriousAxeViolations, type Studio, StudioPage, startGallery } from './harness';
+import { LIGHTHOUSE_CATEGORIES, lighthouseReports } from './lighthouse';
 
 const SCREENS = path.join(PROJECT_ROOT, 'test-results', 'screens');
 const DESKTOP = { width: 1440, height: 900 };
@@ -529,5 +530,18 @@ describe('every page at three sizes and in both themes', () => {
 			}
 		}
 		expect(problems).toEqual([]);
+	}, 600_000);
+
+	it('scores 95 or more for accessibility and best practices in Lighthouse (desktop) on every page', async () => {
+		const reports = await lighthouseReports(PAGES.map(({ path: pathOf }) => `${gallery.url}${pathOf()}`));
+		const low: string[] = [];
+		for (const { url, scores, failing } of reports) {
+			console.log(`lighthouse ${url.slice(gallery.url.length)} ${JSON.stringify(scores)}`);
+			for (const audit of failing) console.log(`  ${audit}`);
+			for (const category of LIGHTHOUSE_CATEGORIES) {
+				if (scores[category] < 0.95) low.push(`${url}: ${category} ${scores[category]}`);
+			}
+		}
+		expect(low).toEqual([]);
 	}, 600_000);
 });
