@@ -521,9 +521,7 @@ describe('every page at three sizes and in both themes', () => {
 						() => document.documentElement.scrollWidth - window.innerWidth
 					);
 					if (overflow > 0) problems.push(`${where}: ${overflow}px wider than the window`);
-					if (viewport === DESKTOP) {
-						for (const violation of await seriousAxeViolations(page)) problems.push(`${where}: ${violation}`);
-					}
+					for (const violation of await seriousAxeViolations(page)) problems.push(`${where}: ${violation}`);
 					if (errors.length) problems.push(`${where}: ${errors.join('; ')}`);
 					await context.close();
 				}
