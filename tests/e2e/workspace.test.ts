@@ -142,7 +142,24 @@ describe('the studio workspace', () => {
 	let page: Page;
 
 	beforeAll(async () => {
-		context = await gallery.browser.newContext({ viewport: DESKTOP, hasTouch: true, acceptDownloads: true });
+		context = await gallery.browser.newContext({
+			viewport: DESKTOP,
+			hasTouch: true,
+			acceptDownloads: true,
+			permissions: ['notifications']
+		});
+		// Every system notification the page shows, in order (the real Notification still shows it).
+		await context.addInitScript(() => {
+			const Real = window.Notification;
+			const shown: { title: string; body: string }[] = [];
+			(window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
+			window.Notification = class extends Real {
+				constructor(title: string, options?: NotificationOptions) {
+					super(title, options);
+					shown.push({ title, body: options?.body ?? '' });
+				}
+			};
+		});
 		studioPage = await StudioPage.open(gallery, { context });
 		page = studioPage.page;
 	});
@@ -384,19 +401,41 @@ describe('the studio workspace', () => {
 		await expect.poll(() => stageAttr(studioPage, 'data-document-size'), WAIT).toBe('240x160');
 	});
 
-	it('stylizes with Ctrl+Enter and exports with Ctrl+E', async () => {
+	it('stylizes with Ctrl+Enter, notifies only when the tab is hidden, and exports with Ctrl+E', async () => {
 		await studioPage.byTestId('model').selectOption('manga-ink');
+		if ((await studioPage.byTestId('panel-paint').getAttribute('data-open')) !== 'true') {
+			await studioPage.byTestId('panel-toggle-paint').click();
+		}
+		await studioPage.byTestId('notify-when-done').check();
+		const notifications = () =>
+			page.evaluate(
+				() =>
+					(window as unknown as { shownNotifications: { title: string; body: string }[] }).shownNotifications
+			);
+		// In the foreground: no notification, the title stays.
 		await blur(page);
-		// As if the tab were in the background: the finished job says so in the tab's title.
+		await expect(studioPage.status()).resolves.toBe('idle');
+		await page.keyboard.press('Control+Enter');
+		await expect(studioPage.waitForStatus('done', 'error')).resolves.toBe('done');
+		await expect(notifications()).resolves.toEqual([]);
+		await expect(page.title()).resolves.toBe('Rakkan studio');
+
+		// As if the tab were in the background: the finished job says so in the tab's title and a notification.
 		const setHidden = (hidden: boolean) =>
 			page.evaluate((hidden) => {
 				Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+				Object.defineProperty(document, 'visibilityState', {
+					configurable: true,
+					get: () => (hidden ? 'hidden' : 'visible')
+				});
 				document.dispatchEvent(new Event('visibilitychange'));
 			}, hidden);
 		await setHidden(true);
+		await blur(page);
 		await page.keyboard.press('Control+Enter');
-		await expect(studioPage.waitForStatus('done', 'error')).resolves.toBe('done');
-		await expect.poll(() => page.title()).toBe('✓ Rakkan studio');
+		await expect.poll(() => page.title(), { timeout: 150_000 }).toBe('✓ Rakkan studio');
+		await expect(studioPage.status()).resolves.toBe('done');
+		await expect.poll(notifications).toEqual([{ title: 'Your painting is ready', body: expect.any(String) }]);
 		await setHidden(false);
 		await expect.poll(() => page.title()).toBe('Rakkan studio');
 		await expect(studioPage.byTestId('rights-badge').getAttribute('data-level')).resolves.toBeTruthy();
