@@ -350,7 +350,7 @@ describe('the studio workspace', () => {
 		await page.keyboard.press('f');
 	});
 
-	it('paints a thinner line where the pen presses lightly', async () => {
+	it('paints a thinner or a fainter line where the pen presses lightly', async () => {
 		await studioPage.setContent({
 			name: 'grey.png',
 			mimeType: 'image/png',
@@ -390,6 +390,36 @@ describe('the studio workspace', () => {
 		expect(await redness(300, 128)).toBeGreaterThan(30);
 		expect(await redness(300, 300)).toBeGreaterThan(30);
 		expect(await redness(300, 328)).toBeLessThan(5);
+
+		// Pressure on opacity: a light pen paints a fainter line of the same width. Full pressure down the
+		// free band at x = 570, a fifth of it across the free band at y = 200.
+		await studioPage.byTestId('brush-pressure').selectOption('opacity');
+		await studioPage.byTestId('brush-size').fill('30');
+		await penStroke(
+			studioPage,
+			[
+				{ x: 570, y: 30 },
+				{ x: 570, y: 200 },
+				{ x: 570, y: 370 }
+			],
+			1
+		);
+		await penStroke(
+			studioPage,
+			[
+				{ x: 100, y: 200 },
+				{ x: 250, y: 200 },
+				{ x: 400, y: 200 }
+			],
+			0.2
+		);
+		await expect.poll(() => redness(570, 100)).toBeGreaterThan(30);
+		const strong = await redness(570, 100);
+		const faint = await redness(250, 200);
+		expect(faint).toBeGreaterThan(3);
+		expect(faint).toBeLessThan(strong * 0.5);
+		// As wide as a full-pressure line: 10 px off its middle it is as faint as in the middle.
+		expect(Math.abs((await redness(250, 210)) - faint)).toBeLessThanOrEqual(3);
 	});
 
 	it('opens an image dropped anywhere or pasted', async () => {
