@@ -175,6 +175,15 @@ describe('the gallery', () => {
 		// The grid: the public image with the server's attribution line, and not the private one.
 		const json = await imageJson(page, id);
 		expect(json.attribution).toMatch(/manga/i);
+		// The home page shows it from the gallery too; the private one never, not even to its owner.
+		await page.goto(`${gallery.url}/`);
+		const fromGallery = page.getByTestId('home-gallery').getByTestId('gallery-item');
+		await expect(fromGallery.getByTestId('gallery-item-title').allTextContents()).resolves.toEqual([
+			HOSTILE_TITLE
+		]);
+		await expect(fromGallery.getByTestId('gallery-attribution').textContent()).resolves.toBe(
+			json.attribution
+		);
 		await expect(galleryTitles(page)).resolves.toEqual([HOSTILE_TITLE]);
 		const item = page.getByTestId('gallery-item');
 		await expect(item.getByTestId('gallery-attribution').textContent()).resolves.toBe(json.attribution);

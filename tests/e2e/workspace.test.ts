@@ -572,6 +572,20 @@ describe('every page at three sizes and in both themes', () => {
 						// The example is painted in this browser on the first visit.
 						await page.locator('[data-testid=home-demo][data-status=done]').waitFor({ timeout: 180_000 });
 						await page.getByTestId('home-compare').fill('35');
+						// Beside it, the gallery's public picture with its attribution line, linking to its page.
+						const fromGallery = page.getByTestId('home-gallery').getByTestId('gallery-item');
+						await expect(
+							fromGallery.evaluateAll((items) => items.map((item) => item.getAttribute('data-id')))
+						).resolves.toEqual([imageId]);
+						await expect(fromGallery.getByTestId('gallery-item-title').textContent()).resolves.toBe(
+							'Chelsea in ink'
+						);
+						await expect(fromGallery.getByTestId('gallery-item-title').getAttribute('href')).resolves.toBe(
+							`/gallery/${imageId}`
+						);
+						await expect(fromGallery.getByTestId('gallery-attribution').textContent()).resolves.toMatch(
+							/manga/i
+						);
 					}
 					await page.evaluate(() => document.fonts.ready);
 					// Lazy thumbnails in view load now; wait for them so the screenshot shows them.
