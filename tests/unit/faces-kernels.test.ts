@@ -8,6 +8,7 @@ import {
 	detectionPasses,
 	type Face,
 	faceMask,
+	facesInDocument,
 	humanFaceLayout,
 	insidePicture,
 	intersectionOverUnion,
@@ -187,6 +188,25 @@ describe('detection passes', () => {
 	it('drops faces that lie mostly in the padding outside the photo', () => {
 		expect(insidePicture([face(-10, 10, 40, 0.9), face(-30, 10, 40, 0.9)], 100, 100)).toHaveLength(1);
 		expect(scaleFaces([face(10, 20, 30, 0.5)], 2)[0]).toMatchObject({ x: 20, y: 40, width: 60 });
+	});
+});
+
+describe('facesInDocument', () => {
+	it("places a picture's faces where its layer shows them: scaled, moved and rotated", () => {
+		const box = { x: 10, y: 20, width: 30, height: 40 };
+		expect(facesInDocument([box], { x: 100, y: 50, scaleX: 2, scaleY: 2, rotation: 0 })).toEqual([
+			{ x: 120, y: 90, width: 60, height: 80 }
+		]);
+		// A layer holding a half-size copy of the picture.
+		expect(facesInDocument([box], { x: 0, y: 0, scaleX: 1, scaleY: 1, rotation: 0 }, 0.5)).toEqual([
+			{ x: 5, y: 10, width: 15, height: 20 }
+		]);
+		// Turned a quarter clockwise about the layer's origin: x becomes -y, y becomes x.
+		const [turned] = facesInDocument([box], { x: 0, y: 0, scaleX: 1, scaleY: 1, rotation: 90 });
+		expect(turned!.x).toBeCloseTo(-60, 9);
+		expect(turned!.y).toBeCloseTo(10, 9);
+		expect(turned!.width).toBeCloseTo(40, 9);
+		expect(turned!.height).toBeCloseTo(30, 9);
 	});
 });
 

@@ -1,7 +1,8 @@
 // Face detection maths, pure (no tfjs, no DOM): BlazeFace's anchors and output decoding, the passes a
 // photo is looked at in (the whole picture, then a larger copy of it for small faces), weighted
 // non-maximum suppression that merges the passes, and feathered masks made from the detections.
-import type { MaskPixels, Rect } from './brush';
+import type { Transform } from '../document/types';
+import { layerToDocument, type MaskPixels, type Rect } from './brush';
 
 export interface FacePoint {
 	x: number;
@@ -328,6 +329,27 @@ export function scaleFaces(faces: readonly Face[], k: number): Face[] {
 		score: f.score,
 		keypoints: f.keypoints.map((p) => ({ x: p.x * k, y: p.y * k }))
 	}));
+}
+
+/**
+ * Faces found in a picture (in its own pixels) as boxes in document pixels, where the picture's layer shows
+ * them: `k` layer pixels per picture pixel (a layer may hold a copy of another size), then the layer's
+ * transform. A rotated face becomes the upright box around it.
+ */
+export function facesInDocument(faces: readonly Rect[], transform: Transform, k = 1): Rect[] {
+	return faces.map((f) => {
+		const corners = [
+			{ x: f.x, y: f.y },
+			{ x: f.x + f.width, y: f.y },
+			{ x: f.x, y: f.y + f.height },
+			{ x: f.x + f.width, y: f.y + f.height }
+		].map((p) => layerToDocument(transform, { x: p.x * k, y: p.y * k }));
+		const xs = corners.map((c) => c.x);
+		const ys = corners.map((c) => c.y);
+		const x = Math.min(...xs);
+		const y = Math.min(...ys);
+		return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
+	});
 }
 
 export interface FaceMaskOptions {
