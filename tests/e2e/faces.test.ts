@@ -1,7 +1,7 @@
 // Faces in the studio: Protect faces makes a feathered region around the detected faces, and stylizing
 // inside it leaves the face's pixels as they were; an imported picture's faces are found, boxed and
-// counted too, and Stylize only the faces on it paints its face and nothing else; a detector that cannot
-// load is said so, and the verdict says the faces were not checked (never that there are none).
+// counted too, Stylize only the faces on it paints its face and nothing else, and /verify shows each
+// picture's people facts; a detector that cannot load is said so, and the verdict says the faces were not checked (never that there are none).
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyImage } from '../../src/lib/provenance/c2pa/verify';
@@ -101,6 +101,25 @@ describe('faces in the studio', () => {
 		const facts = (title: string) => JSON.stringify(ingredients.find((i) => i.title === title)?.metadata);
 		expect(facts('astronaut.png')).toContain('"count":1');
 		expect(facts('rocket.jpg')).toContain('"count":0');
+		// /verify shows each picture's people facts from the credentials.
+		await page.page.goto(`${studio.url}/verify`);
+		await page.page
+			.getByTestId('verify-input')
+			.setInputFiles({ name: 'faces.png', mimeType: 'image/png', buffer: png });
+		const people = page.page.getByTestId('verify-people');
+		await people.first().waitFor({ timeout: 60_000 });
+		const shown = await people.evaluateAll((nodes) =>
+			nodes.map((n) => [n.getAttribute('data-faces'), n.getAttribute('data-release'), n.textContent])
+		);
+		expect(shown).toHaveLength(2);
+		expect(shown).toContainEqual([
+			'1',
+			'MR-NON',
+			expect.stringMatching(
+				/1 face found by face-blazeface \(weights sha256 dc9a97fdc50bc432…\)\.\s+Model release: None: no model release \(MR-NON\)/
+			)
+		]);
+		expect(shown).toContainEqual(['0', 'MR-NON', expect.stringMatching(/No faces found/)]);
 		expect(page.errors).toEqual([]);
 		await page.page.close();
 	});

@@ -7,7 +7,9 @@ import {
 	modelReleaseUri,
 	peopleFinding,
 	type PeopleRights,
-	releaseCovers
+	recordedFacesWords,
+	releaseCovers,
+	releaseWords
 } from '../../src/lib/provenance/rights/people';
 import { type ContentRights, ingredientsOf, rightsVerdict } from '../../src/lib/provenance/rights/rights';
 import { buildXmpPacket, parseXmp } from '../../src/lib/provenance/xmp/xmp';
@@ -179,5 +181,19 @@ describe('the people of an image made of several pictures (XMP)', () => {
 				peopleShown: 2
 			}
 		);
+	});
+});
+
+describe('people facts in words (/verify, the gallery)', () => {
+	it('says what was found and by which detector, or that faces were not checked, and the release', () => {
+		expect(recordedFacesWords(found(2).faces)).toBe(
+			'2 faces found by face-blazeface (weights sha256 aaaaaaaaaaaaaaaa…).'
+		);
+		expect(recordedFacesWords({ checked: true, count: 0 })).toBe('No faces found.');
+		expect(recordedFacesWords({ checked: false, count: 0 })).toBe(
+			'Faces were not checked (the detector could not run).'
+		);
+		expect(releaseWords('MR-LMR')).toBe('Limited or incomplete model releases (MR-LMR)');
+		expect(releaseWords(undefined)).toBe('none recorded');
 	});
 });

@@ -50,6 +50,30 @@ export const NOT_A_REAL_PERSON = 'not a real person (an artwork, a statue, a dol
 
 const people = (n: number) => (n === 1 ? '1 person' : `${n} people`);
 
+/** "1 face", "2 faces". */
+export const facesCount = (n: number) => (n === 1 ? '1 face' : `${n} faces`);
+
+/** A model release in words, as every page shows it: its label and code, or that none is recorded. */
+export function releaseWords(status: ModelReleaseStatus | undefined): string {
+	return status ? `${MODEL_RELEASE_LABELS[status]} (${status})` : 'none recorded';
+}
+
+/** The maker's "not a real person" statement, as pages show it. */
+export const NOT_A_REAL_PERSON_STATEMENT = `the creator states it is ${NOT_A_REAL_PERSON}`;
+
+/**
+ * What the credentials say about the people in one picture, in words: the faces found (and by which
+ * detector), or that they were not checked (never "no faces").
+ */
+export function recordedFacesWords(faces: FacesFact): string {
+	if (!faces.checked) return 'Faces were not checked (the detector could not run).';
+	const found = faces.count === 0 ? 'No faces found' : `${facesCount(faces.count)} found`;
+	const by = faces.detector
+		? ` by ${faces.detector.id} (weights sha256 ${faces.detector.weightsSha256.slice(0, 16)}…)`
+		: '';
+	return `${found}${by}.`;
+}
+
 /** A release that covers the people shown: a real release, or "not applicable" with the maker's statement. */
 export function releaseCovers(rights: Pick<PeopleRights, 'modelRelease' | 'notARealPerson'>): boolean {
 	if (rights.modelRelease === 'MR-LMR' || rights.modelRelease === 'MR-UMR') return true;
