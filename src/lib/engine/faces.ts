@@ -12,16 +12,18 @@ import {
 	insidePicture,
 	passInput,
 	passToPicture,
+	scaleFaces,
 	weightedNonMaxSuppression
 } from '../kernels/faces';
+import { fitWithin } from '../kernels/geometry';
 import { downscaleRgba } from '../kernels/tiling';
 import type { FaceDetector } from './model';
 import type { Pixels } from './types';
 
 /**
- * The long side of the copy callers send: the first look samples it, the second averages it down to
- * SMALL_FACES_SIDE. Sampling a larger copy would give the first look other pixels than its threshold was
- * chosen on; 1024 is what the threshold was chosen with.
+ * The long side of the copy the passes look at (callers may send it, findFaces makes it otherwise): the
+ * first look samples it, the second averages it down to SMALL_FACES_SIDE. The threshold was chosen on
+ * looks sampled from it: sampling the full photo would alias.
  */
 export const DETECTION_SIDE = 1024;
 /** Faces that overlap more than this are one face (MediaPipe's value). */
@@ -60,7 +62,13 @@ export async function findFaces(
 	options: ScanOptions = {}
 ): Promise<FaceScan> {
 	const threshold = options.threshold ?? detector.card.threshold;
-	const { data, width, height } = pixels;
+	// A photo larger than DETECTION_SIDE is first averaged down to it, as callers do: the looks are made from it.
+	const copy = fitWithin(pixels.width, pixels.height, DETECTION_SIDE);
+	const { width, height } = copy;
+	const data =
+		width < pixels.width || height < pixels.height
+			? downscaleRgba(pixels.data, pixels.width, pixels.height, width, height)
+			: pixels.data;
 	const found: Face[] = [];
 	for (const pass of detectionPasses(width, height, options.smallFacesSide)) {
 		// Built in plain JS from the RGBA pixels: the photo itself never becomes a tensor.
@@ -83,6 +91,9 @@ export async function findFaces(
 	return {
 		detector: detectorIdentity(detector.card),
 		threshold,
-		faces: weightedNonMaxSuppression(found, FACE_IOU).filter(humanFaceLayout)
+		faces: scaleFaces(
+			weightedNonMaxSuppression(found, FACE_IOU).filter(humanFaceLayout),
+			pixels.width / width
+		)
 	};
 }
