@@ -1,20 +1,22 @@
 // The face kernels: BlazeFace anchors and decoding, the human-layout check, weighted NMS, the detection
-// windows and the feathered masks made from faces.
+// passes and their inputs, and the feathered masks made from faces.
 import { describe, expect, it } from 'vitest';
 import {
 	BLAZEFACE_ROW,
 	blazefaceAnchors,
 	decodeBlazeface,
-	detectionWindows,
+	detectionPasses,
 	type Face,
 	faceMask,
+	facesInDocument,
 	humanFaceLayout,
+	insidePicture,
 	intersectionOverUnion,
-	keepWhole,
+	passInput,
+	passToPicture,
 	scaleFaces,
 	sigmoid,
-	weightedNonMaxSuppression,
-	windowToImage
+	weightedNonMaxSuppression
 } from '../../src/lib/kernels/faces';
 
 /** A face box with keypoints where a person's are: eyes at 0.3, nose at 0.5, mouth at 0.7 of the box. */
@@ -40,6 +42,15 @@ describe('blazefaceAnchors', () => {
 		// Anchor 512 is the first of the stride-32 layer; its six share one centre.
 		expect([a[1024], a[1025], a[1034], a[1035], a[1036]]).toEqual([16, 16, 16, 16, 48]);
 		expect([a[1790], a[1791]]).toEqual([240, 240]);
+	});
+
+	it('covers a larger, non-square input in the order of the reshaped outputs', () => {
+		const a = blazefaceAnchors(416, 288);
+		const stride16 = 26 * 18 * 2;
+		expect(a.length).toBe((stride16 + 13 * 9 * 6) * 2);
+		// The last stride-16 anchor sits in the bottom right cell; the stride-32 layer starts again at the top.
+		expect([a[stride16 * 2 - 2], a[stride16 * 2 - 1]]).toEqual([408, 280]);
+		expect([a[stride16 * 2], a[stride16 * 2 + 1]]).toEqual([16, 16]);
 	});
 });
 
@@ -115,28 +126,87 @@ describe('weightedNonMaxSuppression', () => {
 	});
 });
 
-describe('detection windows', () => {
-	it('looks at a small photo once, padded to a square', () => {
-		expect(detectionWindows(300, 200)).toEqual([{ x: 0, y: -50, side: 300 }]);
+describe('detection passes', () => {
+	it('looks at a small photo once, centred in a square', () => {
+		const [whole, ...rest] = detectionPasses(240, 160);
+		expect(rest).toEqual([]);
+		expect(whole).toMatchObject({ resample: 'bilinear', inputWidth: 256, inputHeight: 256, offsetX: 0 });
+		expect(whole!.offsetY).toBeCloseTo((40 * 256) / 240, 6);
 	});
 
-	it('adds overlapping 2x2 tiles for a larger photo, covering it edge to edge', () => {
-		const windows = detectionWindows(1000, 800);
-		expect(windows[0]).toEqual({ x: 0, y: -100, side: 1000 });
-		const tiles = windows.slice(1);
-		expect(tiles).toHaveLength(4);
-		for (const t of tiles) expect(t.side).toBe(625);
-		expect(Math.min(...tiles.map((t) => t.x))).toBe(0);
-		expect(Math.max(...tiles.map((t) => t.x + t.side))).toBe(1000);
-		expect(Math.max(...tiles.map((t) => t.y + t.side))).toBe(800);
+	it('looks again, larger, only when the first look shrank the photo', () => {
+		const [, small] = detectionPasses(1000, 800);
+		// 448 x 358 in an input padded to multiples of 32.
+		expect(small).toEqual({
+			resample: 'box',
+			scale: 0.448,
+			offsetX: 0,
+			offsetY: 0,
+			inputWidth: 448,
+			inputHeight: 384
+		});
+		// A photo between the two sizes is looked at again at its own size; 0 turns the second look off.
+		expect(detectionPasses(300, 200)[1]).toMatchObject({ scale: 1, inputWidth: 320, inputHeight: 224 });
+		expect(detectionPasses(1000, 800, 0)).toHaveLength(1);
 	});
 
-	it('moves faces from a window to the image, and drops faces cut by a tile edge', () => {
-		const [placed] = windowToImage([face(128, 128, 64, 0.9)], { x: 100, y: 50, side: 512 });
-		expect(placed).toMatchObject({ x: 356, y: 306, width: 128, height: 128 });
-		const tile = { x: 400, y: 0, side: 600 };
-		expect(keepWhole([face(401, 100, 50, 0.9), face(600, 100, 50, 0.9)], tile, 1000, 800)).toHaveLength(1);
+	it("samples the first look corner to corner, black outside the photo, as tfjs's cropAndResize does", () => {
+		// A 4x2 photo, both rows red, grey, grey, blue, centred in a 256 square: rows 85 to 170 fall on it.
+		const row = [200, 0, 0, 255, 50, 50, 50, 255, 50, 50, 50, 255, 0, 0, 100, 255];
+		const data = new Uint8ClampedArray([...row, ...row]);
+		const [whole] = detectionPasses(4, 2);
+		const input = passInput(data, 4, 2, whole!);
+		const at = (x: number, y: number) => Array.from(input.subarray((y * 256 + x) * 3, (y * 256 + x) * 3 + 3));
+		expect(at(0, 84)).toEqual([0, 0, 0]);
+		expect(at(0, 128)).toEqual([200, 0, 0]);
+		expect(at(255, 128)).toEqual([0, 0, 100]);
+		// Between columns 0 and 1, a third of the way (x = 85 * 3 / 255 = 1 is column 1 itself).
+		expect(at(85, 128)).toEqual([50, 50, 50]);
+		expect(at(0, 171)).toEqual([0, 0, 0]);
+	});
+
+	it('copies a box look into the top left of its padded input, and moves faces back to the photo', () => {
+		const data = new Uint8ClampedArray([10, 20, 30, 255, 40, 50, 60, 255]);
+		const pass = {
+			resample: 'box' as const,
+			scale: 0.5,
+			offsetX: 0,
+			offsetY: 0,
+			inputWidth: 32,
+			inputHeight: 32
+		};
+		const input = passInput(data, 2, 1, pass);
+		expect(Array.from(input.subarray(0, 6))).toEqual([10, 20, 30, 40, 50, 60]);
+		expect(input[32 * 3]).toBe(0);
+		const [whole] = detectionPasses(1000, 500);
+		const [placed] = passToPicture([face(128, 64, 32, 0.9)], whole!);
+		expect(placed).toMatchObject({ x: 500, y: 0, width: 125, height: 125 });
+		expect(placed!.keypoints[0]!.x).toBeCloseTo(500 + 0.3 * 125, 9);
+		expect(placed!.keypoints[0]!.y).toBeCloseTo(0.3 * 125, 9);
+	});
+
+	it('drops faces that lie mostly in the padding outside the photo', () => {
+		expect(insidePicture([face(-10, 10, 40, 0.9), face(-30, 10, 40, 0.9)], 100, 100)).toHaveLength(1);
 		expect(scaleFaces([face(10, 20, 30, 0.5)], 2)[0]).toMatchObject({ x: 20, y: 40, width: 60 });
+	});
+});
+
+describe('facesInDocument', () => {
+	it("places a picture's faces where its layer shows them: scaled, moved and rotated", () => {
+		const box = { x: 10, y: 20, width: 30, height: 40 };
+		expect(facesInDocument([box], { x: 100, y: 50, scaleX: 2, scaleY: 2, rotation: 0 })).toEqual([
+			{ x: 120, y: 90, width: 60, height: 80 }
+		]);
+		// A layer holding a half-size copy of the picture.
+		expect(facesInDocument([box], { x: 0, y: 0, scaleX: 1, scaleY: 1, rotation: 0 }, 0.5)).toEqual([
+			{ x: 5, y: 10, width: 15, height: 20 }
+		]);
+		// Turned a quarter clockwise about the layer's origin: x becomes -y, y becomes x.
+		const [turned] = facesInDocument([box], { x: 0, y: 0, scaleX: 1, scaleY: 1, rotation: 90 });
+		expect(turned!.x).toBeCloseTo(-60, 9);
+		expect(turned!.y).toBeCloseTo(10, 9);
+		expect(turned!.width).toBeCloseTo(40, 9);
+		expect(turned!.height).toBeCloseTo(30, 9);
 	});
 });
 

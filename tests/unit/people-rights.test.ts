@@ -2,11 +2,14 @@
 // "not checked" case, and how they reach XMP.
 import { describe, expect, it } from 'vitest';
 import {
+	imagePeople,
 	modelReleaseFrom,
 	modelReleaseUri,
 	peopleFinding,
 	type PeopleRights,
-	releaseCovers
+	recordedFacesWords,
+	releaseCovers,
+	releaseWords
 } from '../../src/lib/provenance/rights/people';
 import { type ContentRights, ingredientsOf, rightsVerdict } from '../../src/lib/provenance/rights/rights';
 import { buildXmpPacket, parseXmp } from '../../src/lib/provenance/xmp/xmp';
@@ -128,5 +131,69 @@ describe('people as per-picture facts', () => {
 		expect(readIngredientFacts({ 'org.rakkan.ingredient': facts })).toMatchObject({ declared });
 		const bad = { ...declared, people: { ...declared.people, faces: { checked: true, count: -1 } } };
 		expect(readIngredientFacts({ 'org.rakkan.ingredient': { ...facts, declared: bad } })).toBeNull();
+	});
+});
+
+describe('the people of an image made of several pictures (XMP)', () => {
+	const none = (extra: Partial<PeopleRights> = {}) => found(0, extra);
+	const unchecked: PeopleRights = { faces: { checked: false, count: 0 }, notARealPerson: false };
+
+	it('says the weakest release among the pictures that show people, and counts them all', () => {
+		expect(imagePeople([found(1, { modelRelease: 'MR-UMR' }), found(2, { modelRelease: 'MR-LMR' })])).toEqual(
+			{
+				modelRelease: 'MR-LMR',
+				peopleShown: 3
+			}
+		);
+		// An imported crowd with no release pulls the photo's unlimited release down to none.
+		expect(imagePeople([found(1, { modelRelease: 'MR-UMR' }), found(2)])).toEqual({
+			modelRelease: 'MR-NON',
+			peopleShown: 3
+		});
+	});
+
+	it("never lets a picture without people decide, nor one picture's release speak for unknown people", () => {
+		// The studio's default "none" on a landscape says nothing about the person in the imported picture.
+		expect(imagePeople([none({ modelRelease: 'MR-NON' }), found(1, { modelRelease: 'MR-UMR' })])).toEqual({
+			modelRelease: 'MR-UMR',
+			peopleShown: 1
+		});
+		// A picture whose faces were not checked may show people: with no release of its own, none.
+		expect(imagePeople([unchecked, found(1, { modelRelease: 'MR-UMR' })])).toEqual({
+			modelRelease: 'MR-NON',
+			peopleShown: 1
+		});
+		// Nothing shows faces and nothing is released: nothing is said (no count is not "no people").
+		expect(imagePeople([unchecked, none({ modelRelease: 'MR-NON' })])).toEqual({});
+	});
+
+	it('says "not applicable" only when no picture needs a release, and leaves statues out of the count', () => {
+		const statue = found(1, { modelRelease: 'MR-NAP', notARealPerson: true });
+		expect(imagePeople([statue, none()])).toEqual({ modelRelease: 'MR-NAP' });
+		expect(imagePeople([statue, found(2, { modelRelease: 'MR-LMR' })])).toEqual({
+			modelRelease: 'MR-LMR',
+			peopleShown: 2
+		});
+		// "Not applicable" on faces nobody stated are not a real person covers nothing.
+		expect(imagePeople([found(1, { modelRelease: 'MR-NAP' }), found(1, { modelRelease: 'MR-UMR' })])).toEqual(
+			{
+				modelRelease: 'MR-NON',
+				peopleShown: 2
+			}
+		);
+	});
+});
+
+describe('people facts in words (/verify, the gallery)', () => {
+	it('says what was found and by which detector, or that faces were not checked, and the release', () => {
+		expect(recordedFacesWords(found(2).faces)).toBe(
+			'2 faces found by face-blazeface (weights sha256 aaaaaaaaaaaaaaaa…).'
+		);
+		expect(recordedFacesWords({ checked: true, count: 0 })).toBe('No faces found.');
+		expect(recordedFacesWords({ checked: false, count: 0 })).toBe(
+			'Faces were not checked (the detector could not run).'
+		);
+		expect(releaseWords('MR-LMR')).toBe('Limited or incomplete model releases (MR-LMR)');
+		expect(releaseWords(undefined)).toBe('none recorded');
 	});
 });

@@ -1,31 +1,33 @@
 // Finding faces in a photo, shared by the engine worker (studio), the CLI and the gallery server: RGBA
-// pixels in, faces in those pixels' coordinates out. The photo is looked at on a downscaled copy, as a
-// whole and then in overlapping tiles (see kernels/faces.ts detectionWindows) so that the small faces of a
-// group photo are found too; the passes are merged by weighted non-maximum suppression.
+// pixels in, faces in those pixels' coordinates out. The photo is looked at as a whole at the detector's
+// own input size, and again larger when it is large enough to show faces too small for that look (see
+// kernels/faces.ts detectionPasses); the passes are merged by weighted non-maximum suppression.
 import type * as tf from '@tensorflow/tfjs';
 import type { DetectorCard } from '../assets/catalog';
 import {
-	DEFAULT_PASSES,
-	detectionWindows,
-	humanFaceLayout,
+	boxSize,
+	detectionPasses,
 	type Face,
-	keepWhole,
-	type PassOptions,
+	humanFaceLayout,
+	insidePicture,
+	passInput,
+	passToPicture,
 	scaleFaces,
-	weightedNonMaxSuppression,
-	windowToImage
+	weightedNonMaxSuppression
 } from '../kernels/faces';
 import { fitWithin } from '../kernels/geometry';
 import { downscaleRgba } from '../kernels/tiling';
 import type { FaceDetector } from './model';
 import type { Pixels } from './types';
 
-/** The long side of the copy faces are looked for in: a 24 MP photo is never a tensor. */
+/**
+ * The long side of the copy the passes look at (callers may send it, findFaces makes it otherwise): the
+ * first look samples it, the second averages it down to SMALL_FACES_SIDE. The threshold was chosen on
+ * looks sampled from it: sampling the full photo would alias.
+ */
 export const DETECTION_SIDE = 1024;
 /** Faces that overlap more than this are one face (MediaPipe's value). */
 export const FACE_IOU = 0.3;
-/** Windows run through the network together, bounding the memory of one batch. */
-const BATCH = 8;
 
 /** Which detector looked, with which weights: what the credentials record next to the count. */
 export interface DetectorIdentity {
@@ -44,7 +46,8 @@ export interface FaceScan {
 
 export interface ScanOptions {
 	threshold?: number;
-	passes?: PassOptions;
+	/** The long side of the look for small faces (kernels/faces.ts detectionPasses); 0: the first look only. */
+	smallFacesSide?: number;
 }
 
 export function detectorIdentity(card: DetectorCard): DetectorIdentity {
@@ -59,63 +62,38 @@ export async function findFaces(
 	options: ScanOptions = {}
 ): Promise<FaceScan> {
 	const threshold = options.threshold ?? detector.card.threshold;
-	const size = fitWithin(pixels.width, pixels.height, DETECTION_SIDE);
-	const small =
-		size.width < pixels.width || size.height < pixels.height
-			? downscaleRgba(pixels.data, pixels.width, pixels.height, size.width, size.height)
+	// A photo larger than DETECTION_SIDE is first averaged down to it, as callers do: the looks are made from it.
+	const copy = fitWithin(pixels.width, pixels.height, DETECTION_SIDE);
+	const { width, height } = copy;
+	const data =
+		width < pixels.width || height < pixels.height
+			? downscaleRgba(pixels.data, pixels.width, pixels.height, width, height)
 			: pixels.data;
-	const windows = detectionWindows(size.width, size.height, options.passes ?? DEFAULT_PASSES);
 	const found: Face[] = [];
-	const image = tfjs.tidy(() =>
-		tfjs.browser
-			.fromPixels(
-				{
-					data: new Uint8Array(small.buffer, small.byteOffset, small.byteLength),
-					width: size.width,
-					height: size.height
-				},
-				3
-			)
-			.toFloat()
-			.expandDims(0)
-	) as tf.Tensor4D;
-	try {
-		for (let start = 0; start < windows.length; start += BATCH) {
-			const batch = windows.slice(start, start + BATCH);
-			const crops = tfjs.tidy(() =>
-				tfjs.image.cropAndResize(
-					image,
-					tfjs.tensor2d(
-						batch.map((w) => [
-							w.y / Math.max(1, size.height - 1),
-							w.x / Math.max(1, size.width - 1),
-							(w.y + w.side - 1) / Math.max(1, size.height - 1),
-							(w.x + w.side - 1) / Math.max(1, size.width - 1)
-						])
-					),
-					tfjs.zeros([batch.length], 'int32') as tf.Tensor1D,
-					[detector.inputSize, detector.inputSize],
-					'bilinear',
-					0
-				)
-			);
-			try {
-				(await detector.detect(crops, threshold)).forEach((faces, i) => {
-					const window = batch[i]!;
-					const placed = windowToImage(faces, window, detector.inputSize);
-					found.push(...keepWhole(placed, window, size.width, size.height));
-				});
-			} finally {
-				crops.dispose();
-			}
+	for (const pass of detectionPasses(width, height, options.smallFacesSide)) {
+		// Built in plain JS from the RGBA pixels: the photo itself never becomes a tensor.
+		let values: Float32Array;
+		if (pass.resample === 'box') {
+			const size = boxSize(width, height, pass);
+			const small = size.width < width ? downscaleRgba(data, width, height, size.width, size.height) : data;
+			values = passInput(small, size.width, size.height, pass);
+		} else {
+			values = passInput(data, width, height, pass);
 		}
-	} finally {
-		image.dispose();
+		const input = tfjs.tensor4d(values, [1, pass.inputHeight, pass.inputWidth, 3]);
+		try {
+			const [faces = []] = await detector.detect(input, threshold);
+			found.push(...insidePicture(passToPicture(faces, pass), width, height));
+		} finally {
+			input.dispose();
+		}
 	}
-	const merged = weightedNonMaxSuppression(found, FACE_IOU).filter(humanFaceLayout);
 	return {
 		detector: detectorIdentity(detector.card),
 		threshold,
-		faces: scaleFaces(merged, pixels.width / size.width)
+		faces: scaleFaces(
+			weightedNonMaxSuppression(found, FACE_IOU).filter(humanFaceLayout),
+			pixels.width / width
+		)
 	};
 }

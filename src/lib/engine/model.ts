@@ -39,13 +39,11 @@ export interface LoadedNetwork {
 /** A face detector: square windows of the photo in, faces in each window's input pixels out. */
 export interface FaceDetector extends LoadedNetwork {
 	readonly card: DetectorCard;
-	/** The side of the square windows it takes. */
-	readonly inputSize: number;
 	/**
-	 * Windows [N,S,S,3] RGB 0..255 (not disposed) in, one list of faces per window. Read back asynchronously:
-	 * a synchronous read breaks the WebGPU device (see readback.ts).
+	 * Inputs [N,H,W,3] RGB 0..255 (not disposed) in, one list of faces per input, in its pixels. Read back
+	 * asynchronously: a synchronous read breaks the WebGPU device (see readback.ts).
 	 */
-	detect(windows: tf.Tensor4D, minScore: number): Promise<Face[][]>;
+	detect(inputs: tf.Tensor4D, minScore: number): Promise<Face[][]>;
 }
 
 export interface StyleModel extends LoadedNetwork {

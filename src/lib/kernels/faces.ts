@@ -1,7 +1,8 @@
 // Face detection maths, pure (no tfjs, no DOM): BlazeFace's anchors and output decoding, the passes a
-// photo is looked at in (the whole picture, then overlapping tiles for small faces), weighted
+// photo is looked at in (the whole picture, then a larger copy of it for small faces), weighted
 // non-maximum suppression that merges the passes, and feathered masks made from the detections.
-import type { MaskPixels, Rect } from './brush';
+import type { Transform } from '../document/types';
+import { layerToDocument, type MaskPixels, type Rect } from './brush';
 
 export interface FacePoint {
 	x: number;
@@ -24,23 +25,30 @@ export const BLAZEFACE_KEYPOINTS = 6;
 /** Values per anchor in the regressor output: box (dx, dy, w, h) and six (x, y) keypoints. */
 export const BLAZEFACE_ROW = 4 + 2 * BLAZEFACE_KEYPOINTS;
 
+/** BlazeFace's two output layers: anchors every 16 input pixels (2 a cell), then every 32 (6 a cell). */
+const BLAZEFACE_LAYERS = [
+	{ stride: 16, perCell: 2 },
+	{ stride: 32, perCell: 6 }
+] as const;
+/** The network is fully convolutional: it takes any input whose sides are multiples of its coarsest stride. */
+export const BLAZEFACE_STRIDE = 32;
+
 /**
- * BlazeFace's anchor centres in input pixels, [x0, y0, x1, y1, ...]: MediaPipe's SSD anchors with fixed
- * size, after merging the layers that share a stride. For the 256 back model: strides 16 (2 anchors a
- * cell) then 32 (6 a cell), 512 + 384 = 896 anchors; y outer, then x, then the anchors of a cell.
+ * BlazeFace's anchor centres in input pixels, [x0, y0, x1, y1, ...], for an input of `width` x `height`
+ * (multiples of 32): MediaPipe's SSD anchors with fixed size, after merging the layers that share a
+ * stride. At 256x256, 512 + 384 = 896 anchors; each layer in turn, y outer, then x, then the anchors of
+ * a cell (the order of the network's outputs, reshaped).
  */
-export function blazefaceAnchors(inputSize = BLAZEFACE_INPUT): Float32Array {
-	const layers = [
-		{ stride: inputSize / 16, perCell: 2 },
-		{ stride: inputSize / 8, perCell: 6 }
-	];
-	const count = layers.reduce((n, l) => n + (inputSize / l.stride) ** 2 * l.perCell, 0);
+export function blazefaceAnchors(width = BLAZEFACE_INPUT, height = width): Float32Array {
+	const count = BLAZEFACE_LAYERS.reduce(
+		(n, l) => n + (width / l.stride) * (height / l.stride) * l.perCell,
+		0
+	);
 	const out = new Float32Array(count * 2);
 	let i = 0;
-	for (const { stride, perCell } of layers) {
-		const cells = inputSize / stride;
-		for (let y = 0; y < cells; y++) {
-			for (let x = 0; x < cells; x++) {
+	for (const { stride, perCell } of BLAZEFACE_LAYERS) {
+		for (let y = 0; y < height / stride; y++) {
+			for (let x = 0; x < width / stride; x++) {
 				for (let a = 0; a < perCell; a++) {
 					out[i++] = stride * (x + 0.5);
 					out[i++] = stride * (y + 0.5);
@@ -59,7 +67,7 @@ export function sigmoid(logit: number): number {
 
 /**
  * Turns BlazeFace's raw outputs into faces in input pixels: `logits` one per anchor, `regressors`
- * BLAZEFACE_ROW per anchor (the 512 stride-16 rows first, then the 384 stride-32 rows, matching the anchors).
+ * BLAZEFACE_ROW per anchor (the stride-16 rows first, then the stride-32 rows, matching the anchors).
  * Keeps the faces scoring at least `minScore`.
  */
 export function decodeBlazeface(
@@ -150,89 +158,167 @@ export function weightedNonMaxSuppression(faces: readonly Face[], iou: number): 
 	return out;
 }
 
-/** A square window of the image the detector looks at, in image pixels (it may reach past the edges). */
-export interface DetectionWindow {
-	x: number;
-	y: number;
-	side: number;
-}
-
-export interface PassOptions {
-	/** The largest grid of tiles (1: the whole picture only; 2: also 2x2 tiles; 3: also 3x3). */
-	maxGrid: number;
-	/** Tiles smaller than this many image pixels are not worth looking at (the detector's input is 256). */
-	minTileSide: number;
-	/** How much neighbouring tiles overlap, as a fraction of a tile, so a face on a seam is whole in one. */
-	overlap: number;
-}
-
-export const DEFAULT_PASSES: PassOptions = { maxGrid: 2, minTileSide: 160, overlap: 0.25 };
+/**
+ * The smallest face BlazeFace finds reliably, in input pixels (score 0.84 and up; at 14 px it scores under
+ * 0.75): the astronaut's face pasted at sizes 8 to 96 into a 256 input.
+ */
+export const SMALLEST_FACE = 16;
+/**
+ * The long side of the second look, for small faces: faces from SMALLEST_FACE / SMALL_FACES_SIDE of the
+ * picture's long side up (1/28; the 2x2 tiles of 5/8 of the side it replaced went down to 1/26), at 3.1
+ * times the work of the first look for a square photo, 2.2 for a 3:2 one (the tiles were 4 however
+ * shaped). The smallest side that counted as many faces of the labelled set as the tiles (bench/faces.ts;
+ * 416 missed some); bench/faces.ts measures 512 beside it, which finds more at about the tiles' cost.
+ */
+export const SMALL_FACES_SIDE = 448;
 
 /**
- * Where to look: first the whole image padded to a square (so faces are not squashed), then grids of
- * overlapping square tiles (2x2, 3x3, ...) while a tile stays at least `minTileSide` pixels, because the
- * back-camera model misses faces under about a twentieth of its input. Tiles are squares of the grid
- * cell's larger side, spread evenly from edge to edge.
+ * One look at the whole picture, scaled by `scale` (input pixels per picture pixel) with its top left at
+ * (`offsetX`, `offsetY`) of an input of `inputWidth` x `inputHeight`, black around it. 'bilinear': sampled
+ * corner to corner from a square of the picture's long side centred on it (as tfjs cropAndResize does; the
+ * threshold was chosen on it: averaging instead lifts noise to face scores). 'box': averaged down, for the
+ * larger look, where averaging is what keeps cats and noise under the threshold.
  */
-export function detectionWindows(
-	width: number,
-	height: number,
-	options: PassOptions = DEFAULT_PASSES
-): DetectionWindow[] {
-	const long = Math.max(width, height);
-	const windows: DetectionWindow[] = [{ x: (width - long) / 2, y: (height - long) / 2, side: long }];
-	for (let grid = 2; grid <= options.maxGrid; grid++) {
-		const side = Math.min(Math.ceil((long / grid) * (1 + options.overlap)), Math.min(width, height) || long);
-		if (long / grid < options.minTileSide) break;
-		const along = (extent: number): number[] => {
-			const n = Math.max(1, Math.ceil((extent - side) / (side * (1 - options.overlap))) + 1);
-			if (n === 1 || extent <= side) return [(extent - side) / 2];
-			return Array.from({ length: n }, (_, i) => Math.round(((extent - side) * i) / (n - 1)));
-		};
-		for (const y of along(height)) for (const x of along(width)) windows.push({ x, y, side });
-	}
-	return windows;
+export interface DetectionPass {
+	resample: 'bilinear' | 'box';
+	scale: number;
+	offsetX: number;
+	offsetY: number;
+	inputWidth: number;
+	inputHeight: number;
 }
 
-/** Faces found in a window's `inputSize` input, moved into image pixels. */
-export function windowToImage(
-	faces: readonly Face[],
-	window: DetectionWindow,
-	inputSize = BLAZEFACE_INPUT
-): Face[] {
-	const k = window.side / inputSize;
-	const point = (p: FacePoint): FacePoint => ({ x: window.x + p.x * k, y: window.y + p.y * k });
+/**
+ * Where to look. First the picture padded to a square at the detector's own input, as it was trained:
+ * faces from a sixteenth of the picture up, to nearly all of it. Then, only when that look shrank the
+ * picture (so faces too small for it, but at least SMALLEST_FACE pixels in the picture, were lost), the
+ * picture again with its long side at `smallFacesSide` (at most its own size; the input padded to multiples
+ * of 32), which finds the small faces of a group photo: the network is fully convolutional, so one larger
+ * input costs what tiles of it would, without their overlap. `smallFacesSide` 0: the first look only.
+ */
+export function detectionPasses(
+	width: number,
+	height: number,
+	smallFacesSide = SMALL_FACES_SIDE
+): DetectionPass[] {
+	const long = Math.max(width, height);
+	const scale = BLAZEFACE_INPUT / long;
+	const passes: DetectionPass[] = [
+		{
+			resample: 'bilinear',
+			scale,
+			offsetX: ((long - width) / 2) * scale,
+			offsetY: ((long - height) / 2) * scale,
+			inputWidth: BLAZEFACE_INPUT,
+			inputHeight: BLAZEFACE_INPUT
+		}
+	];
+	const small = Math.min(long, smallFacesSide);
+	if (long > BLAZEFACE_INPUT && small > BLAZEFACE_INPUT) {
+		const input = (n: number) =>
+			Math.ceil(Math.round((n * small) / long) / BLAZEFACE_STRIDE) * BLAZEFACE_STRIDE;
+		passes.push({
+			resample: 'box',
+			scale: small / long,
+			offsetX: 0,
+			offsetY: 0,
+			inputWidth: input(width),
+			inputHeight: input(height)
+		});
+	}
+	return passes;
+}
+
+/** The picture's size in a box pass (rounded to whole pixels). */
+export function boxSize(
+	width: number,
+	height: number,
+	pass: DetectionPass
+): { width: number; height: number } {
+	return {
+		width: Math.max(1, Math.round(width * pass.scale)),
+		height: Math.max(1, Math.round(height * pass.scale))
+	};
+}
+
+/**
+ * A pass's input as RGB floats 0..255, [inputHeight, inputWidth, 3]: the RGBA picture sampled (bilinear)
+ * or already averaged down to the pass's size (box; see boxSize), black outside it.
+ */
+export function passInput(
+	data: Uint8ClampedArray,
+	width: number,
+	height: number,
+	pass: DetectionPass
+): Float32Array {
+	const { inputWidth, inputHeight } = pass;
+	const out = new Float32Array(inputWidth * inputHeight * 3);
+	if (pass.resample === 'box') {
+		for (let y = 0; y < Math.min(height, inputHeight); y++) {
+			for (let x = 0; x < Math.min(width, inputWidth); x++) {
+				const s = (y * width + x) * 4;
+				const o = (y * inputWidth + x) * 3;
+				out[o] = data[s]!;
+				out[o + 1] = data[s + 1]!;
+				out[o + 2] = data[s + 2]!;
+			}
+		}
+		return out;
+	}
+	// Picture coordinates of input pixel i: start + i * step, the square's corners on the input's corners.
+	const side = inputWidth / pass.scale;
+	const step = inputWidth > 1 ? (side - 1) / (inputWidth - 1) : 0;
+	const startX = -pass.offsetX / pass.scale;
+	const startY = -pass.offsetY / pass.scale;
+	for (let i = 0; i < inputHeight; i++) {
+		const sy = startY + i * step;
+		if (sy < 0 || sy > height - 1) continue;
+		const y0 = Math.floor(sy);
+		const y1 = Math.min(height - 1, y0 + 1);
+		const fy = sy - y0;
+		for (let j = 0; j < inputWidth; j++) {
+			const sx = startX + j * step;
+			if (sx < 0 || sx > width - 1) continue;
+			const x0 = Math.floor(sx);
+			const x1 = Math.min(width - 1, x0 + 1);
+			const fx = sx - x0;
+			const a = (y0 * width + x0) * 4;
+			const b = (y0 * width + x1) * 4;
+			const c = (y1 * width + x0) * 4;
+			const d = (y1 * width + x1) * 4;
+			const o = (i * inputWidth + j) * 3;
+			for (let k = 0; k < 3; k++) {
+				const top = data[a + k]! + (data[b + k]! - data[a + k]!) * fx;
+				const bottom = data[c + k]! + (data[d + k]! - data[c + k]!) * fx;
+				out[o + k] = top + (bottom - top) * fy;
+			}
+		}
+	}
+	return out;
+}
+
+/** Faces found in a pass's input, moved into the picture's pixels. */
+export function passToPicture(faces: readonly Face[], pass: DetectionPass): Face[] {
+	const point = (p: FacePoint): FacePoint => ({
+		x: (p.x - pass.offsetX) / pass.scale,
+		y: (p.y - pass.offsetY) / pass.scale
+	});
 	return faces.map((f) => ({
 		...point(f),
-		width: f.width * k,
-		height: f.height * k,
+		width: f.width / pass.scale,
+		height: f.height / pass.scale,
 		score: f.score,
 		keypoints: f.keypoints.map(point)
 	}));
 }
 
-/**
- * Drops faces cut by a tile's edge (they are found whole by a larger window) and faces that lie mostly in
- * the padding outside the image.
- */
-export function keepWhole(
-	faces: readonly Face[],
-	window: DetectionWindow,
-	width: number,
-	height: number
-): Face[] {
-	const margin = window.side * 0.02;
-	const cutByEdge = (f: Face) =>
-		(f.x < window.x + margin && window.x > 0) ||
-		(f.y < window.y + margin && window.y > 0) ||
-		(f.x + f.width > window.x + window.side - margin && window.x + window.side < width) ||
-		(f.y + f.height > window.y + window.side - margin && window.y + window.side < height);
-	const inside = (f: Face) => {
+/** Drops faces that lie mostly in the black padding outside the picture (`width` x `height`). */
+export function insidePicture(faces: readonly Face[], width: number, height: number): Face[] {
+	return faces.filter((f) => {
 		const w = Math.min(f.x + f.width, width) - Math.max(f.x, 0);
 		const h = Math.min(f.y + f.height, height) - Math.max(f.y, 0);
 		return w > 0 && h > 0 && (w * h) / (f.width * f.height) >= 0.5;
-	};
-	return faces.filter((f) => inside(f) && !cutByEdge(f));
+	});
 }
 
 /** Faces found at one size, moved to another (e.g. from the downscaled copy to the full photo). */
@@ -245,6 +331,27 @@ export function scaleFaces(faces: readonly Face[], k: number): Face[] {
 		score: f.score,
 		keypoints: f.keypoints.map((p) => ({ x: p.x * k, y: p.y * k }))
 	}));
+}
+
+/**
+ * Faces found in a picture (in its own pixels) as boxes in document pixels, where the picture's layer shows
+ * them: `k` layer pixels per picture pixel (a layer may hold a copy of another size), then the layer's
+ * transform. A rotated face becomes the upright box around it.
+ */
+export function facesInDocument(faces: readonly Rect[], transform: Transform, k = 1): Rect[] {
+	return faces.map((f) => {
+		const corners = [
+			{ x: f.x, y: f.y },
+			{ x: f.x + f.width, y: f.y },
+			{ x: f.x, y: f.y + f.height },
+			{ x: f.x + f.width, y: f.y + f.height }
+		].map((p) => layerToDocument(transform, { x: p.x * k, y: p.y * k }));
+		const xs = corners.map((c) => c.x);
+		const ys = corners.map((c) => c.y);
+		const x = Math.min(...xs);
+		const y = Math.min(...ys);
+		return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
+	});
 }
 
 export interface FaceMaskOptions {

@@ -40,10 +40,11 @@ import {
 import type { EngineClient } from '../engine/worker/client';
 import { EditorState } from './editor.svelte';
 import { bytesOf, sha256Hex } from '../document/blob-store';
-import type { FaceMaskMode, StylizeRecipe, StyleUse } from '../document/types';
+import type { FaceMaskMode, Layer, StylizeRecipe, StyleUse } from '../document/types';
 import { doneEntries } from '../document/history';
 import { DETECTION_SIDE, type DetectorIdentity } from '../engine/faces';
-import { type Face, scaleFaces } from '../kernels/faces';
+import { type Face, facesInDocument, scaleFaces } from '../kernels/faces';
+import type { Rect } from '../kernels/brush';
 import { type ModelReleaseStatus, type PeopleRights, releaseCovers } from '../provenance/rights/people';
 import { describeStyles } from '../document/document';
 
@@ -145,7 +146,7 @@ export class StudioState {
 
 	/** What was declared and read about each picture, by the file's sha256. */
 	declarations = $state<Record<string, PictureDeclaration>>({});
-	/** Whether the faces found in the photo are drawn on the stage. */
+	/** Whether the faces found in the pictures are drawn on the stage. */
 	showFaces = $state(true);
 
 	// Export: who signs, and what the image permits.
@@ -166,10 +167,19 @@ export class StudioState {
 	);
 	/** The photo (or webcam picture) the document started from, with its declaration. */
 	readonly photo = $derived(this.pictures.find((p) => p.testKey === 'content') ?? null);
-	/** The faces the detector found in the photo, in its pixels (none until it has looked). */
-	readonly foundFaces = $derived.by(() => {
-		const faces = this.photo?.declaration?.faces;
-		return faces?.status === 'done' ? faces.faces : [];
+	/** The faces found in every visible picture layer (photo, webcam, imports), in document pixels: the stage's boxes. */
+	readonly faceBoxes = $derived.by(() =>
+		(this.editor.document?.layers ?? [])
+			.filter((layer) => layer.visible)
+			.flatMap((layer) => this.facesOf(layer))
+	);
+	/**
+	 * The faces of the picture a stylize paints from (the selected picture layer, else the bottom one), in
+	 * document pixels: what Protect faces and Stylize only the faces make the region from.
+	 */
+	readonly inputFaces = $derived.by(() => {
+		const input = this.editor.stylizeInput();
+		return input ? this.facesOf(input) : [];
 	});
 	readonly rightsIngredients = $derived.by(() =>
 		this.record
@@ -383,11 +393,28 @@ export class StudioState {
 		else if (shown && declaration.modelRelease === 'MR-NAP') declaration.modelRelease = 'MR-NON';
 	}
 
-	/** Protect faces ('protect') or Stylize only the faces ('faces'): the region becomes a feathered face mask. */
+	/**
+	 * Protect faces ('protect') or Stylize only the faces ('faces') of the picture a stylize paints from:
+	 * the region becomes a feathered face mask.
+	 */
 	async faceRegion(mode: FaceMaskMode): Promise<void> {
-		if (this.foundFaces.length === 0) return;
+		const faces = this.inputFaces;
+		if (faces.length === 0) return;
 		this.editor.maskTarget = { kind: 'region' };
-		await this.editor.faceMaskEdit(mode, this.foundFaces);
+		await this.editor.faceMaskEdit(mode, faces);
+	}
+
+	/**
+	 * The faces found in a picture layer's file, where the layer shows them in the document (none for a
+	 * stylized layer, or until the detector has looked).
+	 */
+	private facesOf(layer: Layer): Rect[] {
+		const source = layer.source;
+		if (source.kind === 'stylized') return [];
+		const file = source.kind === 'webcam' ? layer.image : source.file;
+		const faces = this.declarations[file.id]?.faces;
+		if (faces?.status !== 'done') return [];
+		return facesInDocument(faces.faces, layer.transform, layer.image.width / file.width);
 	}
 
 	async uploadStyle(file: File): Promise<void> {

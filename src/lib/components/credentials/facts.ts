@@ -3,6 +3,7 @@
 // written by anyone: every field is checked, anything unexpected is left out, nothing throws.
 import { commercialUseLabel, type CommercialUse } from '../../assets/catalog';
 import { readIngredientFacts } from '../../provenance/c2pa/rakkan-assertions';
+import type { PeopleRights } from '../../provenance/rights/people';
 import { percent } from './words';
 
 type Json = Record<string, unknown>;
@@ -79,6 +80,8 @@ export interface IngredientFacts {
 	source?: string;
 	/** The layers of the image it is in. */
 	layers: string[];
+	/** A picture's people: the faces found, the model release, the maker's statement. */
+	people?: PeopleRights;
 }
 
 /** Rakkan's facts about an ingredient, read with the schema the writer uses; undefined when there are none. */
@@ -89,7 +92,7 @@ export function ingredientFacts(metadata: unknown): IngredientFacts | undefined 
 	switch (facts.role) {
 		case 'content':
 		case 'import':
-			return { ...base, sha256: facts.sha256, bytes: facts.bytes };
+			return { ...base, sha256: facts.sha256, bytes: facts.bytes, people: facts.declared?.people };
 		case 'style':
 			return {
 				...base,

@@ -21,7 +21,7 @@ import {
 } from '../rights/rights';
 import type { Signer } from './signer';
 import { softBindingData, SOFT_BINDING_LABEL, type SoftBinding } from './soft-binding';
-import { MODEL_RELEASE_STATUSES, modelReleaseUri } from '../rights/people';
+import { imagePeople, modelReleaseUri } from '../rights/people';
 import {
 	buildXmpPacket,
 	DIGITAL_SOURCE_TYPES,
@@ -828,25 +828,16 @@ async function embed(
 	return concat([head, block, layout.tail]);
 }
 
-/**
- * The model release and how many people the detector found in the pictures whose pixels are in the image,
- * as XMP/CAWG metadata says them: the weakest release among them, the count only where faces were checked
- * and found (no count is not "no people"), and never names.
- */
+/** The model release and the people shown of the pictures whose pixels are in the image (imagePeople). */
 function peopleXmp(input: ProvenanceInput): Pick<XmpFields, 'modelReleaseStatus' | 'peopleShown'> {
 	const pictures = [input.content, ...(input.components ?? [])].flatMap((p) =>
 		p?.declared?.people ? [p.declared.people] : []
 	);
-	const out: Pick<XmpFields, 'modelReleaseStatus' | 'peopleShown'> = {};
-	const shown = pictures.filter((p) => p.faces.checked && p.faces.count > 0);
-	const statuses = pictures.flatMap((p) =>
-		p.modelRelease ? [p.modelRelease] : p.faces.checked && p.faces.count > 0 ? ['MR-NON' as const] : []
-	);
-	// MODEL_RELEASE_STATUSES runs from none to unlimited: the first one any picture has is the weakest.
-	const weakest = MODEL_RELEASE_STATUSES.find((status) => statuses.includes(status));
-	if (weakest) out.modelReleaseStatus = modelReleaseUri(weakest);
-	if (shown.length > 0) out.peopleShown = shown.reduce((sum, p) => sum + p.faces.count, 0);
-	return out;
+	const { modelRelease, peopleShown } = imagePeople(pictures);
+	return {
+		...(modelRelease ? { modelReleaseStatus: modelReleaseUri(modelRelease) } : {}),
+		...(peopleShown !== undefined ? { peopleShown } : {})
+	};
 }
 
 function xmpFor(input: ProvenanceInput, prepared: Prepared, format: string): string {

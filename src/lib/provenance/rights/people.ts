@@ -50,10 +50,72 @@ export const NOT_A_REAL_PERSON = 'not a real person (an artwork, a statue, a dol
 
 const people = (n: number) => (n === 1 ? '1 person' : `${n} people`);
 
+/** "1 face", "2 faces". */
+export const facesCount = (n: number) => (n === 1 ? '1 face' : `${n} faces`);
+
+/** A model release in words, as every page shows it: its label and code, or that none is recorded. */
+export function releaseWords(status: ModelReleaseStatus | undefined): string {
+	return status ? `${MODEL_RELEASE_LABELS[status]} (${status})` : 'none recorded';
+}
+
+/** The maker's "not a real person" statement, as pages show it. */
+export const NOT_A_REAL_PERSON_STATEMENT = `the creator states it is ${NOT_A_REAL_PERSON}`;
+
+/**
+ * What the credentials say about the people in one picture, in words: the faces found (and by which
+ * detector), or that they were not checked (never "no faces").
+ */
+export function recordedFacesWords(faces: FacesFact): string {
+	if (!faces.checked) return 'Faces were not checked (the detector could not run).';
+	const found = faces.count === 0 ? 'No faces found' : `${facesCount(faces.count)} found`;
+	const by = faces.detector
+		? ` by ${faces.detector.id} (weights sha256 ${faces.detector.weightsSha256.slice(0, 16)}…)`
+		: '';
+	return `${found}${by}.`;
+}
+
 /** A release that covers the people shown: a real release, or "not applicable" with the maker's statement. */
 export function releaseCovers(rights: Pick<PeopleRights, 'modelRelease' | 'notARealPerson'>): boolean {
 	if (rights.modelRelease === 'MR-LMR' || rights.modelRelease === 'MR-UMR') return true;
 	return rights.modelRelease === 'MR-NAP' && rights.notARealPerson;
+}
+
+/** What XMP says about the people of an image made of several pictures. */
+export interface ImagePeople {
+	modelRelease?: ModelReleaseStatus;
+	/** Faces found in the pictures, but those the maker states are no real person. */
+	peopleShown?: number;
+}
+
+const showsFaces = (p: PeopleRights) => p.faces.checked && p.faces.count > 0;
+
+/**
+ * The people of an image from its pictures' facts, as one XMP release status and count. Said only when a
+ * picture shows faces or records a release of its own (limited, unlimited, not applicable; "none" on a
+ * picture without faces says nothing). Then the weakest release among the pictures that show people, or may
+ * (faces found, or not checked), decides: none < limited < unlimited, a picture with no release counting as
+ * none, so one picture's release never speaks for another's people. "Not applicable" is said only when no
+ * picture needs a release, and counts as none for faces nobody stated are not a real person.
+ */
+export function imagePeople(pictures: readonly PeopleRights[]): ImagePeople {
+	const says = (p: PeopleRights): ModelReleaseStatus | null => {
+		if (p.modelRelease === 'MR-LMR' || p.modelRelease === 'MR-UMR') return p.modelRelease;
+		if (p.modelRelease === 'MR-NAP') return showsFaces(p) && !p.notARealPerson ? 'MR-NON' : 'MR-NAP';
+		return showsFaces(p) || !p.faces.checked ? 'MR-NON' : null;
+	};
+	const speaks = pictures.some(
+		(p) => showsFaces(p) || (p.modelRelease !== undefined && p.modelRelease !== 'MR-NON')
+	);
+	if (!speaks) return {};
+	const statuses = pictures.map(says).filter((s): s is ModelReleaseStatus => s !== null);
+	const needed: ModelReleaseStatus[] = statuses.filter((s) => s !== 'MR-NAP');
+	const out: ImagePeople = {};
+	// MODEL_RELEASE_STATUSES runs none, not applicable, limited, unlimited: the first needed one is the weakest.
+	if (needed.length > 0) out.modelRelease = MODEL_RELEASE_STATUSES.find((s) => needed.includes(s));
+	else if (statuses.length > 0) out.modelRelease = 'MR-NAP';
+	const people = pictures.filter((p) => showsFaces(p) && !p.notARealPerson);
+	if (people.length > 0) out.peopleShown = people.reduce((sum, p) => sum + p.faces.count, 0);
+	return out;
 }
 
 export type PeopleFinding =
