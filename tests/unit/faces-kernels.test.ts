@@ -136,14 +136,14 @@ describe('detection passes', () => {
 
 	it('looks again, larger, only when the first look shrank the photo', () => {
 		const [, small] = detectionPasses(1000, 800);
-		// 448 x 358 in an input padded to multiples of 32.
+		// 512 x 410 in an input padded to multiples of 32.
 		expect(small).toEqual({
 			resample: 'box',
-			scale: 0.448,
+			scale: 0.512,
 			offsetX: 0,
 			offsetY: 0,
-			inputWidth: 448,
-			inputHeight: 384
+			inputWidth: 512,
+			inputHeight: 416
 		});
 		// A photo between the two sizes is looked at again at its own size; 0 turns the second look off.
 		expect(detectionPasses(300, 200)[1]).toMatchObject({ scale: 1, inputWidth: 320, inputHeight: 224 });
