@@ -17,9 +17,15 @@ export class ListingCache {
 		this.pages.clear();
 	}
 
-	async get(key: string, load: () => Promise<string>): Promise<string> {
+	/** The page kept under `key` if it is still fresh; nothing is loaded. */
+	peek(key: string): string | undefined {
 		const hit = this.pages.get(key);
-		if (hit && performance.now() - hit.at < this.ttlMs) return hit.json;
+		return hit && performance.now() - hit.at < this.ttlMs ? hit.json : undefined;
+	}
+
+	async get(key: string, load: () => Promise<string>): Promise<string> {
+		const hit = this.peek(key);
+		if (hit !== undefined) return hit;
 		const generation = this.generation;
 		const json = await load();
 		if (generation === this.generation) {
