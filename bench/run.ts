@@ -6,7 +6,10 @@
 //
 // Run with `npm run bench` (`npm run bench -- --quick`, or `npx tsx bench/run.ts --quick`, for a smoke
 // test with small images and single runs). One JSON object goes to stdout; progress lines go to stderr.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { findModel, findStyle, type ModelCard } from '../src/lib/assets/catalog';
@@ -15,11 +18,13 @@ import { DEFAULT_SETTINGS, type AssetReader, type Pixels } from '../src/lib/engi
 import { fitWithin, workingSize } from '../src/lib/kernels/geometry';
 import { defaultCacheDir, readVerified } from '../src/lib/node/asset-cache';
 import { loadProjectCatalog, PROJECT_ROOT } from '../src/lib/node/catalog-fs';
+import { CHROMIUM } from '../tests/e2e/harness';
 import { decodeImage } from '../src/lib/node/image-io';
 import { createNodeEngine, useWasmBackend } from '../src/lib/node/node-engine';
 import type { BenchContext } from './context';
 import { benchFaces, FACES_NOTES } from './faces';
 import { benchGallery, GALLERY_NOTES } from './gallery';
+import { benchGpu, GPU_NOTES } from './gpu';
 import { benchHostile, HOSTILE_NOTES } from './hostile';
 import { benchMemory, MEMORY_NOTES } from './memory';
 import { benchModels, MODELS_NOTES } from './models';
@@ -177,10 +182,16 @@ async function main(): Promise<void> {
 	const hostile = await section('hostile', () => benchHostile(QUICK));
 	const softBinding = await section('softBinding', () => benchSoftBinding(QUICK));
 	const faces = await section('faces', () => benchFaces(ctx));
+	// The browser sections need the production build (the gallery section made one if it was missing).
+	const browser = existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM}`;
+	const gpu = browser
+		? { skipped: browser }
+		: await section('gpu', () => benchGpu({ side: QUICK ? 32 : 64, runs: QUICK ? 1 : 2 }));
+	const editor = browser ? { skipped: browser } : await section('editor', async () => benchEditor());
 
 	const cpus = os.cpus();
 	writeJson({
-		figures: figures(tiling, parallel, sizes.at(-1)),
+		figures: figures(tiling, parallel, sizes.at(-1), gallery, gpu, editor),
 		machine: {
 			node: process.version,
 			platform: `${os.platform()} ${os.release()} ${os.arch()}`,
@@ -210,6 +221,8 @@ async function main(): Promise<void> {
 		hostile,
 		softBinding,
 		faces,
+		gpu,
+		editor,
 		memory,
 		sectionMs,
 		sectionCpuMs,
@@ -224,6 +237,7 @@ async function main(): Promise<void> {
 			HOSTILE_NOTES,
 			...SOFT_BINDING_NOTES,
 			...FACES_NOTES,
+			...GPU_NOTES,
 			...MEMORY_NOTES,
 			...RUN_NOTES
 		]
@@ -233,27 +247,33 @@ async function main(): Promise<void> {
 interface Figure {
 	figure: string;
 	value: number;
-	reference: number;
+	/** What the value aims at; null for a figure that is only reported (GPU speed has no target). */
+	reference: number | null;
 	/** How the value must compare with the reference. */
-	aim: '<=' | '>=';
-	meets: boolean;
+	aim: '<=' | '<' | '>=' | null;
+	meets: boolean | null;
 }
 
-function figure(name: string, value: number, aim: Figure['aim'], reference: number): Figure {
-	return {
-		figure: name,
-		value,
-		reference,
-		aim,
-		meets: aim === '<=' ? value <= reference : value >= reference
-	};
+function figure(name: string, value: number, aim: '<=' | '<' | '>=', reference: number): Figure {
+	const meets = aim === '<=' ? value <= reference : aim === '<' ? value < reference : value >= reference;
+	return { figure: name, value, reference, aim, meets };
 }
+
+function reported(name: string, value: number): Figure {
+	return { figure: name, value, reference: null, aim: null, meets: null };
+}
+
+type GalleryResult = Awaited<ReturnType<typeof benchGallery>>;
+type GpuSection = Awaited<ReturnType<typeof benchGpu>> | { skipped: string };
 
 /** The headline ratios next to what they aim at (the sections below hold how each was measured). */
 function figures(
 	tiling: Awaited<ReturnType<typeof benchTiling>>,
 	parallel: Awaited<ReturnType<typeof benchParallel>>,
-	largest: { ratio: number } | undefined
+	largest: { ratio: number } | undefined,
+	gallery: GalleryResult,
+	gpu: GpuSection,
+	editor: unknown
 ): Figure[] {
 	return [
 		figure('tiling: tiled / single pass, first paint', tiling.overhead, '<=', tiling.targetOverhead),
@@ -270,12 +290,74 @@ function figures(
 			'>=',
 			parallel.targetSpeedup
 		),
-		...(largest ? [figure('engine / plain executeAsync, largest size', largest.ratio, '<=', 1.1)] : [])
+		...(largest ? [figure('engine / plain executeAsync, largest size', largest.ratio, '<=', 1.1)] : []),
+		...(
+			[
+				['PGlite', gallery.pglite],
+				['PostgreSQL', gallery.postgres]
+			] as const
+		).flatMap(([store, result]) => [
+			figure(
+				`gallery (${store}): listing / bare node:http, requests per second`,
+				result.listVsBare,
+				'>=',
+				0.3
+			),
+			figure(`gallery (${store}): listing p99 / p50`, result.listP99OverP50, '<', 10)
+		]),
+		...gpuFigures(gpu),
+		...editorFigures(editor)
+	];
+}
+
+/** Milliseconds per megapixel of every family on every backend (no target: see the gpu section's devices). */
+function gpuFigures(gpu: GpuSection): Figure[] {
+	if ('skipped' in gpu) return [];
+	return Object.entries(gpu.msPerMegapixel).flatMap(([modelId, backends]) =>
+		Object.entries(backends).flatMap(([backend, result]) =>
+			'msPerMegapixel' in result
+				? [
+						reported(
+							`gpu: ${modelId} on ${backend}, ms per megapixel at ${gpu.side} px`,
+							result.msPerMegapixel
+						)
+					]
+				: []
+		)
+	);
+}
+
+/**
+ * `npm run bench:editor` in its own process (it drives Chromium and prints one JSON object), as the
+ * editor section; a failure is reported in the section instead of ending the whole benchmark.
+ */
+function benchEditor(): unknown {
+	const run = spawnSync(
+		process.execPath,
+		['--import', 'tsx', path.join('bench', 'editor.ts'), ...(QUICK ? ['--quick'] : [])],
+		{ cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 }
+	);
+	if (run.status !== 0) return { failed: `bench/editor.ts exited with ${run.status ?? run.signal}` };
+	return JSON.parse(run.stdout) as unknown;
+}
+
+/**
+ * The editor's figures from bench/editor.ts's JSON: today the median time to record a stroke on the
+ * largest document (aim: under 300 ms at 24 MP). A figure bench/editor.ts adds (the longest main-thread
+ * task, aim 50 ms) is mapped here the same way.
+ */
+function editorFigures(editor: unknown): Figure[] {
+	const documents = (editor as { documents?: { label: string; strokeRecordedMs?: { median: number } }[] })
+		.documents;
+	const largest = documents?.at(-1);
+	if (!largest?.strokeRecordedMs) return [];
+	return [
+		figure(`editor: stroke recorded, median ms (${largest.label})`, largest.strokeRecordedMs.median, '<', 300)
 	];
 }
 
 const NOTES = [
-	'figures: the headline ratios with their reference (aim) and whether they meet it. The gallery section reports its own ratios; the editor and GPU figures come from `npm run bench:editor` and `npm run bench:gpu`.',
+	'figures: the headline ratios with their reference (aim) and whether they meet it: tiling, painter threads, the engine against the plain path, the gallery listing against a bare node:http server and its p99/p50 on each store, the editor (bench/editor.ts, run as the editor section), and milliseconds per megapixel of each family on each browser backend (the gpu section, `npm run bench:gpu` at 64 px; reported, no reference: on SwiftShader they are CPU figures).',
 	'Content: a synthetic, deterministic 4:3 image (gradients, rings and seeded noise); style: rembrandt-night-watch decoded with image-io, analysed at a long side of 256.',
 	'loadMs: createModel + load() of a fresh model (readVerified of every file, sha256 re-checked, then loadGraphModel of both nets); warmUpMs: its warmUp(). engineModelReadyMs: the engine loading and warming its own copy (also untimed in the runs).',
 	'ms: median of engine.stylize(job) end to end (pixels to tensor, style resize, style vector, transfer net, output resize to the same working size, clip/round, download to RGBA pixels) at strength 1, workingSide = long side, output = working size. msStrengthHalf: the same at strength 0.5 (adds the content style vector at 256 and the interpolation).',
@@ -286,7 +368,7 @@ const NOTES = [
 ];
 
 const RUN_NOTES = [
-	'quick: true when run with --quick (sizes: long side 256 only, one timed run; every other section at small sizes, see its note): a smoke test whose timings are not comparable with a full run. sectionMs: wall time of each section (sizes is the load, warm-up and sizes part above); the sections run in the order memory, sizes, models, tiling, parallel, gallery, softBinding. sectionCpuMs, totalCpuMs: user + system CPU time of the process (all threads) in the same spans; on a machine busy with other work, CPU time of the single-threaded sections is close to what their wall time would be on an idle one. machine.processMaxRssBytes: the OS peak resident set size of the process at the end (process.resourceUsage().maxRSS), worker threads included.'
+	'quick: true when run with --quick (sizes: long side 256 only, one timed run; every other section at small sizes, see its note): a smoke test whose timings are not comparable with a full run. sectionMs: wall time of each section (sizes is the load, warm-up and sizes part above); the sections run in the order memory, sizes, models, tiling, parallel, gallery, hostile, softBinding, faces, gpu, editor. sectionCpuMs, totalCpuMs: user + system CPU time of the process (all threads) in the same spans; on a machine busy with other work, CPU time of the single-threaded sections is close to what their wall time would be on an idle one. machine.processMaxRssBytes: the OS peak resident set size of the process at the end (process.resourceUsage().maxRSS), worker threads included.'
 ];
 
 /** The two nets of the card, loaded from the same verified files as the model, for the reference path. */

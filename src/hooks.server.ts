@@ -1,16 +1,17 @@
 import { json, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { SESSION_COOKIE } from '$lib/server/gallery/http';
 import { gallery } from '$lib/server/gallery/service';
+import { registerPublicListing } from '$lib/server/gallery/public-listing';
+import { applySecurityHeaders } from '$lib/server/security-headers';
 
 /** Opens the gallery when the server starts: migrations run, the cleanup pass starts. */
 export const init: ServerInit = async () => {
-	await gallery();
+	const { repository } = await gallery();
+	// server.js answers cached public listing pages before SvelteKit does.
+	registerPublicListing(repository);
 };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** API responses are data, never documents: nothing in them may run or be framed. */
-const API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
 export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
@@ -42,12 +43,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 
 	const response = await resolve(event);
-	response.headers.set('x-content-type-options', 'nosniff');
-	response.headers.set('referrer-policy', 'same-origin');
-	response.headers.set('x-frame-options', 'DENY');
-	response.headers.set('cross-origin-opener-policy', 'same-origin');
-	if (!response.headers.has('content-security-policy'))
-		response.headers.set('content-security-policy', API_CSP);
+	applySecurityHeaders(response.headers);
 	return response;
 };
 

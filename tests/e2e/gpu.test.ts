@@ -3,13 +3,13 @@
 // without leaking tensors; the studio's compute selector really switches backends, and choosing one
 // right away on a fresh page and stylizing works (it failed with "Cannot read properties of undefined
 // (reading 'get')" when the automatic start and the user's choice overlapped in the engine worker).
-import type { Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendName } from '../../src/lib/engine/types';
 import { photoPath } from '../helpers/assets';
 import { type EngineRun, engineBundle, openEnginePage, type PagePixels, paintOnBackend } from './engine-page';
-import { type Studio, StudioPage, startStudio } from './harness';
+import { CHROMIUM, CHROMIUM_ARGS, type Studio, StudioPage, startStudio } from './harness';
 
 /** SwiftShader runs GPU kernels on the CPU, about 40x slower than wasm: small pictures only. */
 const SIDE = 64;
@@ -158,12 +158,17 @@ describe('every model family on webgpu and webgl matches wasm (SwiftShader)', ()
 	}
 });
 
+/** The small coffee photo as a PNG file, as a user would drop it. */
+async function smallPhoto(): Promise<Buffer> {
+	const photo = await rgbaOf(await photoPath('coffee'));
+	return sharp(Buffer.from(photo.data), { raw: { width: SIDE, height: SIDE, channels: 4 } })
+		.png()
+		.toBuffer();
+}
+
 describe('the compute selector', () => {
 	it('switches the studio to each backend chosen right away on a fresh page, and fast-udnie paints there', async () => {
-		const photo = await rgbaOf(await photoPath('coffee'));
-		const small = await sharp(Buffer.from(photo.data), { raw: { width: SIDE, height: SIDE, channels: 4 } })
-			.png()
-			.toBuffer();
+		const small = await smallPhoto();
 		for (const backend of ['webgpu', 'webgl', 'wasm'] as const) {
 			const page = await studio.browser.newPage();
 			const studioPage = new StudioPage(page);
@@ -180,6 +185,41 @@ describe('the compute selector', () => {
 			await expect(page.getByRole('alert').count()).resolves.toBe(0);
 			expect(studioPage.errors).toEqual([]);
 			await page.close();
+		}
+	});
+
+	it('says so and falls back to wasm when WebGPU is chosen in a browser without it, and still paints', async () => {
+		// Chromium without --enable-unsafe-webgpu has no WebGPU adapter on this machine (Linux), as on many
+		// laptops. (WebGL cannot be taken away the same way: with --disable-webgl, --disable-3d-apis or
+		// --disable-gpu the page has none, but the engine worker's OffscreenCanvas still starts WebGL.)
+		const args = CHROMIUM_ARGS.filter((arg) => arg !== '--enable-unsafe-webgpu');
+		const browser = await chromium.launch({ executablePath: CHROMIUM, args });
+		try {
+			const page = await browser.newPage();
+			const studioPage = new StudioPage(page);
+			await page.goto(`${studio.url}/studio`);
+			const adapter = await page.evaluate(async () => {
+				const { gpu } = navigator as { gpu?: { requestAdapter(): Promise<unknown> } };
+				return gpu !== undefined && (await gpu.requestAdapter()) !== null;
+			});
+			expect(adapter).toBe(false);
+			await studioPage.byTestId('model').selectOption('fast-udnie');
+			await studioPage.setContent({ name: 'small.png', mimeType: 'image/png', buffer: await smallPhoto() });
+			await studioPage.byTestId('backend-preference').selectOption('webgpu');
+			const notice = studioPage.byTestId('engine-notice');
+			await notice.waitFor({ timeout: 120_000 });
+			await expect(notice.textContent()).resolves.toBe(
+				'webgpu cannot start in this browser; Rakkan fell back to wasm.'
+			);
+			await expect(studioPage.byTestId('backend').getAttribute('data-backend')).resolves.toBe('wasm');
+			await page.locator('[data-testid=stylize]:not([disabled])').waitFor({ timeout: 120_000 });
+			await studioPage.byTestId('stylize').click();
+			await expect(studioPage.waitForStatus('done', 'error')).resolves.toBe('done');
+			await expect(studioPage.byTestId('backend').getAttribute('data-backend')).resolves.toBe('wasm');
+			await expect(page.getByRole('alert').count()).resolves.toBe(0);
+			expect(studioPage.errors).toEqual([]);
+		} finally {
+			await browser.close();
 		}
 	});
 });

@@ -457,6 +457,52 @@ describe('accounts and safety', () => {
 		expect(api.headers.get('x-frame-options')).toBe('DENY');
 	});
 
+	it('answers the cached public listing before SvelteKit with the same headers, never with a private image, a new public one at once', async () => {
+		const anonymous = new ApiClient(server.url);
+		const owner = await newUser();
+		const page = '/api/images?limit=100';
+		const ids = async () => (await anonymous.get<ImagePage>(page)).body.items.map((i) => i.id);
+		// The first request fills the cache (SvelteKit), the second is answered from it by server.js; a
+		// request with any cookie always goes to SvelteKit. All three must be the same response.
+		const answers = [];
+		for (const cookie of [undefined, undefined, 'unrelated=1']) {
+			const response = await fetch(server.url + page, { headers: cookie ? { cookie } : {} });
+			const headers = Object.fromEntries(
+				[...response.headers].filter(([name]) => !['date', 'connection', 'keep-alive'].includes(name))
+			);
+			answers.push({ status: response.status, headers, body: await response.text() });
+		}
+		expect(answers[0]!.headers).toMatchObject({
+			'content-type': 'application/json',
+			'cache-control': 'private, no-cache',
+			'content-security-policy': "default-src 'none'; frame-ancestors 'none'; sandbox",
+			'x-content-type-options': 'nosniff',
+			'x-frame-options': 'DENY',
+			'referrer-policy': 'same-origin',
+			'cross-origin-opener-policy': 'same-origin'
+		});
+		expect(answers[1]).toEqual(answers[0]);
+		expect(answers[2]).toEqual(answers[0]);
+
+		const secret = await owner.upload(signed, { visibility: 'private', title: 'Secret' });
+		expect(secret.status).toBe(201);
+		const shown = await owner.upload(signed, { title: 'Shown', rightsConfirmed: 'true' });
+		expect(shown.status).toBe(201);
+		for (let i = 0; i < 2; i += 1) {
+			const listed = await ids();
+			expect(listed).not.toContain(secret.body.id);
+			expect(listed).toContain(shown.body.id);
+		}
+		const hide = await owner.request('PATCH', `/api/images/${shown.body.id}`, { visibility: 'private' });
+		expect(hide.status).toBe(200);
+		for (let i = 0; i < 2; i += 1) expect(await ids()).not.toContain(shown.body.id);
+		// Past the public parameters, or with bad ones, SvelteKit answers as before.
+		expect((await anonymous.get('/api/images?mine=1')).status).toBe(401);
+		expect((await anonymous.get('/api/images?limit=abc')).status).toBe(400);
+		const bearer = await fetch(server.url + page, { headers: { authorization: 'Bearer not-a-token' } });
+		expect(bearer.status).toBe(401);
+	});
+
 	it('lets only the owner change or delete an image; reports reach the owner, who can hide it', async () => {
 		const owner = await newUser();
 		const other = await newUser();

@@ -264,6 +264,9 @@ export class StudioState {
 			const info = await this.engine.init(preference);
 			this.backend = info.backend;
 			this.backendReason = info.reason;
+			// The backend asked for could not start: say so where engine messages appear, not only in the
+			// small print under the selector.
+			this.notice = preference !== 'auto' && info.backend !== preference ? info.reason : null;
 			// A new engine drops a face check in flight (and a failed one may now succeed): look again.
 			for (const [key, declaration] of Object.entries(this.declarations))
 				if (declaration.faces.status === 'idle' || declaration.faces.status === 'failed')

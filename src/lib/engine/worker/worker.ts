@@ -90,8 +90,29 @@ async function switchBackend(id: number, preference: BackendPreference): Promise
 		return;
 	}
 	resetEngine();
-	const reason = backend === choice.order[0] ? choice.reason : `${choice.order[0]} failed to start`;
-	post({ type: 'ready', id, backend, reason });
+	const wanted = choice.order[0]!;
+	if (backend === wanted) post({ type: 'ready', id, backend, reason: choice.reason });
+	else
+		post({ type: 'ready', id, backend, reason: fallbackMessage(`${wanted} cannot start in this browser`) });
+}
+
+const GPU_BACKENDS: ReadonlySet<BackendName> = new Set(['webgpu', 'webgl']);
+
+/** What the studio shows when a backend could not be used: what failed, and where Rakkan went instead. */
+function fallbackMessage(what: string): string {
+	return `${what}; Rakkan fell back to ${backendName()}.`;
+}
+
+/**
+ * A job that fails on a GPU backend for a reason other than a lost context (a model op the backend does
+ * not support, a shader that does not compile) would fail there again: the engine moves to the CPU path,
+ * which runs every family, and says so.
+ */
+async function fallBackToCpu(id: number, why: string): Promise<void> {
+	const backend = await startBackend(['wasm', 'cpu']);
+	if (!backend) throw new EngineError(`${why}, and no CPU backend could start`);
+	resetEngine();
+	post({ type: 'notice', id, backend, message: fallbackMessage(why) });
 }
 
 function webglContext(): WebGLRenderingContext | null {
@@ -184,14 +205,26 @@ async function stylize(id: number, job: StylizeJob): Promise<void> {
 		await switching;
 		running.add(settled);
 		if (controller.signal.aborted) throw new CanceledError();
-		if (!engine) throw new EngineError('The engine is not ready yet.');
-		const current = engine;
-		const result = await current.stylize(job, {
-			signal: controller.signal,
-			onProgress: (progress) => post({ type: 'progress', id, progress }),
-			painter: painterFor(job, current),
-			recover: (error) => recover(id, error)
-		});
+		const paint = () => {
+			if (!engine) throw new EngineError('The engine is not ready yet.');
+			const current = engine;
+			return current.stylize(job, {
+				signal: controller.signal,
+				onProgress: (progress) => post({ type: 'progress', id, progress }),
+				painter: painterFor(job, current),
+				recover: (error) => recover(id, error)
+			});
+		};
+		let result: Pixels;
+		try {
+			result = await paint();
+		} catch (error) {
+			const failed = backendName();
+			if (error instanceof CanceledError || controller.signal.aborted || !GPU_BACKENDS.has(failed))
+				throw error;
+			await fallBackToCpu(id, `${job.settings.modelId} failed on ${failed} (${(error as Error).message})`);
+			result = await paint();
+		}
 		if (controller.signal.aborted) post({ type: 'canceled', id });
 		else post({ type: 'done', id, result }, [result.data.buffer]);
 	} catch (error) {

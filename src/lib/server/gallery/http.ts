@@ -2,6 +2,7 @@
 import { json, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import { VISIBILITIES, type Visibility } from '../../gallery-api';
 import { GalleryError } from './errors';
+import type { ImageQuery } from './repository';
 
 export const SESSION_COOKIE = 'rakkan_session';
 
@@ -130,4 +131,24 @@ export function optionalText(value: unknown, name: string): string | undefined {
 	if (value === undefined || value === null) return undefined;
 	if (typeof value !== 'string') throw new GalleryError(422, `${name} must be text.`);
 	return value;
+}
+
+/** The headers of a listing page (the same for the SvelteKit route and the fast path in server.js). */
+export const LISTING_HEADERS: Readonly<Record<string, string>> = {
+	'content-type': 'application/json',
+	'cache-control': 'private, no-cache'
+};
+
+/** A listing query from the URL's parameters (`cursor`, `limit`, `style`, `model`, `rights`, `creator`, `mine`). */
+export function imageQueryFrom(params: URLSearchParams): ImageQuery {
+	const limit = params.get('limit');
+	return {
+		cursor: params.get('cursor'),
+		limit: limit === null ? undefined : Number(limit),
+		style: params.get('style') || undefined,
+		model: params.get('model') || undefined,
+		rights: params.get('rights') || undefined,
+		creator: params.get('creator') || undefined,
+		mine: params.get('mine') === '1' || params.get('mine') === 'true'
+	};
 }

@@ -5,6 +5,8 @@
 // with a dropped connection.
 export class ListingCache {
 	private readonly pages = new Map<string, { json: string; at: number }>();
+	/** Loads under way, by key: requests for the same page wait for the one load. */
+	private readonly loading = new Map<string, Promise<string>>();
 	private generation = 0;
 
 	constructor(
@@ -15,17 +17,38 @@ export class ListingCache {
 	invalidate(): void {
 		this.generation += 1;
 		this.pages.clear();
+		this.loading.clear();
 	}
 
-	async get(key: string, load: () => Promise<string>): Promise<string> {
+	/** The page kept under `key` if it is still fresh; nothing is loaded. */
+	peek(key: string): string | undefined {
 		const hit = this.pages.get(key);
-		if (hit && performance.now() - hit.at < this.ttlMs) return hit.json;
+		return hit && performance.now() - hit.at < this.ttlMs ? hit.json : undefined;
+	}
+
+	/**
+	 * The page under `key`, loaded once however many requests ask for it meanwhile (so an expired page
+	 * under load costs one query, not one per waiting request). A request that comes after a write never
+	 * joins a load that started before it.
+	 */
+	get(key: string, load: () => Promise<string>): Promise<string> {
+		const hit = this.peek(key);
+		if (hit !== undefined) return Promise.resolve(hit);
+		const pending = this.loading.get(key);
+		if (pending) return pending;
 		const generation = this.generation;
-		const json = await load();
-		if (generation === this.generation) {
-			if (this.pages.size >= this.maxPages) this.pages.delete(this.pages.keys().next().value!);
-			this.pages.set(key, { json, at: performance.now() });
-		}
-		return json;
+		const loaded = load().then((json) => {
+			if (generation === this.generation) {
+				if (this.pages.size >= this.maxPages) this.pages.delete(this.pages.keys().next().value!);
+				this.pages.set(key, { json, at: performance.now() });
+			}
+			return json;
+		});
+		const settled = () => {
+			if (this.loading.get(key) === loaded) this.loading.delete(key);
+		};
+		loaded.then(settled, settled);
+		this.loading.set(key, loaded);
+		return loaded;
 	}
 }

@@ -222,6 +222,21 @@ function sizeText(bytes: number): string {
 	return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(2)} GB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 }
 
+/**
+ * The cache key of a public listing page. The limit is kept as given (NaN as "NaN"), so that an invalid
+ * limit misses the cache and is refused instead of matching the default page.
+ */
+function publicListingKey(query: ImageQuery): string {
+	return JSON.stringify([
+		query.cursor ?? null,
+		query.limit === undefined ? null : String(query.limit),
+		query.style ?? null,
+		query.model ?? null,
+		query.rights ?? null,
+		query.creator?.toLowerCase() ?? null
+	]);
+}
+
 /** The columns a listing item needs: no credentials, no rights sentence. */
 const SUMMARY_COLUMNS = {
 	id: images.id,
@@ -674,15 +689,12 @@ export class GalleryRepository {
 	async listImagesJson(query: ImageQuery, viewer: GalleryUser | null): Promise<string> {
 		const load = async () => JSON.stringify(await this.listImages(query, viewer));
 		if (query.mine) return load();
-		const key = JSON.stringify([
-			query.cursor ?? null,
-			query.limit ?? null,
-			query.style ?? null,
-			query.model ?? null,
-			query.rights ?? null,
-			query.creator?.toLowerCase() ?? null
-		]);
-		return this.listingCache.get(key, load);
+		return this.listingCache.get(publicListingKey(query), load);
+	}
+
+	/** The public listing page for `query` if it is cached and fresh (never loads, never a viewer's own). */
+	cachedPublicListing(query: ImageQuery): string | undefined {
+		return query.mine ? undefined : this.listingCache.peek(publicListingKey(query));
 	}
 
 	/** The row, if the viewer may see it: 404 otherwise (never 403: a private image does not exist to others). */

@@ -4,6 +4,8 @@ import { GalleryError, type GalleryRepository } from '$lib/server/gallery/reposi
 import {
 	api,
 	discardBody,
+	imageQueryFrom,
+	LISTING_HEADERS,
 	optionalText,
 	parseBoolean,
 	parseVisibility,
@@ -18,25 +20,9 @@ import type { RequestHandler } from './$types';
 const MULTIPART_OVERHEAD = 256 * 1024;
 
 export const GET: RequestHandler = api(async ({ url, locals }) => {
-	const q = url.searchParams;
-	const limit = q.get('limit');
-	const page = await (
-		await gallery()
-	).repository.listImagesJson(
-		{
-			cursor: q.get('cursor'),
-			limit: limit === null ? undefined : Number(limit),
-			style: q.get('style') || undefined,
-			model: q.get('model') || undefined,
-			rights: q.get('rights') || undefined,
-			creator: q.get('creator') || undefined,
-			mine: q.get('mine') === '1' || q.get('mine') === 'true'
-		},
-		locals.user
-	);
-	return new Response(page, {
-		headers: { 'content-type': 'application/json', 'cache-control': 'private, no-cache' }
-	});
+	const { repository } = await gallery();
+	const page = await repository.listImagesJson(imageQueryFrom(url.searchParams), locals.user);
+	return new Response(page, { headers: LISTING_HEADERS });
 });
 
 export const POST: RequestHandler = api(async (event) => {
