@@ -11,14 +11,15 @@ const ownProtocol = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 if (ownProtocol) process.env.PROTOCOL_HEADER = PROTOCOL;
 const { handler } = await import('./build/handler.js');
 // Cached public listing pages are answered here, before SvelteKit's per-request work; the hook (registered
-// by the app once the gallery is open, see src/lib/server/gallery/public-listing.ts) says which.
-const publicListing = globalThis[Symbol.for('rakkan.publicListing')];
+// by the app once the gallery is open, see src/lib/server/gallery/public-listing.ts) says which. It is
+// looked up per request, so a gallery opened after start-up is served too.
+const PUBLIC_LISTING = Symbol.for('rakkan.publicListing');
 
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 3000);
 
 const server = http.createServer((req, res) => {
-	const cached = publicListing?.(req.method, req.url, req.headers);
+	const cached = globalThis[PUBLIC_LISTING]?.(req.method, req.url, req.headers);
 	if (cached) {
 		res.writeHead(200, cached.headers);
 		res.end(cached.body);
