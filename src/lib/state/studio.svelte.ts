@@ -493,7 +493,7 @@ export class StudioState {
 				...(regionMask ? this.regionFaces() : {})
 			};
 			const result = await this.engine.stylize(
-				{ content: await this.editor.pixelsOf(input.image), styles: stylePixels, settings },
+				{ content: await this.editor.pixelsOf(input.image, job.signal), styles: stylePixels, settings },
 				{
 					signal: job.signal,
 					onProgress: (p) => {

@@ -1,0 +1,60 @@
+// The typed messages between the editor and its canvas worker: every job that decodes, composites, paints
+// or encodes a full-size picture (a 24 MP document's are tens of megabytes) runs there, off the page's
+// main thread. Blobs travel by reference; pixels and encoded bytes are transferred, never copied.
+import type { EditorDocument, PixelBox } from '../document/types';
+import type { Pixels } from '../engine/types';
+import type { BrushSettings, MaskPixels, Rect, StrokePoint } from '../kernels/brush';
+import type { FaceMaskOptions } from '../kernels/faces';
+import type { EncodeFormat } from './decode';
+
+/** The mask an edit starts from: a stored one (by id, kept decoded in the worker after the last edit) or one grey value. */
+export type MaskBase = { id: string; blob: Blob } | { fill: number };
+
+/** What an edit does to the full-size mask (the kernels of src/lib/kernels/brush.ts and faces.ts). */
+export type MaskOp =
+	| { kind: 'stroke'; points: StrokePoint[]; settings: BrushSettings }
+	| { kind: 'solid'; value: number }
+	| { kind: 'invert' }
+	| { kind: 'faces'; boxes: Rect[]; options: FaceMaskOptions }
+	| { kind: 'crop'; rect: Rect };
+
+export interface CanvasJobs {
+	/** A stored image's full-size RGBA pixels (EXIF orientation applied). */
+	pixels: { input: { blob: Blob }; output: Pixels };
+	/** The box where a stored image's `channel` is above 0. */
+	'shown-box': { input: { blob: Blob; channel: 0 | 3 }; output: PixelBox | null };
+	/** Pixels encoded for storage or download (JPEG laid on white). */
+	encode: { input: { pixels: Pixels; format: EncodeFormat; quality: number }; output: Uint8Array };
+	/**
+	 * An edit of a full-size mask, encoded as a greyscale PNG with its id (sha256) and shown box; no bytes
+	 * when `dropBlank` and the result is all black (a region with nothing selected).
+	 */
+	mask: {
+		input: { base: MaskBase; width: number; height: number; op: MaskOp; dropBlank: boolean };
+		output: { bytes: Uint8Array; id: string; visibleBox: PixelBox | null } | null;
+	};
+	/** A stored mask (or one grey value) at display size, with its red overlay picture (none for a grey value). */
+	'mask-view': {
+		input: { blob: Blob | null; fill: number; width: number; height: number };
+		output: { mask: MaskPixels; overlay: ImageBitmap | null };
+	};
+	/** The document flattened (full size, or `longSide` long) and encoded for download. */
+	export: {
+		input: {
+			document: EditorDocument;
+			blobs: Record<string, Blob>;
+			longSide: number;
+			format: EncodeFormat;
+			quality: number;
+		};
+		output: { bytes: Uint8Array; width: number; height: number };
+	};
+}
+
+export type CanvasJob = keyof CanvasJobs;
+
+export type CanvasRequest = {
+	[K in CanvasJob]: { id: number; type: K; input: CanvasJobs[K]['input'] };
+}[CanvasJob];
+
+export type CanvasResponse = { id: number; output: unknown } | { id: number; error: string };

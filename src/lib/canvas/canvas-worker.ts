@@ -1,0 +1,133 @@
+/// <reference lib="webworker" />
+// The canvas worker: decodes, composites, paints masks and encodes full-size pictures for the editor, so the
+// page's main thread only ever handles display-size pictures. It keeps the last mask it wrote decoded, so
+// the next stroke on the same mask starts at once; the editor ends the worker to cancel a job.
+import { MissingBlobError, sha256Hex } from '../document/blob-store';
+import {
+	cropMask,
+	invertMask,
+	isBlankMask,
+	type MaskPixels,
+	paintStroke,
+	solidMask,
+	strokeDabs
+} from '../kernels/brush';
+import { shownBox } from '../kernels/coverage';
+import { faceMask } from '../kernels/faces';
+import { encodeGreyPng } from '../kernels/png';
+import type { CanvasJobs, CanvasRequest, CanvasResponse, MaskBase, MaskOp } from './canvas-protocol';
+import { decodeBlob, encodeExport, flattenDocument, maskPixels } from './compose';
+import { pixelsOf } from './decode';
+import { overlayOf } from './mask-pictures';
+import { withBitmaps } from './pictures';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+/** The last mask this worker wrote, by id: the next edit of that mask paints it in place. */
+let lastMask: { id: string; mask: MaskPixels } | null = null;
+
+async function decodedPixels(blob: Blob) {
+	const bitmap = await decodeBlob(blob);
+	try {
+		return pixelsOf(bitmap);
+	} finally {
+		bitmap.close();
+	}
+}
+
+async function baseMask(base: MaskBase, width: number, height: number): Promise<MaskPixels> {
+	if ('fill' in base) return solidMask(width, height, base.fill);
+	const kept = lastMask;
+	lastMask = null;
+	if (kept?.id === base.id) return kept.mask;
+	const bitmap = await decodeBlob(base.blob);
+	try {
+		return await maskPixels({ id: base.id, width, height, mime: 'image/png' }, async () => bitmap);
+	} finally {
+		bitmap.close();
+	}
+}
+
+async function editedMask(input: CanvasJobs['mask']['input']): Promise<MaskPixels> {
+	const { base, width, height } = input;
+	const op: MaskOp = input.op;
+	switch (op.kind) {
+		case 'solid':
+			return solidMask(width, height, op.value);
+		case 'faces':
+			return faceMask(width, height, op.boxes, op.options);
+		case 'invert': {
+			const mask = await baseMask(base, width, height);
+			invertMask(mask);
+			return mask;
+		}
+		case 'crop':
+			return cropMask(await baseMask(base, width, height), op.rect);
+		case 'stroke': {
+			const mask = await baseMask(base, width, height);
+			paintStroke(mask, strokeDabs(op.points, op.settings.size), op.settings);
+			return mask;
+		}
+	}
+}
+
+const handlers: {
+	[K in keyof CanvasJobs]: (input: CanvasJobs[K]['input']) => Promise<CanvasJobs[K]['output']>;
+} = {
+	pixels: ({ blob }) => decodedPixels(blob),
+	'shown-box': async ({ blob, channel }) => shownBox(await decodedPixels(blob), channel),
+	encode: ({ pixels, format, quality }) => encodeExport(pixels, format, quality),
+	async mask(input) {
+		const mask = await editedMask(input);
+		if (input.dropBlank && isBlankMask(mask)) return null;
+		const bytes = await encodeGreyPng(mask);
+		const id = await sha256Hex(bytes);
+		lastMask = { id, mask };
+		return { bytes, id, visibleBox: shownBox(mask, 0) };
+	},
+	async 'mask-view'({ blob, fill, width, height }) {
+		if (!blob) return { mask: solidMask(width, height, fill), overlay: null };
+		const bitmap = await decodeBlob(blob);
+		let mask: MaskPixels;
+		try {
+			mask = await maskPixels({ id: '', width, height, mime: 'image/png' }, async () => bitmap);
+		} finally {
+			bitmap.close();
+		}
+		return { mask, overlay: overlayOf(mask).transferToImageBitmap() };
+	},
+	async export({ document, blobs, longSide, format, quality }) {
+		const source = {
+			get: async (id: string) => blobs[id] ?? Promise.reject(new MissingBlobError(id))
+		};
+		const pixels = await withBitmaps(source, (getBitmap) =>
+			flattenDocument(document, getBitmap, longSide ? { longSide } : {})
+		);
+		const bytes = await encodeExport(pixels, format, quality);
+		return { bytes, width: pixels.width, height: pixels.height };
+	}
+};
+
+/** What to hand over instead of copying: pixel buffers, encoded bytes and bitmaps. */
+function transferables(output: unknown): Transferable[] {
+	const found: Transferable[] = [];
+	const visit = (value: unknown) => {
+		if (value instanceof ImageBitmap) found.push(value);
+		else if (ArrayBuffer.isView(value)) found.push(value.buffer as ArrayBuffer);
+		else if (value && typeof value === 'object') for (const inner of Object.values(value)) visit(inner);
+	};
+	visit(output);
+	return [...new Set(found)];
+}
+
+self.onmessage = async (event: MessageEvent<CanvasRequest>) => {
+	const request = event.data;
+	let response: CanvasResponse;
+	try {
+		const handler = handlers[request.type] as (input: unknown) => Promise<unknown>;
+		response = { id: request.id, output: await handler(request.input) };
+	} catch (error) {
+		response = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+	}
+	self.postMessage(response, transferables('output' in response ? response.output : null));
+};
