@@ -9,7 +9,16 @@ import * as projectFile from '../../../src/lib/document/project';
 import * as brush from '../../../src/lib/kernels/brush';
 import * as png from '../../../src/lib/kernels/png';
 
-const core = { ...compose, ...brush, ...png, ...autosave, ...blobStore, ...documentOps, ...history, ...projectFile };
+const core = {
+	...compose,
+	...brush,
+	...png,
+	...autosave,
+	...blobStore,
+	...documentOps,
+	...history,
+	...projectFile
+};
 /** What the page's `rakkan` global holds (for typing the tests' page functions). */
 export type EditorCore = typeof core;
 
