@@ -1,7 +1,7 @@
 // The typed messages between the editor and its canvas worker: every job that decodes, composites, paints
 // or encodes a full-size picture (a 24 MP document's are tens of megabytes) runs there, off the page's
 // main thread. Blobs travel by reference; pixels and encoded bytes are transferred, never copied.
-import type { EditorDocument, PixelBox } from '../document/types';
+import type { EditorDocument, ImageRef, PixelBox } from '../document/types';
 import type { Pixels } from '../engine/types';
 import type { BrushSettings, MaskPixels, Rect, StrokePoint } from '../kernels/brush';
 import type { FaceMaskOptions } from '../kernels/faces';
@@ -18,25 +18,36 @@ export type MaskOp =
 	| { kind: 'faces'; boxes: Rect[]; options: FaceMaskOptions }
 	| { kind: 'crop'; rect: Rect };
 
+/** Encoded image bytes with their reference (sha256 id, type and size from the bytes), ready to store. */
+export interface Stored {
+	bytes: Uint8Array;
+	ref: ImageRef;
+}
+
 export interface CanvasJobs {
+	/** An image file's reference (sha256 id, type and size from its bytes), hashed off the main thread. */
+	ref: { input: { blob: Blob }; output: ImageRef };
 	/** A stored image's full-size RGBA pixels (EXIF orientation applied). */
 	pixels: { input: { blob: Blob }; output: Pixels };
 	/** The box where a stored image's `channel` is above 0. */
 	'shown-box': { input: { blob: Blob; channel: 0 | 3 }; output: PixelBox | null };
-	/** Pixels encoded for storage or download (JPEG laid on white). */
-	encode: { input: { pixels: Pixels; format: EncodeFormat; quality: number }; output: Uint8Array };
+	/** Pixels encoded as PNG for storage. */
+	'encode-png': { input: { pixels: Pixels }; output: Stored };
 	/**
-	 * An edit of a full-size mask, encoded as a greyscale PNG with its id (sha256) and shown box; no bytes
+	 * An edit of a full-size mask, encoded as a greyscale PNG (its reference carries the shown box); null
 	 * when `dropBlank` and the result is all black (a region with nothing selected).
 	 */
 	mask: {
 		input: { base: MaskBase; width: number; height: number; op: MaskOp; dropBlank: boolean };
-		output: { bytes: Uint8Array; id: string; visibleBox: PixelBox | null } | null;
+		output: Stored | null;
 	};
-	/** A stored mask (or one grey value) at display size, with its red overlay picture (none for a grey value). */
+	/**
+	 * A stored mask (or one grey value) at display size, a copy of it for the next stroke to paint on, and
+	 * its red overlay picture (none for a grey value).
+	 */
 	'mask-view': {
 		input: { blob: Blob | null; fill: number; width: number; height: number };
-		output: { mask: MaskPixels; overlay: ImageBitmap | null };
+		output: { mask: MaskPixels; spare: MaskPixels; overlay: ImageBitmap | null };
 	};
 	/** The document flattened (full size, or `longSide` long) and encoded for download. */
 	export: {

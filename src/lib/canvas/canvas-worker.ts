@@ -1,22 +1,17 @@
 /// <reference lib="webworker" />
 // The canvas worker: decodes, composites, paints masks and encodes full-size pictures for the editor, so the
 // page's main thread only ever handles display-size pictures. It keeps the last mask it wrote decoded, so
-// the next stroke on the same mask starts at once; the editor ends the worker to cancel a job.
-import { MissingBlobError, sha256Hex } from '../document/blob-store';
-import {
-	cropMask,
-	invertMask,
-	isBlankMask,
-	type MaskPixels,
-	paintStroke,
-	solidMask,
-	strokeDabs
-} from '../kernels/brush';
+// the next stroke on the same mask starts at once; the editor ends the worker to cancel a job. The editor
+// runs two: one for edits (mask edits, encoding new layers) and one for reads (hashing, decoding, display
+// masks, export), so a stroke is not recorded behind the decode that shows the previous one.
+import { bytesOf, imageRefFor, MissingBlobError } from '../document/blob-store';
+import { cropMask, invertMask, type MaskPixels, paintStroke, solidMask, strokeDabs } from '../kernels/brush';
 import { shownBox } from '../kernels/coverage';
 import { faceMask } from '../kernels/faces';
 import { encodeGreyPng } from '../kernels/png';
 import type { CanvasJobs, CanvasRequest, CanvasResponse, MaskBase, MaskOp } from './canvas-protocol';
 import { decodeBlob, encodeExport, flattenDocument, maskPixels } from './compose';
+import { encodePixels } from './decode';
 import { pixelsOf } from './decode';
 import { overlayOf } from './mask-pictures';
 import { withBitmaps } from './pictures';
@@ -71,22 +66,34 @@ async function editedMask(input: CanvasJobs['mask']['input']): Promise<MaskPixel
 	}
 }
 
+/** The bytes with their reference (the hashing is tens of milliseconds for a 24 MP picture). */
+async function stored(bytes: Uint8Array) {
+	return { bytes, ref: await imageRefFor(bytes) };
+}
+
+const copyOf = (mask: MaskPixels): MaskPixels => ({ ...mask, data: mask.data.slice() });
+
 const handlers: {
 	[K in keyof CanvasJobs]: (input: CanvasJobs[K]['input']) => Promise<CanvasJobs[K]['output']>;
 } = {
+	ref: async ({ blob }) => imageRefFor(await bytesOf(blob)),
 	pixels: ({ blob }) => decodedPixels(blob),
 	'shown-box': async ({ blob, channel }) => shownBox(await decodedPixels(blob), channel),
-	encode: ({ pixels, format, quality }) => encodeExport(pixels, format, quality),
+	'encode-png': async ({ pixels }) => stored(await encodePixels(pixels, 'png')),
 	async mask(input) {
 		const mask = await editedMask(input);
-		if (input.dropBlank && isBlankMask(mask)) return null;
-		const bytes = await encodeGreyPng(mask);
-		const id = await sha256Hex(bytes);
-		lastMask = { id, mask };
-		return { bytes, id, visibleBox: shownBox(mask, 0) };
+		const visibleBox = shownBox(mask, 0);
+		// No shown box: all black.
+		if (input.dropBlank && !visibleBox) return null;
+		const { bytes, ref } = await stored(await encodeGreyPng(mask));
+		lastMask = { id: ref.id, mask };
+		return { bytes, ref: { ...ref, visibleBox } };
 	},
 	async 'mask-view'({ blob, fill, width, height }) {
-		if (!blob) return { mask: solidMask(width, height, fill), overlay: null };
+		if (!blob) {
+			const mask = solidMask(width, height, fill);
+			return { mask, spare: copyOf(mask), overlay: null };
+		}
 		const bitmap = await decodeBlob(blob);
 		let mask: MaskPixels;
 		try {
@@ -94,7 +101,7 @@ const handlers: {
 		} finally {
 			bitmap.close();
 		}
-		return { mask, overlay: overlayOf(mask).transferToImageBitmap() };
+		return { mask, spare: copyOf(mask), overlay: overlayOf(mask).transferToImageBitmap() };
 	},
 	async export({ document, blobs, longSide, format, quality }) {
 		const source = {

@@ -48,13 +48,13 @@ import type {
 	Transform
 } from '../document/types';
 import { DEFAULT_FACE_MASK } from '../kernels/faces';
-import type { Pixels } from '../engine/types';
+import { CanceledError, type Pixels } from '../engine/types';
 import type { EncodeFormat } from '../canvas/decode';
 import { maskedPicture, paintOverlay } from '../canvas/mask-pictures';
 import { PictureCache } from '../canvas/pictures';
 import { decodeBlob } from '../canvas/compose';
 import { CanvasWorkerClient } from '../canvas/canvas-client';
-import type { CanvasJobs, MaskBase, MaskOp } from '../canvas/canvas-protocol';
+import type { CanvasJobs, MaskBase, MaskOp, Stored } from '../canvas/canvas-protocol';
 import {
 	type BrushSettings,
 	clampCropRect,
@@ -137,14 +137,18 @@ export class EditorState {
 	readonly canRedo = $derived(this.project ? canRedo(this.project.history) : false);
 
 	readonly blobs = new MemoryBlobStore();
-	/** Decodes, paints, composites and encodes full-size pixels off the main thread. */
-	private readonly canvas = new CanvasWorkerClient();
+	/** Paints masks and encodes new pictures at full size, off the main thread (keeps the last mask). */
+	private readonly edits = new CanvasWorkerClient();
+	/** Hashes, decodes, makes display masks and exports, off the main thread. */
+	private readonly reads = new CanvasWorkerClient();
 	private readonly autosave = new Autosave();
 	private autosaveTimer: ReturnType<typeof setTimeout> | null = null;
 	private readonly pictures = new PictureCache();
 	private sceneRequest = 0;
 	/** The mask being painted, at display size, as the scene last showed it. */
 	private overlayMask: MaskPixels | null = null;
+	/** A copy of it the canvas worker made, for the next stroke to paint on (taken once). */
+	private spareMask: MaskPixels | null = null;
 	/** Copies of it and its overlay made ahead for the next stroke. */
 	private nextStroke: { mask: MaskPixels; overlay: OffscreenCanvas } | null = null;
 	private stroke: {
@@ -164,7 +168,7 @@ export class EditorState {
 	/** Starts a new document from a photo (or a webcam picture): the bottom layer, the document's size. */
 	async startFromPhoto(file: Blob, fileName: string, kind: 'photo' | 'webcam'): Promise<boolean> {
 		return this.run(async () => {
-			const ref = await this.measured(await this.blobs.put(file));
+			const ref = await this.measured(await this.storeFile(file));
 			const source: LayerSource =
 				kind === 'photo' ? { kind: 'photo', fileName, file: ref } : { kind: 'webcam', capturedAt: now() };
 			const layer = createLayer({ name: fileName, image: ref, source });
@@ -179,7 +183,7 @@ export class EditorState {
 	/** Adds an image file as a new layer on top. */
 	async importLayer(file: File): Promise<void> {
 		await this.change(async (doc) => {
-			const ref = await this.measured(await this.blobs.put(file));
+			const ref = await this.measured(await this.storeFile(file));
 			const layer = createLayer({
 				name: file.name,
 				image: ref,
@@ -196,12 +200,9 @@ export class EditorState {
 	 */
 	async addStylized(pixels: Pixels, recipe: StylizeRecipe, name: string): Promise<void> {
 		await this.change(async (doc) => {
-			const bytes = await this.canvas.run(
-				'encode',
-				{ pixels, format: 'png', quality: 1 },
-				{ transfer: [pixels.data.buffer as ArrayBuffer] }
+			const image = this.store(
+				await this.edits.run('encode-png', { pixels }, { transfer: [pixels.data.buffer as ArrayBuffer] })
 			);
-			const image = await this.blobs.put(bytes);
 			const input = findLayer(doc, recipe.input.layerId);
 			const layer = createLayer({
 				name,
@@ -382,7 +383,8 @@ export class EditorState {
 	private prepareStroke(scene: Scene): { mask: MaskPixels; overlay: OffscreenCanvas } | null {
 		const base = this.overlayMask;
 		if (!base || this.scene !== scene) return null;
-		const mask = { ...base, data: base.data.slice() };
+		const mask = this.spareMask ?? { ...base, data: base.data.slice() };
+		this.spareMask = null;
 		const overlay = new OffscreenCanvas(mask.width, mask.height);
 		if (scene.overlay) overlay.getContext('2d')?.drawImage(scene.overlay, 0, 0);
 		this.nextStroke = { mask, overlay };
@@ -432,9 +434,21 @@ export class EditorState {
 		dropBlank = false
 	): Promise<ImageRef | null> {
 		const { width, height } = size;
-		const result = await this.canvas.run('mask', { base, width, height, op, dropBlank });
-		if (!result) return null;
-		return { ...(await this.blobs.put(result.bytes)), visibleBox: result.visibleBox };
+		const result = await this.edits.run('mask', { base, width, height, op, dropBlank });
+		return result ? this.store(result) : null;
+	}
+
+	/** Keeps bytes the canvas worker encoded and hashed under their reference. */
+	private store({ bytes, ref }: Stored): ImageRef {
+		this.blobs.adopt(ref.id, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: ref.mime }));
+		return ref;
+	}
+
+	/** Keeps a user's image file under its reference (hashed in the canvas worker). */
+	private async storeFile(file: Blob): Promise<ImageRef> {
+		const ref = await this.reads.run('ref', { blob: file });
+		this.blobs.adopt(ref.id, new Blob([file], { type: ref.mime }));
+		return ref;
 	}
 
 	/** A stored mask at display size, with its red overlay picture (decoded and drawn in the worker). */
@@ -444,7 +458,7 @@ export class EditorState {
 		size: { width: number; height: number }
 	): Promise<CanvasJobs['mask-view']['output']> {
 		const blob = ref ? await this.blobs.get(ref.id) : null;
-		return this.canvas.run('mask-view', { blob, fill, ...size });
+		return this.reads.run('mask-view', { blob, fill, ...size });
 	}
 
 	/**
@@ -453,7 +467,7 @@ export class EditorState {
 	 */
 	private async measured(ref: ImageRef): Promise<ImageRef> {
 		if (ref.mime === 'image/jpeg') return ref;
-		const visibleBox = await this.canvas.run('shown-box', { blob: await this.blobs.get(ref.id), channel: 3 });
+		const visibleBox = await this.reads.run('shown-box', { blob: await this.blobs.get(ref.id), channel: 3 });
 		return { ...ref, visibleBox };
 	}
 
@@ -591,7 +605,7 @@ export class EditorState {
 
 	/** An image's full-resolution pixels (what the engine paints from), decoded in the canvas worker. */
 	async pixelsOf(ref: ImageRef, signal?: AbortSignal): Promise<Pixels> {
-		return this.canvas.run('pixels', { blob: await this.blobs.get(ref.id) }, { signal });
+		return this.reads.run('pixels', { blob: await this.blobs.get(ref.id) }, { signal });
 	}
 
 	/**
@@ -610,7 +624,7 @@ export class EditorState {
 		for (const layer of doc.layers) {
 			for (const ref of [layer.image, layer.mask]) if (ref) blobs[ref.id] = await this.blobs.get(ref.id);
 		}
-		return this.canvas.run('export', { document: doc, blobs, longSide, format, quality }, { signal });
+		return this.reads.run('export', { document: doc, blobs, longSide, format, quality }, { signal });
 	}
 
 	/** The recipes of the document's visible stylized layers, bottom to top. */
@@ -679,12 +693,18 @@ export class EditorState {
 			}
 			if (request !== this.sceneRequest) return;
 			this.overlayMask = view.mask;
+			this.spareMask = view.spare;
 			const scene = { document: doc, width: doc.width, height: doc.height, layers, overlay, before };
 			this.scene = scene;
 			this.nextStroke = null;
 			this.pictures.keepOnly(used);
 			setTimeout(() => this.prepareStroke(scene), 0);
 		} catch (error) {
+			// A read canceled with a job (a stylize stopped while its photo was decoded) is shown again later.
+			if (error instanceof CanceledError) {
+				if (request === this.sceneRequest) void this.refreshScene();
+				return;
+			}
 			this.report(`The document could not be shown: ${(error as Error).message}`);
 		}
 	}
@@ -709,7 +729,8 @@ export class EditorState {
 	dispose(): void {
 		void this.flushAutosave();
 		this.pictures.dispose();
-		this.canvas.dispose();
+		this.edits.dispose();
+		this.reads.dispose();
 	}
 }
 
