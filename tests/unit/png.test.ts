@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { paintStroke, solidMask } from '../../src/lib/kernels/brush';
-import { encodeGreyPng } from '../../src/lib/kernels/png';
+import { encodeGreyPng, greyScanlines, updateScanlines } from '../../src/lib/kernels/png';
 import { readImageHeader } from '../../src/lib/kernels/image-header';
 
 describe('encodeGreyPng', () => {
@@ -23,5 +23,21 @@ describe('encodeGreyPng', () => {
 		const grey = Array.from({ length: 37 * 23 }, (_, i) => mask.data[i * 4]);
 		expect([...data]).toEqual(grey);
 		expect(new Set(grey).size).toBeGreaterThan(2);
+	});
+
+	it('scanlines kept up to date where a stroke painted give the same file as fresh ones', async () => {
+		const mask = solidMask(40, 30, 0);
+		const rows = greyScanlines(mask);
+		const dirty = paintStroke(
+			mask,
+			[
+				{ x: 5, y: 20 },
+				{ x: 33, y: 6 }
+			],
+			{ tool: 'brush', size: 7, hardness: 0.5, opacity: 1 }
+		);
+		updateScanlines(rows, mask, dirty!);
+		expect(rows).toEqual(greyScanlines(mask));
+		expect(await encodeGreyPng(mask, rows)).toEqual(await encodeGreyPng(mask));
 	});
 });

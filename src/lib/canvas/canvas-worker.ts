@@ -5,10 +5,11 @@
 // runs two: one for edits (mask edits, encoding new layers) and one for reads (hashing, decoding, display
 // masks, export), so a stroke is not recorded behind the decode that shows the previous one.
 import { bytesOf, imageRefFor, MissingBlobError } from '../document/blob-store';
+import type { PixelBox } from '../document/types';
 import { cropMask, invertMask, type MaskPixels, paintStroke, solidMask, strokeDabs } from '../kernels/brush';
-import { shownBox } from '../kernels/coverage';
+import { shownBox, unionBox } from '../kernels/coverage';
 import { faceMask } from '../kernels/faces';
-import { encodeGreyPng } from '../kernels/png';
+import { encodeGreyPng, greyScanlines, updateScanlines } from '../kernels/png';
 import type { CanvasJobs, CanvasRequest, CanvasResponse, MaskBase, MaskOp } from './canvas-protocol';
 import { decodeBlob, encodeExport, flattenDocument, maskPixels } from './compose';
 import { encodePixels } from './decode';
@@ -18,8 +19,17 @@ import { withBitmaps } from './pictures';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-/** The last mask this worker wrote, by id: the next edit of that mask paints it in place. */
-let lastMask: { id: string; mask: MaskPixels } | null = null;
+/**
+ * The last mask this worker wrote, by id, with its PNG scanlines and shown box: the next stroke on that
+ * mask paints it in place and only looks again at the part it may have changed.
+ */
+let lastMask: { id: string; mask: MaskPixels; rows: Uint8Array; box: PixelBox | null } | null = null;
+
+interface EditedMask {
+	mask: MaskPixels;
+	rows: Uint8Array;
+	box: PixelBox | null;
+}
 
 async function decodedPixels(blob: Blob) {
 	const bitmap = await decodeBlob(blob);
@@ -43,7 +53,23 @@ async function baseMask(base: MaskBase, width: number, height: number): Promise<
 	}
 }
 
-async function editedMask(input: CanvasJobs['mask']['input']): Promise<MaskPixels> {
+async function editedMask(input: CanvasJobs['mask']['input']): Promise<EditedMask> {
+	const { base, op } = input;
+	const kept = op.kind === 'stroke' && 'id' in base && lastMask?.id === base.id ? lastMask : null;
+	if (kept && op.kind === 'stroke') {
+		lastMask = null;
+		const { mask, rows } = kept;
+		const dirty = paintStroke(mask, strokeDabs(op.points, op.settings.size), op.settings);
+		if (dirty) updateScanlines(rows, mask, dirty);
+		// Outside the old box and the stroke every pixel is still 0 (a brush adds, an eraser takes away).
+		const area = unionBox(kept.box, dirty);
+		return { mask, rows, box: area ? shownBox(mask, 0, area) : null };
+	}
+	const mask = await wholeEdit(input);
+	return { mask, rows: greyScanlines(mask), box: shownBox(mask, 0) };
+}
+
+async function wholeEdit(input: CanvasJobs['mask']['input']): Promise<MaskPixels> {
 	const { base, width, height } = input;
 	const op: MaskOp = input.op;
 	switch (op.kind) {
@@ -81,13 +107,12 @@ const handlers: {
 	'shown-box': async ({ blob, channel }) => shownBox(await decodedPixels(blob), channel),
 	'encode-png': async ({ pixels }) => stored(await encodePixels(pixels, 'png')),
 	async mask(input) {
-		const mask = await editedMask(input);
-		const visibleBox = shownBox(mask, 0);
+		const { mask, rows, box } = await editedMask(input);
 		// No shown box: all black.
-		if (input.dropBlank && !visibleBox) return null;
-		const { bytes, ref } = await stored(await encodeGreyPng(mask));
-		lastMask = { id: ref.id, mask };
-		return { bytes, ref: { ...ref, visibleBox } };
+		if (input.dropBlank && !box) return null;
+		const { bytes, ref } = await stored(await encodeGreyPng(mask, rows));
+		lastMask = { id: ref.id, mask, rows, box };
+		return { bytes, ref: { ...ref, visibleBox: box } };
 	},
 	async 'mask-view'({ blob, fill, width, height }) {
 		if (!blob) {

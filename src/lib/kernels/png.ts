@@ -1,7 +1,7 @@
 // A greyscale PNG writer for masks. A 24 MP mask through a canvas is 96 MB of RGBA handed to the browser's
 // PNG encoder (seconds); as one grey channel deflated by the platform's zlib (CompressionStream) it takes a
 // fraction of that, and decodes to the same grey pixels (R = G = B = grey, A = 255).
-import type { MaskPixels } from './brush';
+import type { MaskPixels, Rect } from './brush';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -50,8 +50,21 @@ async function zlibDeflate(bytes: Uint8Array): Promise<Uint8Array> {
 	return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** The mask as an 8-bit greyscale PNG (no colour profile, so every decoder reads the values unchanged). */
-export async function encodeGreyPng(mask: MaskPixels): Promise<Uint8Array> {
+/** Copies the grey channel inside `rect` into scanlines made by greyScanlines (after painting there). */
+export function updateScanlines(rows: Uint8Array, mask: MaskPixels, rect: Rect): void {
+	const { width, data } = mask;
+	for (let y = rect.y; y < rect.y + rect.height; y++) {
+		let o = y * (width + 1) + 1 + rect.x;
+		let i = (y * width + rect.x) * 4;
+		for (let x = 0; x < rect.width; x++, i += 4) rows[o++] = data[i]!;
+	}
+}
+
+/**
+ * The mask as an 8-bit greyscale PNG (no colour profile, so every decoder reads the values unchanged),
+ * from its scanlines when the caller keeps them up to date.
+ */
+export async function encodeGreyPng(mask: MaskPixels, rows = greyScanlines(mask)): Promise<Uint8Array> {
 	const header = new Uint8Array(13);
 	const view = new DataView(header.buffer);
 	view.setUint32(0, mask.width);
@@ -61,7 +74,7 @@ export async function encodeGreyPng(mask: MaskPixels): Promise<Uint8Array> {
 	const parts = [
 		new Uint8Array(SIGNATURE),
 		chunk('IHDR', header),
-		chunk('IDAT', await zlibDeflate(greyScanlines(mask))),
+		chunk('IDAT', await zlibDeflate(rows)),
 		chunk('IEND', new Uint8Array(0))
 	];
 	const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
