@@ -20,8 +20,9 @@ const LONG_TASK_STROKES = 3;
 export const EDITOR_NOTES = [
 	'strokeToPixelsMs: pointer event dispatched -> the animation frame whose stage canvas shows the new dab',
 	'  (firstDab: pointerdown, which also prepares the display-size mask; segment: a pointermove).',
-	'strokeRecordedMs: pointerup -> the history entry is shown: the stroke painted on the full-size mask by',
-	'  the brush kernel, encoded as PNG and stored.',
+	'strokeRecordedMs: pointerup -> the history entry is in the page (seen by a MutationObserver in the page):',
+	'  the stroke painted on the full-size mask by the brush kernel in the canvas worker, encoded as PNG, hashed',
+	'  and stored.',
 	'panFrameMs: intervals between animation frames while the mouse drags the view (16.7 ms is 60 fps).',
 	'longTasks: per phase, the main-thread tasks over 50 ms a buffered `longtask` PerformanceObserver saw',
 	'  (count, worst and total ms): open (the photo decoded and shown), stylize (manga-ink at a 512 px working',
@@ -128,7 +129,7 @@ async function strokeTimes(studioPage: StudioPage, width: number, height: number
 		const entries = await historyLength(studioPage);
 		await studioPage.page.locator('[data-testid=stage][data-ready=true]').waitFor({ timeout: 120_000 });
 		const times = await studioPage.page.evaluate(
-			async ({ from, to }) => {
+			async ({ from, to, entries }) => {
 				const content = document.querySelector('[data-testid=stage] .konvajs-content')!;
 				const canvas = content.querySelector('canvas')!;
 				const context = canvas.getContext('2d', { willReadFrequently: true })!;
@@ -174,15 +175,28 @@ async function strokeTimes(studioPage: StudioPage, width: number, height: number
 				start = performance.now();
 				fire('pointermove', to);
 				const move = await until(to, beforeTo, start);
+				// The moment the stroke's history entry is in the page, seen by the page itself.
+				const shown = () => document.querySelectorAll('[data-testid=history] li').length > entries;
+				(globalThis as unknown as { strokeRecorded: Promise<number> }).strokeRecorded = new Promise(
+					(resolve) => {
+						const observer = new MutationObserver(() => {
+							if (!shown()) return;
+							observer.disconnect();
+							resolve(performance.now());
+						});
+						observer.observe(document.body, { childList: true, subtree: true });
+					}
+				);
 				fire('pointerup', to);
 				return { first, move, released: performance.now() };
 			},
-			{ from, to }
+			{ from, to, entries }
 		);
 		await studioPage.page
 			.locator(`[data-testid=history] li:nth-child(${entries + 1})`)
 			.waitFor({ timeout: 120_000 });
-		recorded.push(await studioPage.page.evaluate((released) => performance.now() - released, times.released));
+		const shownAt = await studioPage.page.evaluate('globalThis.strokeRecorded');
+		recorded.push((shownAt as number) - times.released);
 		firstDab.push(times.first);
 		segment.push(times.move);
 	}
