@@ -27,8 +27,14 @@ export interface Stored {
 export interface CanvasJobs {
 	/** An image file's reference (sha256 id, type and size from its bytes), hashed off the main thread. */
 	ref: { input: { blob: Blob }; output: ImageRef };
-	/** A stored image's full-size RGBA pixels (EXIF orientation applied). */
-	pixels: { input: { blob: Blob }; output: Pixels };
+	/**
+	 * A stored image's RGBA pixels (EXIF orientation applied), full size or shrunk to fit `maxSide`, with
+	 * the full size.
+	 */
+	pixels: {
+		input: { blob: Blob; maxSide?: number };
+		output: { pixels: Pixels; width: number; height: number };
+	};
 	/** The box where a stored image's `channel` is above 0. */
 	'shown-box': { input: { blob: Blob; channel: 0 | 3 }; output: PixelBox | null };
 	/** Pixels encoded as PNG for storage. */

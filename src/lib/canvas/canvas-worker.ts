@@ -31,10 +31,10 @@ interface EditedMask {
 	box: PixelBox | null;
 }
 
-async function decodedPixels(blob: Blob) {
+async function decodedPixels(blob: Blob, maxSide?: number) {
 	const bitmap = await decodeBlob(blob);
 	try {
-		return pixelsOf(bitmap);
+		return { pixels: pixelsOf(bitmap, maxSide), width: bitmap.width, height: bitmap.height };
 	} finally {
 		bitmap.close();
 	}
@@ -103,8 +103,8 @@ const handlers: {
 	[K in keyof CanvasJobs]: (input: CanvasJobs[K]['input']) => Promise<CanvasJobs[K]['output']>;
 } = {
 	ref: async ({ blob }) => imageRefFor(await bytesOf(blob)),
-	pixels: ({ blob }) => decodedPixels(blob),
-	'shown-box': async ({ blob, channel }) => shownBox(await decodedPixels(blob), channel),
+	pixels: ({ blob, maxSide }) => decodedPixels(blob, maxSide),
+	'shown-box': async ({ blob, channel }) => shownBox((await decodedPixels(blob)).pixels, channel),
 	'encode-png': async ({ pixels }) => stored(await encodePixels(pixels, 'png')),
 	async mask(input) {
 		const { mask, rows, box } = await editedMask(input);

@@ -605,7 +605,12 @@ export class EditorState {
 
 	/** An image's full-resolution pixels (what the engine paints from), decoded in the canvas worker. */
 	async pixelsOf(ref: ImageRef, signal?: AbortSignal): Promise<Pixels> {
-		return this.reads.run('pixels', { blob: await this.blobs.get(ref.id) }, { signal });
+		return (await this.reads.run('pixels', { blob: await this.blobs.get(ref.id) }, { signal })).pixels;
+	}
+
+	/** A stored image shrunk to fit `maxSide` (decoded in the canvas worker), and its full width. */
+	async shrunkPixels(imageId: string, maxSide: number): Promise<{ pixels: Pixels; width: number }> {
+		return this.reads.run('pixels', { blob: await this.blobs.get(imageId), maxSide });
 	}
 
 	/**

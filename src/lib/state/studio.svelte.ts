@@ -345,18 +345,13 @@ export class StudioState {
 		declaration.faces = { status: 'checking' };
 		let faces: FaceCheck;
 		try {
-			const { bitmap } = await decodeImageFile(await this.editor.blobs.get(key));
-			try {
-				const pixels = pixelsOf(bitmap, DETECTION_SIDE);
-				const scan = await this.engine.detectFaces(pixels);
-				faces = {
-					status: 'done',
-					faces: scaleFaces(scan.faces, bitmap.width / pixels.width),
-					detector: scan.detector
-				};
-			} finally {
-				bitmap.close();
-			}
+			const { pixels, width } = await this.editor.shrunkPixels(key, DETECTION_SIDE);
+			const scan = await this.engine.detectFaces(pixels);
+			faces = {
+				status: 'done',
+				faces: scaleFaces(scan.faces, width / pixels.width),
+				detector: scan.detector
+			};
 		} catch (error) {
 			// A new engine drops a check in flight; switchBackend looks again.
 			faces =
