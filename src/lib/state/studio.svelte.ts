@@ -11,7 +11,8 @@ import { EXPORT_EXTENSION, EXPORT_MIME } from '../canvas/compose';
 import { documentRecord, type RecordSource, type RecordStyle } from '../provenance/record';
 import { identityFor, rootPem } from '../provenance/browser/identity-store';
 import { incomingRightsOf } from '../provenance/incoming';
-import { signImage, type StyleSource } from '../provenance/c2pa/manifest';
+import type { StyleSource } from '../provenance/c2pa/manifest';
+import { signInWorker } from '../provenance/browser/sign';
 import { isccBinding } from '../provenance/c2pa/soft-binding';
 import { fingerprintEncoded } from '../canvas/fingerprint';
 import { documentProvenanceInput, uploadedStyleSource } from '../provenance/painting-input';
@@ -25,7 +26,6 @@ import {
 	styleUseGate
 } from '../provenance/rights/rights';
 import { recordIngredients, type SourceRights, UNDECLARED } from '../provenance/rights/record-rights';
-import { webCryptoSigner } from '../provenance/c2pa/signer';
 import { styleSourceFromCard } from '../provenance/sources';
 import type { BackendPreference } from '../engine/backend';
 import {
@@ -596,7 +596,12 @@ export class StudioState {
 		});
 		input.softBinding = isccBinding(await fingerprintEncoded(image.bytes));
 		const identity = await identityFor(this.signerName);
-		const signed = await signImage(image.bytes, input, webCryptoSigner(identity.privateKey, [identity.leaf]));
+		const signed = await signInWorker({
+			bytes: image.bytes,
+			input,
+			privateKey: identity.privateKey,
+			certChain: [identity.leaf]
+		});
 		return { blob: new Blob([signed as Uint8Array<ArrayBuffer>], { type: EXPORT_MIME[format] }), filename };
 	}
 
