@@ -15,10 +15,16 @@ interface Pending {
 	reject(error: Error): void;
 }
 
+/** Starts the canvas worker (the bundler finds the worker's module from this `new URL`). */
+const startCanvasWorker = () =>
+	new Worker(new URL('./canvas-worker.ts', import.meta.url), { type: 'module' });
+
 export class CanvasWorkerClient {
 	#worker: Worker | null = null;
 	#nextId = 1;
 	readonly #pending = new Map<number, Pending>();
+
+	constructor(private readonly makeWorker: () => Worker = startCanvasWorker) {}
 
 	run<K extends CanvasJob>(
 		type: K,
@@ -51,7 +57,7 @@ export class CanvasWorkerClient {
 
 	#start(): Worker {
 		if (this.#worker) return this.#worker;
-		const worker = new Worker(new URL('./canvas-worker.ts', import.meta.url), { type: 'module' });
+		const worker = this.makeWorker();
 		worker.onmessage = (event: MessageEvent<CanvasResponse>) => {
 			const { id } = event.data;
 			const pending = this.#pending.get(id);
