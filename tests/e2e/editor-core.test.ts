@@ -219,7 +219,7 @@ describe('export and mask storage in Chromium', () => {
 				30
 			);
 			r.paintStroke(mask, dabs, { tool: 'brush', size: 30, hardness: 0.2, opacity: 0.7 });
-			const png = (await r.encodeMask(mask)) as Uint8Array<ArrayBuffer>;
+			const png = (await r.encodeGreyPng(mask)) as Uint8Array<ArrayBuffer>;
 			const bitmap = await r.decodeBlob(new Blob([png]));
 			const back = await r.maskPixels(
 				{ id: 'm', width: 64, height: 48, mime: 'image/png' },
@@ -268,7 +268,7 @@ describe('autosave and project files in Chromium', () => {
 			const points = [{ x: 2, y: 2 }, { x: side - 2, y: side - 4 }];
 			const brush = { tool: 'brush', size: 6, hardness: 0.3, opacity: 0.8 };
 			r.paintStroke(mask, r.strokeDabs(points, 6), brush);
-			const region = await store.put(await r.encodeMask(mask));
+			const region = await store.put(await r.encodeGreyPng(mask));
 			const edit = { kind: 'stroke', ...brush, points };
 			project = r.applyChange(project, r.editMask(project.document, { kind: 'region' }, edit, region));
 			return { project, store, mask, region };

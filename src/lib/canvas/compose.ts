@@ -127,8 +127,3 @@ export async function maskPixels(ref: ImageRef, getBitmap: BitmapSource): Promis
 	const { data } = context.getImageData(0, 0, ref.width, ref.height);
 	return { width: ref.width, height: ref.height, data };
 }
-
-/** A mask's PNG bytes, to store in the blob store (which gives it its ImageRef). */
-export function encodeMask(mask: MaskPixels): Promise<Uint8Array> {
-	return encodePixels(mask, 'png');
-}

@@ -45,7 +45,7 @@ export function overlayOf(mask: MaskPixels): OffscreenCanvas {
  */
 export function maskedPicture(
 	picture: ImageBitmap,
-	maskOverlay: OffscreenCanvas,
+	maskOverlay: OffscreenCanvas | ImageBitmap,
 	transform: Transform,
 	layerSize: { width: number; height: number },
 	documentSize: { width: number; height: number }

@@ -2,7 +2,9 @@
 // compare split, and the display pictures the Konva view draws. Every edit is a Change from
 // src/lib/document/document.ts committed to the history; the project is autosaved after each change.
 // Full-resolution pixels stay in the blob store; the view gets downscaled bitmaps (at most
-// MAX_DISPLAY_SIDE long), so a 24 MP document stays responsive.
+// MAX_DISPLAY_SIDE long), so a 24 MP document stays responsive. Everything that decodes, paints, composites
+// or encodes full-size pixels runs in the canvas worker (src/lib/canvas/canvas-worker.ts), never on the
+// page's main thread.
 import { createContext } from 'svelte';
 import type { CropRect, LayerPicture, ViewTool } from '../canvas/document-view';
 import {
@@ -45,27 +47,24 @@ import type {
 	StylizeRecipe,
 	Transform
 } from '../document/types';
-import { DEFAULT_FACE_MASK, faceMask } from '../kernels/faces';
-import type { Pixels } from '../engine/types';
-import { encodePixels, type EncodeFormat, pixelsOf } from '../canvas/decode';
-import { maskedPicture, overlayOf, paintOverlay } from '../canvas/mask-pictures';
-import { PictureCache, withBitmaps } from '../canvas/pictures';
-import { decodeBlob, encodeExport, encodeMask, flattenDocument, maskPixels } from '../canvas/compose';
+import { DEFAULT_FACE_MASK } from '../kernels/faces';
+import { CanceledError, type Pixels } from '../engine/types';
+import type { EncodeFormat } from '../canvas/decode';
+import { maskedPicture, paintOverlay } from '../canvas/mask-pictures';
+import { PictureCache } from '../canvas/pictures';
+import { decodeBlob } from '../canvas/compose';
+import { CanvasWorkerClient } from '../canvas/canvas-client';
+import type { CanvasJobs, MaskBase, MaskOp, Stored } from '../canvas/canvas-protocol';
 import {
 	type BrushSettings,
 	clampCropRect,
-	cropMask,
-	invertMask,
-	isBlankMask,
 	type MaskPixels,
 	paintStroke,
 	type PressureMode,
 	type Rect,
-	solidMask,
 	type StrokePoint,
 	strokeDabs
 } from '../kernels/brush';
-import { shownBox } from '../kernels/coverage';
 
 /** Long side of the pictures the stage draws; full-resolution pixels stay in blobs. */
 export const MAX_DISPLAY_SIDE = 4096;
@@ -107,7 +106,7 @@ export interface Scene {
 	height: number;
 	layers: LayerPicture[];
 	/** The mask being painted, as a red overlay picture, or null. */
-	overlay: OffscreenCanvas | null;
+	overlay: OffscreenCanvas | ImageBitmap | null;
 	/** The content photo alone, for the before/after split. */
 	before: LayerPicture | null;
 }
@@ -138,16 +137,20 @@ export class EditorState {
 	readonly canRedo = $derived(this.project ? canRedo(this.project.history) : false);
 
 	readonly blobs = new MemoryBlobStore();
+	/** Paints masks and encodes new pictures at full size, off the main thread (keeps the last mask). */
+	private readonly edits = new CanvasWorkerClient();
+	/** Hashes, decodes, makes display masks and exports, off the main thread. */
+	private readonly reads = new CanvasWorkerClient();
 	private readonly autosave = new Autosave();
 	private autosaveTimer: ReturnType<typeof setTimeout> | null = null;
 	private readonly pictures = new PictureCache();
 	private sceneRequest = 0;
 	/** The mask being painted, at display size, as the scene last showed it. */
 	private overlayMask: MaskPixels | null = null;
+	/** A copy of it the canvas worker made, for the next stroke to paint on (taken once). */
+	private spareMask: MaskPixels | null = null;
 	/** Copies of it and its overlay made ahead for the next stroke. */
 	private nextStroke: { mask: MaskPixels; overlay: OffscreenCanvas } | null = null;
-	/** The full-size pixels of the mask the last stroke stored, by image id. */
-	private lastMask: { id: string; mask: MaskPixels } | null = null;
 	private stroke: {
 		points: StrokePoint[];
 		mask: MaskPixels;
@@ -165,7 +168,7 @@ export class EditorState {
 	/** Starts a new document from a photo (or a webcam picture): the bottom layer, the document's size. */
 	async startFromPhoto(file: Blob, fileName: string, kind: 'photo' | 'webcam'): Promise<boolean> {
 		return this.run(async () => {
-			const ref = await this.measured(await this.blobs.put(file));
+			const ref = await this.measured(await this.storeFile(file));
 			const source: LayerSource =
 				kind === 'photo' ? { kind: 'photo', fileName, file: ref } : { kind: 'webcam', capturedAt: now() };
 			const layer = createLayer({ name: fileName, image: ref, source });
@@ -180,7 +183,7 @@ export class EditorState {
 	/** Adds an image file as a new layer on top. */
 	async importLayer(file: File): Promise<void> {
 		await this.change(async (doc) => {
-			const ref = await this.measured(await this.blobs.put(file));
+			const ref = await this.measured(await this.storeFile(file));
 			const layer = createLayer({
 				name: file.name,
 				image: ref,
@@ -191,10 +194,15 @@ export class EditorState {
 		});
 	}
 
-	/** Adds the engine's output as a stylized layer, masked by the region when it was applied to one. */
+	/**
+	 * Adds the engine's output as a stylized layer, masked by the region when it was applied to one. The
+	 * pixels are handed to the canvas worker to encode (the caller no longer reads them).
+	 */
 	async addStylized(pixels: Pixels, recipe: StylizeRecipe, name: string): Promise<void> {
 		await this.change(async (doc) => {
-			const image = await this.blobs.put(await encodePixels(pixels, 'png'));
+			const image = this.store(
+				await this.edits.run('encode-png', { pixels }, { transfer: [pixels.data.buffer as ArrayBuffer] })
+			);
 			const input = findLayer(doc, recipe.input.layerId);
 			const layer = createLayer({
 				name,
@@ -273,7 +281,11 @@ export class EditorState {
 			const box = this.cropBox;
 			if (!box) throw new Error('Draw a crop box first.');
 			const rect = clampCropRect(box, doc.width, doc.height);
-			const cut = async (ref: ImageRef) => this.storeMask(cropMask(await this.readMask(ref), rect));
+			const cut = async (ref: ImageRef) =>
+				(await this.editedMask({ id: ref.id, blob: await this.blobs.get(ref.id) }, ref, {
+					kind: 'crop',
+					rect
+				}))!;
 			const masks: Record<string, ImageRef | null> = {};
 			for (const layer of doc.layers) {
 				if (layer.mask) masks[layer.id] = await cut(layer.mask);
@@ -289,17 +301,12 @@ export class EditorState {
 	maskEdit(edit: Extract<MaskEdit, { kind: 'fill' | 'clear' | 'invert' }>): Promise<void> {
 		return this.change(async (doc) => {
 			const target = this.maskTarget;
-			const region = target.kind === 'region';
-			if (edit.kind === 'clear' && region) return editMask(doc, target, edit, null);
-			let mask: MaskPixels;
-			if (edit.kind === 'fill') mask = solidMask(doc.width, doc.height, 255);
-			else if (edit.kind === 'clear') mask = solidMask(doc.width, doc.height, 0);
-			else {
-				mask = await this.fullMask(doc, target);
-				invertMask(mask);
-			}
-			const result = region && isBlankMask(mask) ? null : await this.storeMask(mask);
-			return editMask(doc, target, edit, result);
+			if (edit.kind === 'clear' && target.kind === 'region') return editMask(doc, target, edit, null);
+			const op: MaskOp =
+				edit.kind === 'invert'
+					? { kind: 'invert' }
+					: { kind: 'solid', value: edit.kind === 'fill' ? 255 : 0 };
+			return editMask(doc, target, edit, await this.editTargetMask(doc, target, op));
 		});
 	}
 
@@ -311,9 +318,13 @@ export class EditorState {
 		const boxes = faces.map(({ x, y, width, height }) => ({ x, y, width, height }));
 		return this.change(async (doc) => {
 			const target = this.maskTarget;
-			const mask = faceMask(doc.width, doc.height, boxes, { ...DEFAULT_FACE_MASK, mode });
-			const result = target.kind === 'region' && isBlankMask(mask) ? null : await this.storeMask(mask);
-			return editMask(doc, target, { kind: 'faces', mode, boxes }, result);
+			const op: MaskOp = { kind: 'faces', boxes, options: { ...DEFAULT_FACE_MASK, mode } };
+			return editMask(
+				doc,
+				target,
+				{ kind: 'faces', mode, boxes },
+				await this.editTargetMask(doc, target, op)
+			);
 		});
 	}
 
@@ -341,7 +352,7 @@ export class EditorState {
 		this.paintLive([last, point]);
 	}
 
-	/** The stroke is painted on the full-size mask by the same kernel and recorded. */
+	/** The stroke is painted on the full-size mask by the same kernel (in the canvas worker) and recorded. */
 	strokeEnd(): Promise<void> {
 		const stroke = this.stroke;
 		this.stroke = null;
@@ -359,11 +370,8 @@ export class EditorState {
 		};
 		return this.change(async (doc) => {
 			const target = this.maskTarget;
-			const mask = await this.fullMask(doc, target);
-			paintStroke(mask, strokeDabs(stroke.points, size), stroke.settings);
-			const result = target.kind === 'region' && isBlankMask(mask) ? null : await this.storeMask(mask);
-			if (result) this.lastMask = { id: result.id, mask };
-			return editMask(doc, target, edit, result);
+			const op: MaskOp = { kind: 'stroke', points: stroke.points, settings: stroke.settings };
+			return editMask(doc, target, edit, await this.editTargetMask(doc, target, op));
 		});
 	}
 
@@ -375,7 +383,8 @@ export class EditorState {
 	private prepareStroke(scene: Scene): { mask: MaskPixels; overlay: OffscreenCanvas } | null {
 		const base = this.overlayMask;
 		if (!base || this.scene !== scene) return null;
-		const mask = { ...base, data: base.data.slice() };
+		const mask = this.spareMask ?? { ...base, data: base.data.slice() };
+		this.spareMask = null;
 		const overlay = new OffscreenCanvas(mask.width, mask.height);
 		if (scene.overlay) overlay.getContext('2d')?.drawImage(scene.overlay, 0, 0);
 		this.nextStroke = { mask, overlay };
@@ -397,25 +406,59 @@ export class EditorState {
 		if (dirty) paintOverlay(stroke.overlay, stroke.mask, dirty);
 	}
 
-	/** The mask the brush paints, at full size: the region (none: black) or a layer's (none: white). */
-	private async fullMask(doc: EditorDocument, target: MaskTarget): Promise<MaskPixels> {
+	/**
+	 * Edits the mask the brush paints, at full size, and stores the result: the region (none: black) or a
+	 * layer's (none: white). A region left all black is no region (null).
+	 */
+	private async editTargetMask(
+		doc: EditorDocument,
+		target: MaskTarget,
+		op: MaskOp
+	): Promise<ImageRef | null> {
 		const ref = maskOf(doc, target);
-		if (!ref) return solidMask(doc.width, doc.height, target.kind === 'region' ? 0 : 255);
-		// The last mask painted is still decoded: taken over (it is painted in place), not read back.
-		const kept = this.lastMask;
-		this.lastMask = null;
-		if (kept?.id === ref.id) return kept.mask;
-		return this.readMask(ref);
+		const base: MaskBase = ref
+			? { id: ref.id, blob: await this.blobs.get(ref.id) }
+			: { fill: target.kind === 'region' ? 0 : 255 };
+		return this.editedMask(base, doc, op, target.kind === 'region');
 	}
 
-	/** A stored mask's pixels, at its own size or at `size` (the display). */
-	private readMask(ref: ImageRef, size: { width: number; height: number } = ref): Promise<MaskPixels> {
-		return withBitmaps(this.blobs, (getBitmap) => maskPixels({ ...ref, ...size }, getBitmap));
+	/**
+	 * Runs a mask edit in the canvas worker (which keeps the last mask it wrote decoded, so the next stroke
+	 * paints it in place) and stores the result with the box where it is not black, so the record can tell a
+	 * mask that hides all. With `dropBlank`, an all-black result is not stored (null).
+	 */
+	private async editedMask(
+		base: MaskBase,
+		size: { width: number; height: number },
+		op: MaskOp,
+		dropBlank = false
+	): Promise<ImageRef | null> {
+		const { width, height } = size;
+		const result = await this.edits.run('mask', { base, width, height, op, dropBlank });
+		return result ? this.store(result) : null;
 	}
 
-	/** Stores a mask with the box where it is not black, so the record can tell a mask that hides all. */
-	private async storeMask(mask: MaskPixels): Promise<ImageRef> {
-		return { ...(await this.blobs.put(await encodeMask(mask))), visibleBox: shownBox(mask, 0) };
+	/** Keeps bytes the canvas worker encoded and hashed under their reference. */
+	private store({ bytes, ref }: Stored): ImageRef {
+		this.blobs.adopt(ref.id, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: ref.mime }));
+		return ref;
+	}
+
+	/** Keeps a user's image file under its reference (hashed in the canvas worker). */
+	private async storeFile(file: Blob): Promise<ImageRef> {
+		const ref = await this.reads.run('ref', { blob: file });
+		this.blobs.adopt(ref.id, new Blob([file], { type: ref.mime }));
+		return ref;
+	}
+
+	/** A stored mask at display size, with its red overlay picture (decoded and drawn in the worker). */
+	private async maskView(
+		ref: ImageRef | null,
+		fill: number,
+		size: { width: number; height: number }
+	): Promise<CanvasJobs['mask-view']['output']> {
+		const blob = ref ? await this.blobs.get(ref.id) : null;
+		return this.reads.run('mask-view', { blob, fill, ...size });
 	}
 
 	/**
@@ -424,7 +467,8 @@ export class EditorState {
 	 */
 	private async measured(ref: ImageRef): Promise<ImageRef> {
 		if (ref.mime === 'image/jpeg') return ref;
-		return { ...ref, visibleBox: shownBox(await this.pixelsOf(ref), 3) };
+		const visibleBox = await this.reads.run('shown-box', { blob: await this.blobs.get(ref.id), channel: 3 });
+		return { ...ref, visibleBox };
 	}
 
 	// --------------------------------------------------------------------------------------------------
@@ -559,23 +603,33 @@ export class EditorState {
 	// --------------------------------------------------------------------------------------------------
 	// Pixels
 
-	/** An image's full-resolution pixels (what the engine paints from). */
-	pixelsOf(ref: ImageRef): Promise<Pixels> {
-		return withBitmaps(this.blobs, async (getBitmap) => pixelsOf((await getBitmap(ref)) as ImageBitmap));
+	/** An image's full-resolution pixels (what the engine paints from), decoded in the canvas worker. */
+	async pixelsOf(ref: ImageRef, signal?: AbortSignal): Promise<Pixels> {
+		return (await this.reads.run('pixels', { blob: await this.blobs.get(ref.id) }, { signal })).pixels;
 	}
 
-	/** The document flattened (at full size, or `longSide` long) and encoded for download. */
+	/** A stored image shrunk to fit `maxSide` (decoded in the canvas worker), and its full width. */
+	async shrunkPixels(imageId: string, maxSide: number): Promise<{ pixels: Pixels; width: number }> {
+		return this.reads.run('pixels', { blob: await this.blobs.get(imageId), maxSide });
+	}
+
+	/**
+	 * The document flattened (at full size, or `longSide` long) and encoded for download, in the canvas
+	 * worker.
+	 */
 	async exportImage(
 		format: EncodeFormat,
 		quality: number,
-		longSide = 0
+		longSide = 0,
+		signal?: AbortSignal
 	): Promise<{ bytes: Uint8Array; width: number; height: number }> {
 		const doc = this.document;
 		if (!doc) throw new Error('There is no document to export.');
-		const pixels = await withBitmaps(this.blobs, (getBitmap) =>
-			flattenDocument(doc, getBitmap, longSide ? { longSide } : {})
-		);
-		return { bytes: await encodeExport(pixels, format, quality), width: pixels.width, height: pixels.height };
+		const blobs: Record<string, Blob> = {};
+		for (const layer of doc.layers) {
+			for (const ref of [layer.image, layer.mask]) if (ref) blobs[ref.id] = await this.blobs.get(ref.id);
+		}
+		return this.reads.run('export', { document: doc, blobs, longSide, format, quality }, { signal });
 	}
 
 	/** The recipes of the document's visible stylized layers, bottom to top. */
@@ -600,10 +654,13 @@ export class EditorState {
 				height: Math.max(1, Math.round(doc.height * scale))
 			};
 			const used: string[] = [];
+			const overlayVariant = `overlay ${size.width}`;
 			const overlayFor = async (ref: ImageRef) => {
 				used.push(ref.id);
-				return this.pictures.get(ref.id, `overlay ${size.width}`, async () =>
-					overlayOf(await this.readMask(ref, size))
+				return this.pictures.get(
+					ref.id,
+					overlayVariant,
+					async () => (await this.maskView(ref, 0, size)).overlay!
 				);
 			};
 			const layers = await Promise.all(
@@ -626,19 +683,33 @@ export class EditorState {
 					}
 				: null;
 			const target = maskOf(doc, this.maskTarget);
-			const mask = target
-				? await this.readMask(target, size)
-				: solidMask(size.width, size.height, this.maskTarget.kind === 'region' ? 0 : 255);
+			const view = await this.maskView(target, this.maskTarget.kind === 'region' ? 0 : 255, size);
+			let overlay: ImageBitmap | OffscreenCanvas | null = null;
+			if (target) {
+				// The view's overlay is the cached one's twin: kept when none is cached yet, else closed.
+				const viewOverlay = view.overlay!;
+				let taken = false;
+				overlay = await this.pictures.get(target.id, overlayVariant, async () => {
+					taken = true;
+					return viewOverlay;
+				});
+				if (!taken) viewOverlay.close();
+				used.push(target.id);
+			}
 			if (request !== this.sceneRequest) return;
-			this.overlayMask = mask;
-			const overlay = target ? await overlayFor(target) : null;
-			if (request !== this.sceneRequest) return;
+			this.overlayMask = view.mask;
+			this.spareMask = view.spare;
 			const scene = { document: doc, width: doc.width, height: doc.height, layers, overlay, before };
 			this.scene = scene;
 			this.nextStroke = null;
 			this.pictures.keepOnly(used);
 			setTimeout(() => this.prepareStroke(scene), 0);
 		} catch (error) {
+			// A read canceled with a job (a stylize stopped while its photo was decoded) is shown again later.
+			if (error instanceof CanceledError) {
+				if (request === this.sceneRequest) void this.refreshScene();
+				return;
+			}
 			this.report(`The document could not be shown: ${(error as Error).message}`);
 		}
 	}
@@ -663,6 +734,8 @@ export class EditorState {
 	dispose(): void {
 		void this.flushAutosave();
 		this.pictures.dispose();
+		this.edits.dispose();
+		this.reads.dispose();
 	}
 }
 

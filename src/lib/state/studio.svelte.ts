@@ -11,7 +11,8 @@ import { EXPORT_EXTENSION, EXPORT_MIME } from '../canvas/compose';
 import { documentRecord, type RecordSource, type RecordStyle } from '../provenance/record';
 import { identityFor, rootPem } from '../provenance/browser/identity-store';
 import { incomingRightsOf } from '../provenance/incoming';
-import { signImage, type StyleSource } from '../provenance/c2pa/manifest';
+import type { StyleSource } from '../provenance/c2pa/manifest';
+import { signInWorker } from '../provenance/browser/sign';
 import { isccBinding } from '../provenance/c2pa/soft-binding';
 import { fingerprintEncoded } from '../canvas/fingerprint';
 import { documentProvenanceInput, uploadedStyleSource } from '../provenance/painting-input';
@@ -25,7 +26,6 @@ import {
 	styleUseGate
 } from '../provenance/rights/rights';
 import { recordIngredients, type SourceRights, UNDECLARED } from '../provenance/rights/record-rights';
-import { webCryptoSigner } from '../provenance/c2pa/signer';
 import { styleSourceFromCard } from '../provenance/sources';
 import type { BackendPreference } from '../engine/backend';
 import {
@@ -358,18 +358,13 @@ export class StudioState {
 		declaration.faces = { status: 'checking' };
 		let faces: FaceCheck;
 		try {
-			const { bitmap } = await decodeImageFile(await this.editor.blobs.get(key));
-			try {
-				const pixels = pixelsOf(bitmap, DETECTION_SIDE);
-				const scan = await this.engine.detectFaces(pixels);
-				faces = {
-					status: 'done',
-					faces: scaleFaces(scan.faces, bitmap.width / pixels.width),
-					detector: scan.detector
-				};
-			} finally {
-				bitmap.close();
-			}
+			const { pixels, width } = await this.editor.shrunkPixels(key, DETECTION_SIDE);
+			const scan = await this.engine.detectFaces(pixels);
+			faces = {
+				status: 'done',
+				faces: scaleFaces(scan.faces, width / pixels.width),
+				detector: scan.detector
+			};
 		} catch (error) {
 			// A new engine drops a check in flight; switchBackend looks again.
 			faces =
@@ -523,7 +518,7 @@ export class StudioState {
 				...(regionMask ? this.regionFaces() : {})
 			};
 			const result = await this.engine.stylize(
-				{ content: await this.editor.pixelsOf(input.image), styles: stylePixels, settings },
+				{ content: await this.editor.pixelsOf(input.image, job.signal), styles: stylePixels, settings },
 				{
 					signal: job.signal,
 					onProgress: (p) => {
@@ -631,7 +626,12 @@ export class StudioState {
 		});
 		input.softBinding = isccBinding(await fingerprintEncoded(image.bytes));
 		const identity = await identityFor(this.signerName);
-		const signed = await signImage(image.bytes, input, webCryptoSigner(identity.privateKey, [identity.leaf]));
+		const signed = await signInWorker({
+			bytes: image.bytes,
+			input,
+			privateKey: identity.privateKey,
+			certChain: [identity.leaf]
+		});
 		return { blob: new Blob([signed as Uint8Array<ArrayBuffer>], { type: EXPORT_MIME[format] }), filename };
 	}
 
