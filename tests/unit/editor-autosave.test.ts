@@ -4,7 +4,7 @@ import { AUTOSAVE_ERRORS, Autosave, AutosaveError, StorageFullError } from '../.
 import { BLOB_ERRORS, MemoryBlobStore } from '../../src/lib/document/blob-store';
 import { createDocument, editMask, setOpacity } from '../../src/lib/document/document';
 import { applyChange, createProject, referencedImages } from '../../src/lib/document/history';
-import type { Project } from '../../src/lib/document/types';
+import type { PictureStatements, Project } from '../../src/lib/document/types';
 import { photoProject, storedPng } from '../helpers/editor';
 
 let autosave: Autosave;
@@ -199,6 +199,41 @@ describe('autosave to IndexedDB', () => {
 		const { project, store: blobs } = await photoProject();
 		await expect(store.saveProject(project, blobs)).rejects.toThrow(AUTOSAVE_ERRORS.unavailable);
 		await expect(store.loadLatestProject()).rejects.toThrow(AUTOSAVE_ERRORS.unavailable);
+	});
+
+	it('brings back what the user stated about each picture; an autosave from before them opens undeclared', async () => {
+		const store = freshAutosave();
+		const { project, store: blobs, photo } = await photoProject();
+		const declarations: Record<string, PictureStatements> = {
+			[photo.image.id]: {
+				origin: 'public-domain',
+				license: { name: '', allowsCommercialUse: false, allowsDerivatives: true },
+				confirmed: false,
+				modelRelease: 'MR-UMR',
+				showsRealPerson: true
+			}
+		};
+		await store.saveProject({ ...project, declarations }, blobs);
+		expect((await store.loadLatestProject())?.project.declarations).toEqual(declarations);
+
+		// Saved by a Rakkan that kept no statements (project version 1).
+		const old = await photoProject(new Date('2026-05-01T00:00:00.000Z'));
+		await store.saveProject({ ...old.project, version: 1 }, old.store);
+		const loaded = await store.loadLatestProject();
+		expect(loaded?.project.id).toBe(old.project.id);
+		expect(loaded?.project.declarations).toBeUndefined();
+	});
+
+	it('a corrupt statement: the autosave is reported damaged and left untouched', async () => {
+		const store = freshAutosave();
+		const { project, store: blobs, photo } = await photoProject();
+		const corrupt = {
+			...project,
+			declarations: { [photo.image.id]: { origin: 'mine-now', confirmed: true } }
+		} as unknown as Project;
+		await store.saveProject(corrupt, blobs);
+		await expect(store.loadLatestProject()).rejects.toThrow(AUTOSAVE_ERRORS.damaged);
+		await expect(store.loadLatestProject()).rejects.toThrow(AUTOSAVE_ERRORS.damaged);
 	});
 
 	it('clear forgets everything', async () => {

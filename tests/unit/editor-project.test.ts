@@ -1,17 +1,31 @@
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/lib/document/blob-store';
-import { addStylizedLayer, createLayer, editMask, setOpacity } from '../../src/lib/document/document';
-import { applyChange, referencedImages, undoProject } from '../../src/lib/document/history';
+import {
+	addLayer,
+	addStylizedLayer,
+	createLayer,
+	editMask,
+	removeLayer,
+	setOpacity
+} from '../../src/lib/document/document';
+import {
+	applyChange,
+	projectPictures,
+	referencedImages,
+	statementsFor,
+	undoProject
+} from '../../src/lib/document/history';
 import {
 	PROJECT_ERRORS,
 	PROJECT_JSON,
+	PROJECT_VERSION,
 	ProjectFileError,
 	type ProjectErrorCode,
 	readProjectFile,
 	writeProjectFile
 } from '../../src/lib/document/project';
-import type { Project } from '../../src/lib/document/types';
+import type { PictureStatements, Project } from '../../src/lib/document/types';
 import { photoProject, recipeFor, solidPng, STYLE_SHA, storedPng, stylizedProject } from '../helpers/editor';
 
 async function savedFile() {
@@ -125,7 +139,7 @@ describe('.rakkan project files', () => {
 
 	it('tells a newer project apart from a damaged one', async () => {
 		const { bytes } = await savedFile();
-		const newer = { ...projectJson(bytes), version: 2, somethingNew: true };
+		const newer = { ...projectJson(bytes), version: PROJECT_VERSION + 1, somethingNew: true };
 		expect(await refusal(withJson(bytes, JSON.stringify(newer)))).toBe('newer');
 	});
 
@@ -187,5 +201,95 @@ describe('.rakkan project files', () => {
 		const name = `blobs/${photo.image.id}`;
 		const stored = zipSync({ ...entries(bytes), [name]: [entries(bytes)[name]!, { level: 9 }] });
 		expect(await refusal(declareSize(stored, name, 10))).toBe('badHash');
+	});
+});
+
+describe('what the user stated about the pictures, in project files', () => {
+	const licensed: PictureStatements = {
+		origin: 'licensed',
+		license: { name: 'CC BY 4.0', allowsCommercialUse: true, allowsDerivatives: true },
+		confirmed: true,
+		modelRelease: 'MR-LMR',
+		showsRealPerson: false
+	};
+	const ownWork: PictureStatements = {
+		origin: 'own-work',
+		license: { name: '', allowsCommercialUse: false, allowsDerivatives: true },
+		confirmed: false,
+		modelRelease: 'MR-UMR'
+	};
+
+	/** The photo project with an imported image added, then removed (so only history holds it). */
+	async function declaredFile() {
+		const made = await stylizedProject();
+		const scanFile = await storedPng(made.store, 20, 20, 30);
+		const scan = createLayer({
+			name: 'scan.png',
+			image: scanFile,
+			source: { kind: 'import', fileName: 'scan.png', file: scanFile }
+		});
+		let project = applyChange(made.project, addLayer(made.project.document, scan));
+		project = applyChange(project, removeLayer(project.document, scan.id));
+		const declarations = { [made.photo.image.id]: licensed, [scanFile.id]: ownWork };
+		const declared: Project = { ...project, declarations };
+		return { ...made, scanFile, project: declared, bytes: await writeProjectFile(declared, made.store) };
+	}
+
+	it("round-trips each picture's origin, license, confirmation, model release and person answer", async () => {
+		const { project, bytes, photo, scanFile } = await declaredFile();
+		expect(projectJson(bytes).version).toBe(PROJECT_VERSION);
+		const opened = await readProjectFile(bytes);
+		expect(opened.project).toEqual(project);
+		expect(opened.project.declarations?.[photo.image.id]).toEqual(licensed);
+		// A picture only history holds keeps what was stated about it: undo can bring its layer back.
+		expect(opened.project.declarations?.[scanFile.id]).toEqual(ownWork);
+	});
+
+	it("keeps the statements about the project's own pictures only", async () => {
+		const { project, photo, scanFile } = await declaredFile();
+		expect([...projectPictures(project).keys()].sort()).toEqual([photo.image.id, scanFile.id].sort());
+		const other = 'd'.repeat(64);
+		expect(statementsFor(project, { ...project.declarations, [other]: ownWork })).toEqual(
+			project.declarations
+		);
+		// The stylized layer's pixels are not a picture anyone brought.
+		expect(statementsFor(project, { [project.document.layers[1]!.image.id]: ownWork })).toEqual({});
+	});
+
+	it('opens a version 1 project, saved before statements were kept, with every picture undeclared', async () => {
+		const { bytes } = await savedFile();
+		const old = { ...projectJson(bytes), version: 1 };
+		const opened = await readProjectFile(withJson(bytes, JSON.stringify(old)));
+		expect(opened.project.version).toBe(1);
+		expect(opened.project.declarations).toBeUndefined();
+		expect(opened.project.document).toEqual(projectJson(bytes).document);
+	});
+
+	it('refuses foreign or corrupt statements like any other damage', async () => {
+		const { bytes, photo } = await declaredFile();
+		const withStatement = (stated: unknown, key = photo.image.id) => {
+			const project = projectJson(bytes);
+			return withJson(
+				bytes,
+				JSON.stringify({ ...project, declarations: { ...project.declarations, [key]: stated } })
+			);
+		};
+		expect(await refusal(withStatement({ ...licensed, origin: 'stolen' }))).toBe('invalid');
+		expect(await refusal(withStatement({ ...licensed, modelRelease: 'MR-YES' }))).toBe('invalid');
+		expect(await refusal(withStatement({ ...licensed, confirmed: 'yes' }))).toBe('invalid');
+		expect(await refusal(withStatement({ ...licensed, script: '<script>' }))).toBe('invalid');
+		expect(await refusal(withStatement({ ...licensed, license: { name: 'x'.repeat(5000) } }))).toBe(
+			'invalid'
+		);
+		expect(await refusal(withStatement(licensed, 'not-a-sha256'))).toBe('invalid');
+		expect(await refusal(withJson(bytes, JSON.stringify({ ...projectJson(bytes), declarations: [] })))).toBe(
+			'invalid'
+		);
+		// Statements in a project of a version that had none.
+		expect(await refusal(withJson(bytes, JSON.stringify({ ...projectJson(bytes), version: 1 })))).toBe(
+			'invalid'
+		);
+		// About a picture the project does not hold.
+		expect(await refusal(withStatement(licensed, 'e'.repeat(64)))).toBe('inconsistent');
 	});
 });

@@ -129,6 +129,16 @@ export function findLayer(doc: EditorDocument, layerId: string): Layer | undefin
 	return doc.layers.find((layer) => layer.id === layerId);
 }
 
+/**
+ * The file a picture layer shows, as the user brought it (a webcam picture: its capture), whose sha256 keys
+ * what is declared and found about it; null for a stylized layer.
+ */
+export function pictureFile(layer: Layer): ImageRef | null {
+	const source = layer.source;
+	if (source.kind === 'stylized') return null;
+	return source.kind === 'webcam' ? layer.image : source.file;
+}
+
 export function layerById(doc: EditorDocument, layerId: string): Layer {
 	const layer = findLayer(doc, layerId);
 	if (!layer) throw new DocumentError(DOCUMENT_ERRORS.noLayer);

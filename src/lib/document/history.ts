@@ -7,9 +7,10 @@ import {
 	DOCUMENT_ERRORS,
 	DocumentError,
 	MAX_NAME_LENGTH,
-	newId
+	newId,
+	pictureFile
 } from './document';
-import { historyEntrySchema } from './schema';
+import { historyEntrySchema, PROJECT_VERSION } from './schema';
 import type {
 	EditorDocument,
 	History,
@@ -17,6 +18,7 @@ import type {
 	ImageRef,
 	LayerSource,
 	Operation,
+	PictureStatements,
 	Project
 } from './types';
 
@@ -104,7 +106,7 @@ export function createProject(
 	const at = now.toISOString();
 	return {
 		format: 'rakkan-project',
-		version: 1,
+		version: PROJECT_VERSION,
 		id,
 		name: name.trim().slice(0, MAX_NAME_LENGTH) || 'Untitled',
 		createdAt: at,
@@ -174,4 +176,37 @@ export function referencedImages(project: Project): Map<string, ImageRef> {
 		addOperationImages(entry.op, refs);
 	}
 	return refs;
+}
+
+/**
+ * Every picture someone brought that the project holds (its document and every snapshot in history, so
+ * undo can bring a removed one back), by the sha256 of its file: the photo, webcam pictures, imports.
+ */
+export function projectPictures(project: Project): Map<string, ImageRef> {
+	const pictures = new Map<string, ImageRef>();
+	const add = (doc: EditorDocument) => {
+		for (const layer of doc.layers) {
+			const file = pictureFile(layer);
+			if (file) pictures.set(file.id, file);
+		}
+	};
+	add(project.document);
+	for (const entry of project.history.entries) {
+		add(entry.before);
+		add(entry.after);
+	}
+	return pictures;
+}
+
+/** The statements about the project's own pictures (those about other pictures are left out). */
+export function statementsFor(
+	project: Project,
+	statements: Readonly<Record<string, PictureStatements | undefined>>
+): Record<string, PictureStatements> {
+	const kept: Record<string, PictureStatements> = {};
+	for (const key of projectPictures(project).keys()) {
+		const stated = statements[key];
+		if (stated) kept[key] = stated;
+	}
+	return kept;
 }

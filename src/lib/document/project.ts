@@ -1,12 +1,12 @@
-// The .rakkan project file: a zip holding `project.json` (the Project: document and history) and
-// `blobs/<sha256>` (every image the project refers to). Opening checks everything before anything is used:
+// The .rakkan project file: a zip holding `project.json` (the Project: document, history and what the user
+// stated about its pictures) and `blobs/<sha256>` (every image the project refers to). Opening checks everything before anything is used:
 // the zip's entry count and declared sizes and ratios (against zip bombs, before inflating), the JSON against the schema, the
 // project's own consistency, and every blob's presence, sha256, image type and size.
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { readImageHeader } from '../kernels/image-header';
 import { bytesOf, type BlobSource, IMAGE_MIME, sha256Hex } from './blob-store';
 import { checkLayer, DocumentError } from './document';
-import { historyDocument, referencedImages } from './history';
+import { historyDocument, projectPictures, referencedImages } from './history';
 import { PROJECT_VERSION, projectSchema } from './schema';
 import type { EditorDocument, Project } from './types';
 
@@ -66,7 +66,7 @@ export class ProjectFileError extends Error {
 // Validation
 
 /** Same data, whatever the order of object keys. */
-function sameData(a: unknown, b: unknown): boolean {
+export function sameData(a: unknown, b: unknown): boolean {
 	if (a === b) return true;
 	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
 	if (Array.isArray(a) !== Array.isArray(b)) return false;
@@ -128,6 +128,11 @@ export function parseProject(json: unknown): Project {
 		}
 	});
 	checkImagesAgree(project);
+	const pictures = projectPictures(project);
+	for (const key of Object.keys(project.declarations ?? {})) {
+		if (!pictures.has(key))
+			throw new ProjectFileError('inconsistent', `statements about ${key}, not in the project`);
+	}
 	return project;
 }
 

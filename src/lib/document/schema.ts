@@ -4,16 +4,21 @@
 import { z } from 'zod';
 import { IMAGE_MIME } from './blob-store';
 import { MAX_DOCUMENT_SIDE, MAX_NAME_LENGTH } from './document';
-import { BLEND_MODES, type HistoryEntry, type Project } from './types';
+import { BLEND_MODES, type HistoryEntry, type PictureStatements, type Project } from './types';
+import { CONTENT_ORIGINS } from '../provenance/rights/rights';
+import { MODEL_RELEASE_STATUSES } from '../provenance/rights/people';
 
-export const PROJECT_VERSION = 1;
+/** 2: the project keeps what the user stated about its pictures (`declarations`). */
+export const PROJECT_VERSION = 2;
 
 export const SCHEMA_LIMITS = {
 	layers: 500,
 	historyEntries: 100_000,
 	strokePoints: 1_000_000,
 	brushSize: 10_000,
-	faces: 10_000
+	faces: 10_000,
+	/** Pictures with statements (each was added to the document by one history entry at most). */
+	declarations: 100_000
 } as const;
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
@@ -163,10 +168,21 @@ const historyEntry = z.strictObject({
 
 export const historyEntrySchema: z.ZodType<HistoryEntry, HistoryEntry> = historyEntry;
 
-// Typed as the Project: this fails to compile when the schema and the types drift apart.
-export const projectSchema: z.ZodType<Project, Project> = z.strictObject({
+export const pictureStatementsSchema: z.ZodType<PictureStatements, PictureStatements> = z.strictObject({
+	origin: z.enum(CONTENT_ORIGINS),
+	license: z.strictObject({
+		name: text,
+		url: text.optional(),
+		allowsCommercialUse: z.boolean(),
+		allowsDerivatives: z.boolean()
+	}),
+	confirmed: z.boolean(),
+	modelRelease: z.enum(MODEL_RELEASE_STATUSES),
+	showsRealPerson: z.boolean().optional()
+});
+
+const projectFields = {
 	format: z.literal('rakkan-project'),
-	version: z.literal(PROJECT_VERSION),
 	id,
 	name: text,
 	createdAt: isoTime,
@@ -176,4 +192,20 @@ export const projectSchema: z.ZodType<Project, Project> = z.strictObject({
 		entries: z.array(historyEntry).max(SCHEMA_LIMITS.historyEntries),
 		cursor: z.number().int().min(0)
 	})
-});
+};
+
+// Typed as the Project: this fails to compile when the schema and the types drift apart. A version 1
+// project (saved before the statements were kept) opens with every picture undeclared.
+export const projectSchema: z.ZodType<Project, Project> = z.discriminatedUnion('version', [
+	z.strictObject({ ...projectFields, version: z.literal(1) }),
+	z.strictObject({
+		...projectFields,
+		version: z.literal(PROJECT_VERSION),
+		declarations: z
+			.record(sha256, pictureStatementsSchema)
+			.refine((declared) => Object.keys(declared).length <= SCHEMA_LIMITS.declarations, {
+				message: `more than ${SCHEMA_LIMITS.declarations} pictures declared`
+			})
+			.optional()
+	})
+]);

@@ -1,6 +1,8 @@
 // The editor's document: a size, an ordered stack of layers, and the region mask being painted. It is plain
 // serializable data: pixels live in content-addressed blobs (ImageRef), so a document snapshot is a few
 // kilobytes, history entries can hold whole snapshots, and undo restores exactly the earlier pixels.
+import type { ContentOrigin, DeclaredLicense } from '../provenance/rights/rights';
+import type { ModelReleaseStatus } from '../provenance/rights/people';
 
 /** Konva's composite operations offered as blend modes ('source-over' is "normal"). */
 export const BLEND_MODES = [
@@ -169,14 +171,37 @@ export interface History {
 	cursor: number;
 }
 
+/**
+ * What the user stated about a picture they brought (the photo, a webcam picture, an imported image): what
+ * nothing can work out again. What the file says about itself and the faces in it are read from the file.
+ */
+export interface PictureStatements {
+	origin: ContentOrigin;
+	/** The license terms, read when `origin` is 'licensed'. */
+	license: DeclaredLicense;
+	/** They confirmed their right to use it despite a do-not-use notice in the file. */
+	confirmed: boolean;
+	/** The IPTC model release status they record for the people in it. */
+	modelRelease: ModelReleaseStatus;
+	/** Their answer to "shows a real person"; absent when they left the answer the face detector gave. */
+	showsRealPerson?: boolean;
+}
+
 /** The unit of autosave and of the .rakkan project file. */
 export interface Project {
 	format: 'rakkan-project';
-	version: 1;
+	/** 1: saved before the statements about pictures were kept (it has none). */
+	version: 1 | 2;
 	id: string;
 	name: string;
 	createdAt: string;
 	updatedAt: string;
 	document: EditorDocument;
 	history: History;
+	/**
+	 * What the user stated about the project's pictures, by the sha256 of each file (the RecordSource key):
+	 * in saved projects only (the studio holds them while the project is open), never in history, so undo
+	 * leaves them alone. A picture without an entry is undeclared.
+	 */
+	declarations?: Record<string, PictureStatements>;
 }

@@ -7,7 +7,7 @@
 // normally, opaque, unmasked). Rotated layers count by the box around them, so the record may name a layer
 // that a rotation keeps just outside the document; it never leaves out one that shows. The Rights panel, the share gate, the signed export, the CLI and
 // every reader work from this record. Pure: no DOM, no tfjs.
-import { describeOperation } from '../document/document';
+import { describeOperation, pictureFile } from '../document/document';
 import { doneEntries } from '../document/history';
 import type {
 	EditorDocument,
@@ -250,7 +250,7 @@ export function documentRecord(project: Project): DocumentRecord {
 			const from = everSeen.get(source.recipe.input.layerId);
 			return from ? trace(from, shown, seen) : [];
 		}
-		const ref = source.kind === 'webcam' ? layer.image : source.file;
+		const ref = pictureFile(layer)!;
 		const entry = sources.get(ref.id) ?? {
 			key: ref.id,
 			kind: source.kind,

@@ -1,6 +1,7 @@
 // The editor's state: the open project (document + history), the selected layer, the tool and brush, the
 // compare split, and the display pictures the Konva view draws. Every edit is a Change from
-// src/lib/document/document.ts committed to the history; the project is autosaved after each change.
+// src/lib/document/document.ts committed to the history; the project is autosaved after each change, and
+// after each change of what the user stated about its pictures (saved with it, outside history).
 // Full-resolution pixels stay in the blob store; the view gets downscaled bitmaps (at most
 // MAX_DISPLAY_SIDE long), so a 24 MP document stays responsive. Everything that decodes, paints, composites
 // or encodes full-size pixels runs in the canvas worker (src/lib/canvas/canvas-worker.ts), never on the
@@ -25,15 +26,26 @@ import {
 	setVisible,
 	transformLayer
 } from '../document/document';
-import { applyChange, canRedo, canUndo, createProject, redoProject, undoProject } from '../document/history';
+import {
+	applyChange,
+	canRedo,
+	canUndo,
+	createProject,
+	redoProject,
+	statementsFor,
+	undoProject
+} from '../document/history';
 import { MemoryBlobStore } from '../document/blob-store';
 import { Autosave, AutosaveError } from '../document/autosave';
 import {
 	PROJECT_FILE_EXTENSION,
 	PROJECT_FILE_MIME,
+	PROJECT_VERSION,
 	readProjectFile,
+	sameData,
 	writeProjectFile
 } from '../document/project';
+import { pictureStatementsSchema } from '../document/schema';
 import type {
 	BlendMode,
 	EditorDocument,
@@ -43,6 +55,7 @@ import type {
 	LayerSource,
 	MaskEdit,
 	MaskTarget,
+	PictureStatements,
 	Project,
 	StylizeRecipe,
 	Transform
@@ -143,6 +156,13 @@ export class EditorState {
 	private readonly reads = new CanvasWorkerClient();
 	private readonly autosave = new Autosave();
 	private autosaveTimer: ReturnType<typeof setTimeout> | null = null;
+	/**
+	 * What the user stated about pictures, by the sha256 of each file (the studio keeps it current); a
+	 * project is saved with the statements about its own pictures.
+	 */
+	private statements: Record<string, PictureStatements> = {};
+	/** The statements about the project's pictures as last saved or opened. */
+	private savedStatements: Record<string, PictureStatements> = {};
 	private readonly pictures = new PictureCache();
 	private sceneRequest = 0;
 	/** The mask being painted, at display size, as the scene last showed it. */
@@ -489,43 +509,86 @@ export class EditorState {
 	// --------------------------------------------------------------------------------------------------
 	// Persistence
 
-	/** Brings back the autosaved project, if any; true when one was restored. */
-	async restore(): Promise<boolean> {
+	/**
+	 * Brings back the autosaved project, if any, and gives what the user stated about its pictures (null when
+	 * nothing was restored).
+	 */
+	async restore(): Promise<Record<string, PictureStatements> | null> {
 		return this.run(async () => {
 			const saved = await this.autosave.loadLatestProject();
-			if (!saved) return false;
+			if (!saved) return null;
 			this.adoptBlobs(saved.blobs);
 			this.selectedId = saved.project.document.layers.at(-1)?.id ?? null;
-			this.setProject(saved.project, { save: false });
-			return true;
-		}, false);
+			const statements = this.adoptProject(saved.project, { save: false });
+			this.savedStatements = statements;
+			return statements;
+		}, null);
+	}
+
+	/**
+	 * What the user stated about pictures changed (the studio sends every statement it holds): the project
+	 * is saved when those about its own pictures did. Not an edit: no history entry, undo leaves them alone.
+	 */
+	setStatements(statements: Record<string, PictureStatements>): void {
+		for (const [key, stated] of Object.entries(statements)) {
+			const checked = pictureStatementsSchema.safeParse(stated);
+			if (checked.success) this.statements[key] = checked.data;
+			else
+				this.report(
+					`What you stated about a picture could not be saved: ${checked.error.issues[0]?.message}`
+				);
+		}
+		const project = this.project;
+		if (project && !sameData(statementsFor(project, this.statements), this.savedStatements)) {
+			this.scheduleAutosave();
+		}
+	}
+
+	/** The project as saved: with the statements about its pictures, at the current version. */
+	private saved(project: Project): Project & { declarations: Record<string, PictureStatements> } {
+		return { ...project, version: PROJECT_VERSION, declarations: statementsFor(project, this.statements) };
 	}
 
 	/** The project as a .rakkan file: project.json and every image it refers to. */
 	async saveProjectFile(): Promise<{ blob: Blob; filename: string }> {
 		const project = this.project;
 		if (!project) throw new Error('There is no document to save.');
-		const bytes = await writeProjectFile(project, this.blobs);
+		const bytes = await writeProjectFile(this.saved(project), this.blobs);
 		return {
 			blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: PROJECT_FILE_MIME }),
 			filename: `${project.name || 'rakkan'}${PROJECT_FILE_EXTENSION}`
 		};
 	}
 
-	/** Opens a .rakkan file; it is checked in full first, so a corrupt or foreign file changes nothing. */
-	async openProjectFile(file: File): Promise<boolean> {
+	/**
+	 * Opens a .rakkan file and gives what the user stated about its pictures (null when it was refused); it is
+	 * checked in full first, so a corrupt or foreign file changes nothing.
+	 */
+	async openProjectFile(file: File): Promise<Record<string, PictureStatements> | null> {
 		return this.run(
 			async () => {
 				const opened = await readProjectFile(new Uint8Array(await file.arrayBuffer()));
 				this.adoptBlobs(opened.blobs);
 				this.selectedId = opened.project.document.layers.at(-1)?.id ?? null;
 				this.maskTarget = { kind: 'region' };
-				this.setProject(opened.project);
-				return true;
+				return this.adoptProject(opened.project);
 			},
-			false,
+			null,
 			(message) => `${file.name}: ${message}`
 		);
+	}
+
+	/**
+	 * Makes a saved project the open one; its statements join those held (over any about the same files)
+	 * and are given back. The open project holds none itself: they are added when it is saved.
+	 */
+	private adoptProject(
+		{ declarations = {}, ...project }: Project,
+		options?: { save: boolean }
+	): Record<string, PictureStatements> {
+		Object.assign(this.statements, declarations);
+		this.setProject(project, options);
+		return declarations;
 	}
 
 	/** Writes the pending autosave now (the page is being hidden or closed). */
@@ -548,8 +611,10 @@ export class EditorState {
 	private async saveNow(): Promise<void> {
 		const project = this.project;
 		if (!project) return;
+		const saved = this.saved(project);
 		try {
-			await this.autosave.saveProject(project, this.blobs);
+			await this.autosave.saveProject(saved, this.blobs);
+			this.savedStatements = saved.declarations;
 			this.storageProblem = null;
 			if (this.project === project && this.autosaveTimer === null) this.autosaveState = 'saved';
 		} catch (error) {

@@ -1,7 +1,7 @@
 // The studio's state: what the user chose, the job's status, and the editor whose document the results
 // become layers of. Components only read
 // these fields and call these methods; the class owns the engine client and the decoded bitmaps.
-import { createContext } from 'svelte';
+import { createContext, untrack } from 'svelte';
 import { type Catalog, findModel, findStyle, type StyleCard, takesStyleImage } from '../assets/catalog';
 import { defaultOptions } from '../engine/options';
 import { servedAssetUrl } from '../assets/paths';
@@ -40,13 +40,13 @@ import {
 import type { EngineClient } from '../engine/worker/client';
 import { EditorState } from './editor.svelte';
 import { bytesOf, sha256Hex } from '../document/blob-store';
-import type { FaceMaskMode, Layer, StylizeRecipe, StyleUse } from '../document/types';
-import { doneEntries } from '../document/history';
+import type { FaceMaskMode, Layer, PictureStatements, StylizeRecipe, StyleUse } from '../document/types';
+import { doneEntries, projectPictures } from '../document/history';
 import { DETECTION_SIDE, type DetectorIdentity } from '../engine/faces';
 import { type Face, facesInDocument, scaleFaces } from '../kernels/faces';
 import type { Rect } from '../kernels/brush';
 import { type ModelReleaseStatus, type PeopleRights, releaseCovers } from '../provenance/rights/people';
-import { describeStyles } from '../document/document';
+import { describeStyles, pictureFile } from '../document/document';
 
 export type JobStatus = 'idle' | 'running' | 'done' | 'error' | 'canceled';
 
@@ -59,6 +59,7 @@ export type FaceCheck =
 /**
  * What the user declares about a picture in the document (the photo, a webcam picture, an imported image)
  * and what the file says about itself; kept by the file's sha256, so it follows the picture through undo.
+ * What the user declares is saved with the project (PictureStatements); the rest is read again from the file.
  */
 export interface PictureDeclaration {
 	rights: ContentRights;
@@ -71,6 +72,8 @@ export interface PictureDeclaration {
 	faces: FaceCheck;
 	/** The IPTC model release status the maker records for the people in it. */
 	modelRelease: ModelReleaseStatus;
+	/** The user answered the person question themselves: the detector's pre-answer no longer changes it. */
+	personStated: boolean;
 }
 
 /** What the user says about a file they brought, and what the file itself says. */
@@ -146,6 +149,10 @@ export class StudioState {
 
 	/** What was declared and read about each picture, by the file's sha256. */
 	declarations = $state<Record<string, PictureDeclaration>>({});
+	/** What the user stated about each picture: what the project saves. */
+	private readonly statements = $derived(
+		Object.fromEntries(Object.entries(this.declarations).map(([key, d]) => [key, statementsOf(d)]))
+	);
 	/** Whether the faces found in the pictures are drawn on the stage. */
 	showFaces = $state(true);
 
@@ -246,11 +253,21 @@ export class StudioState {
 
 	private job: AbortController | null = null;
 	private uploads = 0;
+	/** Stops handing the statements to the editor. */
+	private readonly stopSavingStatements: () => void;
 
 	constructor(
 		readonly catalog: Catalog,
 		private readonly engine: EngineClient
-	) {}
+	) {
+		// A changed statement is saved with the project, like an edit (but outside history).
+		this.stopSavingStatements = $effect.root(() => {
+			$effect(() => {
+				const statements = this.statements;
+				untrack(() => this.editor.setStatements(statements));
+			});
+		});
+	}
 
 	/** Starts the engine and brings back the autosaved document, if any, at the same time. */
 	async start(): Promise<void> {
@@ -309,21 +326,38 @@ export class StudioState {
 	/** Opens a .rakkan project file: validated in full first, so a bad file changes nothing. */
 	async openProject(file: File): Promise<void> {
 		this.alert = null;
-		if (await this.editor.openProjectFile(file)) await this.readPictures();
+		const statements = await this.editor.openProjectFile(file);
+		if (statements) await this.readPictures(statements);
 	}
 
-	/** Brings back the autosaved document after a reload or a crash. */
+	/** Brings back the autosaved document after a reload or a crash, with what the user stated. */
 	async restore(): Promise<void> {
-		if (await this.editor.restore()) await this.readPictures();
+		const statements = await this.editor.restore();
+		if (statements) await this.readPictures(statements);
 	}
 
-	/** Reads what each picture of the document says about itself, for those not read yet. */
-	private async readPictures(): Promise<void> {
-		for (const source of this.record?.sources ?? []) {
-			if (this.declarations[source.key]) continue;
-			const bytes = await bytesOf(await this.editor.blobs.get(source.key));
-			this.declare(source.key, await incomingRightsOf(bytes));
-			void this.checkFaces(source.key);
+	/**
+	 * Takes what the user stated about the pictures of a project just opened (over what was stated about the
+	 * same files before; a picture without statements keeps those, or starts undeclared), and reads what each
+	 * picture says about itself and the faces in it, for those not read yet.
+	 */
+	private async readPictures(statements: Record<string, PictureStatements>): Promise<void> {
+		const project = this.editor.project;
+		if (!project) return;
+		const keys = [...projectPictures(project).keys()];
+		// Those already read first, all at once, so no save holds a mix of earlier and opened statements.
+		for (const key of keys) {
+			const declaration = this.declarations[key];
+			const stated = statements[key];
+			if (declaration && stated) takeStatements(declaration, stated);
+		}
+		for (const key of keys) {
+			if (this.declarations[key]) continue;
+			const bytes = await bytesOf(await this.editor.blobs.get(key));
+			this.declare(key, await incomingRightsOf(bytes));
+			const stated = statements[key];
+			if (stated) takeStatements(this.declarations[key]!, stated);
+			void this.checkFaces(key);
 		}
 	}
 
@@ -335,7 +369,8 @@ export class StudioState {
 			incoming,
 			confirmed: false,
 			faces: { status: 'idle' },
-			modelRelease: 'MR-NON'
+			modelRelease: 'MR-NON',
+			personStated: false
 		};
 	}
 
@@ -375,7 +410,7 @@ export class StudioState {
 		const current = this.declarations[key];
 		if (!current) return;
 		current.faces = faces;
-		if (faces.status === 'done') current.rights.showsIdentifiablePerson = faces.faces.length > 0;
+		if (!current.personStated) preAnswerPerson(current);
 	}
 
 	/**
@@ -385,6 +420,7 @@ export class StudioState {
 	setPersonShown(key: string, shown: boolean): void {
 		const declaration = this.pictures.find((p) => p.testKey === key)?.declaration;
 		if (!declaration) return;
+		declaration.personStated = true;
 		declaration.rights.showsIdentifiablePerson = shown;
 		const found = declaration.faces.status === 'done' && declaration.faces.faces.length > 0;
 		if (!shown && found) declaration.modelRelease = 'MR-NAP';
@@ -407,9 +443,8 @@ export class StudioState {
 	 * stylized layer, or until the detector has looked).
 	 */
 	private facesOf(layer: Layer): Rect[] {
-		const source = layer.source;
-		if (source.kind === 'stylized') return [];
-		const file = source.kind === 'webcam' ? layer.image : source.file;
+		const file = pictureFile(layer);
+		if (!file) return [];
 		const faces = this.declarations[file.id]?.faces;
 		if (faces?.status !== 'done') return [];
 		return facesInDocument(faces.faces, layer.transform, layer.image.width / file.width);
@@ -669,6 +704,7 @@ export class StudioState {
 	}
 
 	dispose(): void {
+		this.stopSavingStatements();
 		this.job?.abort();
 		this.engine.dispose();
 		for (const style of this.styles) this.removeStyle(style.key);
@@ -739,6 +775,41 @@ export function peopleOf({ faces, modelRelease, rights }: PictureDeclaration): P
 		// Faces were found and the maker says no real person is shown: their statement, recorded as theirs.
 		notARealPerson: found > 0 && !rights.showsIdentifiablePerson
 	};
+}
+
+/** What the user stated about a picture, as the project saves it. */
+function statementsOf({
+	rights,
+	license,
+	confirmed,
+	modelRelease,
+	personStated
+}: PictureDeclaration): PictureStatements {
+	return {
+		origin: rights.origin,
+		license: { ...license },
+		confirmed,
+		modelRelease,
+		...(personStated ? { showsRealPerson: rights.showsIdentifiablePerson } : {})
+	};
+}
+
+/** Takes what the user stated about a picture in a saved project. */
+function takeStatements(declaration: PictureDeclaration, stated: PictureStatements): void {
+	declaration.rights.origin = stated.origin;
+	declaration.license = { ...stated.license };
+	declaration.confirmed = stated.confirmed;
+	declaration.modelRelease = stated.modelRelease;
+	declaration.personStated = stated.showsRealPerson !== undefined;
+	if (stated.showsRealPerson !== undefined)
+		declaration.rights.showsIdentifiablePerson = stated.showsRealPerson;
+	else preAnswerPerson(declaration);
+}
+
+/** The person question answered from the faces found (left as it is until the detector has looked). */
+function preAnswerPerson(declaration: PictureDeclaration): void {
+	if (declaration.faces.status === 'done')
+		declaration.rights.showsIdentifiablePerson = declaration.faces.faces.length > 0;
 }
 
 /** A declaration as the rights model reads it (a licensed picture without terms has no license). */
