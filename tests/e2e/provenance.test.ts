@@ -2,6 +2,7 @@
 // c2pa-wasm) accepts, and the rights panel says in plain words what the image may be used for.
 import { exiftool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readIngredientFacts } from '../../src/lib/provenance/c2pa/rakkan-assertions';
 import { verifyImage } from '../../src/lib/provenance/c2pa/verify';
 import { decodeImageCode, hammingDistance, imageCode } from '../../src/lib/kernels/iscc';
 import { decodeImage } from '../../src/lib/node/image-io';
@@ -29,6 +30,17 @@ afterAll(async () => {
 
 async function verdict(studioPage: StudioPage): Promise<string | null> {
 	return studioPage.byTestId('rights-verdict').getAttribute('data-level');
+}
+
+/** What the Rights panel shows as declared about the photo. */
+async function declared(studioPage: StudioPage) {
+	return {
+		origin: await studioPage.byTestId('content-origin').inputValue(),
+		license: await studioPage.byTestId('content-license').inputValue(),
+		commercial: await studioPage.byTestId('content-license-commercial').isChecked(),
+		person: await studioPage.byTestId('content-person').isChecked(),
+		release: await studioPage.byTestId('content-consent').inputValue()
+	};
 }
 
 describe('studio exports with Content Credentials', () => {
@@ -115,6 +127,60 @@ describe('studio exports with Content Credentials', () => {
 		await expect(verifyImage(flipped)).resolves.toMatchObject({ state: 'tampered' });
 		expect(studioPage.errors).toEqual([]);
 		await studioPage.page.close();
+	});
+
+	it('keeps what was declared about the photo through a reload and a project file, into the credentials', async () => {
+		const studioPage = await StudioPage.open(studio);
+		const { page } = studioPage;
+		const oneFace = '[data-testid=faces-found][data-count="1"]';
+		await studioPage.setContent(await photoPath('astronaut'));
+		await page.locator(oneFace).waitFor({ timeout: 60_000 });
+		await studioPage.byTestId('content-origin').selectOption('licensed');
+		await studioPage.byTestId('content-license').fill('CC BY 4.0');
+		await studioPage.byTestId('content-license-commercial').check();
+		await studioPage.byTestId('content-consent').selectOption('MR-LMR');
+		await expect.poll(() => verdict(studioPage)).toBe('publishable-commercial');
+		const stated = {
+			origin: 'licensed',
+			license: 'CC BY 4.0',
+			commercial: true,
+			person: true,
+			release: 'MR-LMR'
+		};
+		await expect(declared(studioPage)).resolves.toEqual(stated);
+		// Saved like an edit, though not one: history holds only the photo.
+		await page.locator('[data-testid=autosave][data-state=saved]').waitFor();
+		await expect(page.locator('[data-testid=history] li').count()).resolves.toBe(1);
+
+		// A reload brings them back (the faces are looked for again), and the verdict with them.
+		await page.reload();
+		await page.locator(oneFace).waitFor({ timeout: 60_000 });
+		await expect(declared(studioPage)).resolves.toEqual(stated);
+		await expect.poll(() => verdict(studioPage)).toBe('publishable-commercial');
+		const credentials = await verifyImage(await studioPage.download('export-png'));
+		const photo = credentials.ingredients.find((i) => i.title === 'astronaut.png');
+		const facts = readIngredientFacts(photo?.metadata);
+		expect(facts?.role === 'content' && facts.declared).toMatchObject({
+			origin: 'licensed',
+			license: { name: 'CC BY 4.0', allowsCommercialUse: true },
+			showsIdentifiablePerson: true,
+			people: { modelRelease: 'MR-LMR', faces: { checked: true, count: 1 } }
+		});
+		expect(credentials.record?.ok && credentials.record.data.verdict.level).toBe('publishable-commercial');
+
+		// "Not a real person" is the user's own answer: the project file keeps it though the detector finds a face.
+		await studioPage.byTestId('content-person').uncheck();
+		await expect(studioPage.byTestId('content-consent').inputValue()).resolves.toBe('MR-NAP');
+		const project = path.join(dir, 'astronaut.rakkan');
+		await writeFile(project, await studioPage.download('project-save'));
+		await page.close();
+		const opened = await StudioPage.open(studio);
+		await opened.byTestId('project-open').setInputFiles(project);
+		await opened.page.locator(oneFace).waitFor({ timeout: 60_000 });
+		await expect(declared(opened)).resolves.toEqual({ ...stated, person: false, release: 'MR-NAP' });
+		await expect.poll(() => verdict(opened)).toBe('publishable-commercial');
+		expect([...studioPage.errors, ...opened.errors]).toEqual([]);
+		await opened.page.close();
 	});
 
 	it('follows the document, not the pickers: the non-commercial layer, an imported image, hiding and undo', async () => {

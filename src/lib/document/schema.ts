@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { IMAGE_MIME } from './blob-store';
 import { MAX_DOCUMENT_SIDE, MAX_NAME_LENGTH } from './document';
 import { BLEND_MODES, type HistoryEntry, type PictureStatements, type Project } from './types';
-import { CONTENT_ORIGINS } from '../provenance/rights/rights';
+import { CONTENT_ORIGINS, MAX_LICENSE_NAME } from '../provenance/rights/rights';
 import { MODEL_RELEASE_STATUSES } from '../provenance/rights/people';
 
 /** 2: the project keeps what the user stated about its pictures (`declarations`). */
@@ -171,7 +171,7 @@ export const historyEntrySchema: z.ZodType<HistoryEntry, HistoryEntry> = history
 export const pictureStatementsSchema: z.ZodType<PictureStatements, PictureStatements> = z.strictObject({
 	origin: z.enum(CONTENT_ORIGINS),
 	license: z.strictObject({
-		name: text,
+		name: z.string().max(MAX_LICENSE_NAME),
 		url: text.optional(),
 		allowsCommercialUse: z.boolean(),
 		allowsDerivatives: z.boolean()

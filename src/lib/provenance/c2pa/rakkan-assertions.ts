@@ -11,7 +11,7 @@
 //   type, and the rights verdict with every reason.
 import { z } from 'zod';
 import { peopleRightsSchema } from '../rights/people';
-import { CONTENT_ORIGINS, VERDICT_LEVELS } from '../rights/rights';
+import { CONTENT_ORIGINS, MAX_LICENSE_NAME, VERDICT_LEVELS } from '../rights/rights';
 
 const MAX = { text: 2000, list: 100, layers: 500 } as const;
 const text = z.string().max(MAX.text);
@@ -42,7 +42,7 @@ const declaredRights = z.object({
 	origin: z.enum(CONTENT_ORIGINS),
 	license: z
 		.object({
-			name: z.string().max(200),
+			name: z.string().max(MAX_LICENSE_NAME),
 			url: text.optional(),
 			allowsCommercialUse: z.boolean(),
 			allowsDerivatives: z.boolean()

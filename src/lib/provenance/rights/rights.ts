@@ -29,6 +29,9 @@ import { peopleFinding, type PeopleRights, releaseCovers } from './people';
 export const CONTENT_ORIGINS = ['own-work', 'licensed', 'public-domain', 'unknown'] as const;
 export type ContentOrigin = (typeof CONTENT_ORIGINS)[number];
 
+/** The longest license name (or address) a user may declare: what the studio takes and the credentials hold. */
+export const MAX_LICENSE_NAME = 200;
+
 /** The license an image is used under, as the user declared it. */
 export interface DeclaredLicense {
 	name: string;
