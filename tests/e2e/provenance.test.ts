@@ -32,12 +32,14 @@ async function verdict(studioPage: StudioPage): Promise<string | null> {
 	return studioPage.byTestId('rights-verdict').getAttribute('data-level');
 }
 
-/** What the Rights panel shows as declared about the photo. */
+/** What the Rights panel shows as declared about the photo (the license fields show for a licensed one). */
 async function declared(studioPage: StudioPage) {
+	const license = studioPage.byTestId('content-license');
+	const licensed = (await license.count()) > 0;
 	return {
 		origin: await studioPage.byTestId('content-origin').inputValue(),
-		license: await studioPage.byTestId('content-license').inputValue(),
-		commercial: await studioPage.byTestId('content-license-commercial').isChecked(),
+		license: licensed ? await license.inputValue() : null,
+		commercial: licensed ? await studioPage.byTestId('content-license-commercial').isChecked() : null,
 		person: await studioPage.byTestId('content-person').isChecked(),
 		release: await studioPage.byTestId('content-consent').inputValue()
 	};
