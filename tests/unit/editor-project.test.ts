@@ -240,6 +240,8 @@ describe('what the user stated about the pictures, in project files', () => {
 		expect(projectJson(bytes).version).toBe(PROJECT_VERSION);
 		const opened = await readProjectFile(bytes);
 		expect(opened.project).toEqual(project);
+		// The same text, key order included: reading a project gives back what was written.
+		expect(JSON.stringify(opened.project)).toBe(JSON.stringify(project));
 		expect(opened.project.declarations?.[photo.image.id]).toEqual(licensed);
 		// A picture only history holds keeps what was stated about it: undo can bring its layer back.
 		expect(opened.project.declarations?.[scanFile.id]).toEqual(ownWork);

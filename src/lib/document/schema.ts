@@ -181,8 +181,9 @@ export const pictureStatementsSchema: z.ZodType<PictureStatements, PictureStatem
 	showsRealPerson: z.boolean().optional()
 });
 
+// Fields in the order a Project is made (createProject), which is the order zod gives them back in.
+const format = z.literal('rakkan-project');
 const projectFields = {
-	format: z.literal('rakkan-project'),
 	id,
 	name: text,
 	createdAt: isoTime,
@@ -197,10 +198,11 @@ const projectFields = {
 // Typed as the Project: this fails to compile when the schema and the types drift apart. A version 1
 // project (saved before the statements were kept) opens with every picture undeclared.
 export const projectSchema: z.ZodType<Project, Project> = z.discriminatedUnion('version', [
-	z.strictObject({ ...projectFields, version: z.literal(1) }),
+	z.strictObject({ format, version: z.literal(1), ...projectFields }),
 	z.strictObject({
-		...projectFields,
+		format,
 		version: z.literal(PROJECT_VERSION),
+		...projectFields,
 		declarations: z
 			.record(sha256, pictureStatementsSchema)
 			.refine((declared) => Object.keys(declared).length <= SCHEMA_LIMITS.declarations, {
