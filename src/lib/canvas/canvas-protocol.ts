@@ -35,6 +35,11 @@ export interface CanvasJobs {
 		input: { blob: Blob; maxSide?: number };
 		output: { pixels: Pixels; width: number; height: number };
 	};
+	/**
+	 * A stored image as the stage draws it (EXIF orientation applied): shrunk to `size`, or its own pixels
+	 * without one. The bitmap is transferred: whoever shows it closes it.
+	 */
+	display: { input: { blob: Blob; size?: { width: number; height: number } }; output: ImageBitmap };
 	/** The box where a stored image's `channel` is above 0. */
 	'shown-box': { input: { blob: Blob; channel: 0 | 3 }; output: PixelBox | null };
 	/** Pixels encoded as PNG for storage. */

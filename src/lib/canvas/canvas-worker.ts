@@ -104,6 +104,15 @@ const handlers: {
 } = {
 	ref: async ({ blob }) => imageRefFor(await bytesOf(blob)),
 	pixels: ({ blob, maxSide }) => decodedPixels(blob, maxSide),
+	display: ({ blob, size }) =>
+		size
+			? createImageBitmap(blob, {
+					imageOrientation: 'from-image',
+					resizeWidth: size.width,
+					resizeHeight: size.height,
+					resizeQuality: 'high'
+				})
+			: decodeBlob(blob),
 	'shown-box': async ({ blob, channel }) => shownBox((await decodedPixels(blob)).pixels, channel),
 	'encode-png': async ({ pixels }) => stored(await encodePixels(pixels, 'png')),
 	async mask(input) {

@@ -7,7 +7,7 @@
 import Konva from 'konva';
 import type { BlendMode, Transform } from '../document/types';
 import type { StrokePoint } from '../kernels/brush';
-import { fitToView, type Point, zoomAboutPoint } from '../kernels/geometry';
+import { fitToView, type Point, type Size, STAGE_FIT_PADDING, zoomAboutPoint } from '../kernels/geometry';
 
 const WHEEL_ZOOM_STEP = 1.1;
 const REGION_OVERLAY_OPACITY = 0.45;
@@ -36,8 +36,11 @@ export interface CropRect {
 }
 
 export interface ViewEvents {
-	/** The view transform after every fit, zoom and pan. */
-	onView(view: { scale: number; x: number; y: number }): void;
+	/**
+	 * The view transform after every fit, zoom and pan, with the stage's size (screen pixels) and the size of
+	 * the document it shows.
+	 */
+	onView(view: { scale: number; x: number; y: number }, stage: Size, documentSize: Size): void;
 	/** A brush or eraser stroke, in document pixels, with a pen's pressure. */
 	onStrokeStart(point: StrokePoint): void;
 	onStrokeMove(point: StrokePoint): void;
@@ -224,7 +227,7 @@ export class DocumentView {
 		const { scale, x, y } = fitToView(
 			this.size,
 			{ width: this.stage.width(), height: this.stage.height() },
-			16
+			STAGE_FIT_PADDING
 		);
 		this.stage.scale({ x: scale, y: scale });
 		this.stage.position({ x, y });
@@ -388,6 +391,10 @@ export class DocumentView {
 	}
 
 	private reportView(): void {
-		this.events.onView({ scale: this.stage.scaleX(), x: this.stage.x(), y: this.stage.y() });
+		this.events.onView(
+			{ scale: this.stage.scaleX(), x: this.stage.x(), y: this.stage.y() },
+			{ width: this.stage.width(), height: this.stage.height() },
+			{ ...this.size }
+		);
 	}
 }

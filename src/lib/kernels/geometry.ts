@@ -67,6 +67,30 @@ export function fitToView(content: Size, view: Size, padding = 0): ViewTransform
 	};
 }
 
+/** Space the stage leaves around a document it fits to the view, in screen pixels. */
+export const STAGE_FIT_PADDING = 16;
+
+/** The smallest long side of a display picture (smaller pictures gain nothing and blur when zoomed a little). */
+export const MIN_DISPLAY_SIDE = 256;
+
+/**
+ * The long side of the picture to draw a document `longSide` pixels long with, when the screen shows
+ * `devicePixelsPerPixel` device pixels per document pixel: the next power of two at or above what the
+ * screen shows (so small zoom changes keep the picture), at most `maxSide` and never above the document's
+ * own side (then the display picture is the document's pixels).
+ */
+export function displaySide(longSide: number, devicePixelsPerPixel: number, maxSide: number): number {
+	assertPositive('longSide', longSide);
+	assertPositive('maxSide', maxSide);
+	const shown =
+		Number.isFinite(devicePixelsPerPixel) && devicePixelsPerPixel > 0
+			? longSide * devicePixelsPerPixel
+			: longSide;
+	// The epsilon keeps an exact power of two (1024 shown) from rounding up to the next level.
+	const level = 2 ** Math.ceil(Math.log2(Math.max(MIN_DISPLAY_SIDE, shown)) - 1e-9);
+	return Math.max(1, Math.floor(Math.min(level, maxSide, longSide)));
+}
+
 /**
  * Multiplies the view scale by `factor` (clamped to `limits`) while keeping the content point under `pointer`
  * fixed on screen. A non-finite or non-positive factor leaves the view unchanged.

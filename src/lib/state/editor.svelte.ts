@@ -1,8 +1,9 @@
 // The editor's state: the open project (document + history), the selected layer, the tool and brush, the
 // compare split, and the display pictures the Konva view draws. Every edit is a Change from
 // src/lib/document/document.ts committed to the history; the project is autosaved after each change.
-// Full-resolution pixels stay in the blob store; the view gets downscaled bitmaps (at most
-// MAX_DISPLAY_SIDE long), so a 24 MP document stays responsive. Everything that decodes, paints, composites
+// Full-resolution pixels stay in the blob store; the view gets bitmaps sized to what the screen shows at
+// the current zoom (a power-of-two level, at most MAX_DISPLAY_SIDE long, made in the canvas worker and
+// swapped as the zoom changes), so a 24 MP document stays responsive. Everything that decodes, paints, composites
 // or encodes full-size pixels runs in the canvas worker (src/lib/canvas/canvas-worker.ts), never on the
 // page's main thread.
 import { createContext } from 'svelte';
@@ -52,7 +53,6 @@ import { CanceledError, type Pixels } from '../engine/types';
 import type { EncodeFormat } from '../canvas/decode';
 import { maskedPicture, paintOverlay } from '../canvas/mask-pictures';
 import { PictureCache } from '../canvas/pictures';
-import { decodeBlob } from '../canvas/compose';
 import { CanvasWorkerClient } from '../canvas/canvas-client';
 import type { CanvasJobs, MaskBase, MaskOp, Stored } from '../canvas/canvas-protocol';
 import {
@@ -65,9 +65,22 @@ import {
 	type StrokePoint,
 	strokeDabs
 } from '../kernels/brush';
+import { displaySide, fitToView, type Size, STAGE_FIT_PADDING } from '../kernels/geometry';
 
-/** Long side of the pictures the stage draws; full-resolution pixels stay in blobs. */
+/** Longest side of the pictures the stage draws; full-resolution pixels stay in blobs. */
 export const MAX_DISPLAY_SIDE = 4096;
+/** A zoom that needs another display level waits this long for the next (a wheel turn is many steps). */
+const LEVEL_DELAY_MS = 120;
+
+/** The stage as the editor sizes its pictures for it. */
+export interface StageViewport {
+	/** The stage's size in CSS pixels. */
+	stage: Size;
+	/** CSS pixels per document pixel, for a document of `documentSize`. */
+	zoom: number;
+	documentSize: Size;
+	devicePixelRatio: number;
+}
 /** Autosave waits this long after a change, so a burst of edits is one write (flushed on pagehide). */
 const AUTOSAVE_DELAY_MS = 250;
 
@@ -145,6 +158,10 @@ export class EditorState {
 	private autosaveTimer: ReturnType<typeof setTimeout> | null = null;
 	private readonly pictures = new PictureCache();
 	private sceneRequest = 0;
+	/** What the stage shows (null until it reports), and the display level the scene was made for. */
+	private viewport: StageViewport | null = null;
+	private sceneSide = 0;
+	private levelTimer: ReturnType<typeof setTimeout> | null = null;
 	/** The mask being painted, at display size, as the scene last showed it. */
 	private overlayMask: MaskPixels | null = null;
 	/** A copy of it the canvas worker made, for the next stroke to paint on (taken once). */
@@ -472,6 +489,39 @@ export class EditorState {
 	}
 
 	// --------------------------------------------------------------------------------------------------
+	// The view
+
+	/** The stage zoomed, panned or resized: when it needs another display level, the scene is made again. */
+	viewChanged(viewport: StageViewport): void {
+		this.viewport = viewport;
+		const doc = this.document;
+		if (!doc || this.displaySideOf(doc) === this.sceneSide) return;
+		if (this.levelTimer !== null) clearTimeout(this.levelTimer);
+		this.levelTimer = setTimeout(() => {
+			this.levelTimer = null;
+			const now = this.document;
+			if (now && this.displaySideOf(now) !== this.sceneSide) void this.refreshScene();
+		}, LEVEL_DELAY_MS);
+	}
+
+	/**
+	 * The long side of the display pictures for `doc`: what the stage shows of it at its zoom, in device
+	 * pixels (a document the stage has not fitted yet is taken as fitted), rounded up to a level.
+	 */
+	private displaySideOf(doc: Size): number {
+		const longSide = Math.max(doc.width, doc.height);
+		const view = this.viewport;
+		if (!view || view.stage.width <= 0 || view.stage.height <= 0) {
+			return Math.min(MAX_DISPLAY_SIDE, longSide);
+		}
+		const shown =
+			view.documentSize.width === doc.width && view.documentSize.height === doc.height
+				? view.zoom
+				: fitToView(doc, view.stage, STAGE_FIT_PADDING).scale;
+		return displaySide(longSide, shown * view.devicePixelRatio, MAX_DISPLAY_SIDE);
+	}
+
+	// --------------------------------------------------------------------------------------------------
 	// History
 
 	undo(): Promise<void> {
@@ -648,21 +698,21 @@ export class EditorState {
 			return;
 		}
 		try {
-			const scale = Math.min(1, MAX_DISPLAY_SIDE / Math.max(doc.width, doc.height));
+			const side = this.displaySideOf(doc);
+			const scale = side / Math.max(doc.width, doc.height);
 			const size = {
 				width: Math.max(1, Math.round(doc.width * scale)),
 				height: Math.max(1, Math.round(doc.height * scale))
 			};
-			const used: string[] = [];
+			const used = new Set<string>();
 			const overlayVariant = `overlay ${size.width}`;
-			const overlayFor = async (ref: ImageRef) => {
-				used.push(ref.id);
-				return this.pictures.get(
+			const overlayFor = (ref: ImageRef) =>
+				this.pictures.get(
 					ref.id,
 					overlayVariant,
-					async () => (await this.maskView(ref, 0, size)).overlay!
+					async () => (await this.maskView(ref, 0, size)).overlay!,
+					used
 				);
-			};
 			const layers = await Promise.all(
 				doc.layers.map(async (layer): Promise<LayerPicture> => {
 					const picture = await this.displayPicture(layer.image, scale, used);
@@ -689,18 +739,23 @@ export class EditorState {
 				// The view's overlay is the cached one's twin: kept when none is cached yet, else closed.
 				const viewOverlay = view.overlay!;
 				let taken = false;
-				overlay = await this.pictures.get(target.id, overlayVariant, async () => {
-					taken = true;
-					return viewOverlay;
-				});
+				overlay = await this.pictures.get(
+					target.id,
+					overlayVariant,
+					async () => {
+						taken = true;
+						return viewOverlay;
+					},
+					used
+				);
 				if (!taken) viewOverlay.close();
-				used.push(target.id);
 			}
 			if (request !== this.sceneRequest) return;
 			this.overlayMask = view.mask;
 			this.spareMask = view.spare;
 			const scene = { document: doc, width: doc.width, height: doc.height, layers, overlay, before };
 			this.scene = scene;
+			this.sceneSide = side;
 			this.nextStroke = null;
 			this.pictures.keepOnly(used);
 			setTimeout(() => this.prepareStroke(scene), 0);
@@ -714,25 +769,26 @@ export class EditorState {
 		}
 	}
 
-	/** The image at display size (at most MAX_DISPLAY_SIDE long), decoded once and kept while in use. */
-	private displayPicture(ref: ImageRef, scale: number, used: string[]): Promise<ImageBitmap> {
-		used.push(ref.id);
+	/** The image at display size (`scale` of its pixels, at most 1), made in the canvas worker and kept while in use. */
+	private displayPicture(ref: ImageRef, scale: number, used: Set<string>): Promise<ImageBitmap> {
 		const width = Math.max(1, Math.round(ref.width * scale));
 		const height = Math.max(1, Math.round(ref.height * scale));
-		return this.pictures.get(ref.id, `picture ${width}`, async () =>
-			scale < 1
-				? createImageBitmap(await this.blobs.get(ref.id), {
-						imageOrientation: 'from-image',
-						resizeWidth: width,
-						resizeHeight: height,
-						resizeQuality: 'high'
-					})
-				: decodeBlob(await this.blobs.get(ref.id))
+		const full = width >= ref.width && height >= ref.height;
+		return this.pictures.get(
+			ref.id,
+			`picture ${width}`,
+			async () =>
+				this.reads.run('display', {
+					blob: await this.blobs.get(ref.id),
+					...(full ? {} : { size: { width, height } })
+				}),
+			used
 		);
 	}
 
 	dispose(): void {
 		void this.flushAutosave();
+		if (this.levelTimer !== null) clearTimeout(this.levelTimer);
 		this.pictures.dispose();
 		this.edits.dispose();
 		this.reads.dispose();
