@@ -21,10 +21,10 @@ export class PictureCache {
 		imageId: string,
 		variant: string,
 		make: () => Promise<T>,
-		used: Set<string>
+		used: string[]
 	): Promise<T> {
 		const key = `${imageId} ${variant}`;
-		used.add(key);
+		used.push(key);
 		let picture = this.#entries.get(key);
 		if (!picture) {
 			picture = make();
@@ -35,16 +35,17 @@ export class PictureCache {
 	}
 
 	/** Frees every picture whose key is not in `used`. */
-	keepOnly(used: ReadonlySet<string>): void {
+	keepOnly(used: readonly string[]): void {
+		const kept = new Set(used);
 		for (const [key, picture] of this.#entries) {
-			if (used.has(key)) continue;
+			if (kept.has(key)) continue;
 			this.#entries.delete(key);
 			picture.then(close, () => {});
 		}
 	}
 
 	dispose(): void {
-		this.keepOnly(new Set());
+		this.keepOnly([]);
 	}
 }
 

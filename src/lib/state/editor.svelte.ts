@@ -704,7 +704,7 @@ export class EditorState {
 				width: Math.max(1, Math.round(doc.width * scale)),
 				height: Math.max(1, Math.round(doc.height * scale))
 			};
-			const used = new Set<string>();
+			const used: string[] = [];
 			const overlayVariant = `overlay ${size.width}`;
 			const overlayFor = (ref: ImageRef) =>
 				this.pictures.get(
@@ -770,7 +770,7 @@ export class EditorState {
 	}
 
 	/** The image at display size (`scale` of its pixels, at most 1), made in the canvas worker and kept while in use. */
-	private displayPicture(ref: ImageRef, scale: number, used: Set<string>): Promise<ImageBitmap> {
+	private displayPicture(ref: ImageRef, scale: number, used: string[]): Promise<ImageBitmap> {
 		const width = Math.max(1, Math.round(ref.width * scale));
 		const height = Math.max(1, Math.round(ref.height * scale));
 		const full = width >= ref.width && height >= ref.height;
