@@ -3,6 +3,7 @@ import {
 	displaySide,
 	fitToView,
 	fitWithin,
+	layerAreaOf,
 	orientedSize,
 	workingSize,
 	zoomAboutPoint,
@@ -207,5 +208,44 @@ describe('displaySide', () => {
 	it('treats a missing zoom as 100%', () => {
 		expect(displaySide(3000, Number.NaN, 4096)).toBe(3000);
 		expect(displaySide(3000, 0, 4096)).toBe(3000);
+	});
+});
+
+describe('layerAreaOf', () => {
+	const still = { x: 0, y: 0, scaleX: 1, scaleY: 1, rotation: 0 };
+	const layer = { width: 6000, height: 4000 };
+
+	it('is the area itself for a layer placed as it is, clipped to the layer', () => {
+		expect(layerAreaOf({ x: 100, y: 200, width: 300, height: 400 }, still, layer)).toEqual({
+			x: 100,
+			y: 200,
+			width: 300,
+			height: 400
+		});
+		expect(layerAreaOf({ x: 5900, y: -50, width: 300, height: 100 }, still, layer)).toEqual({
+			x: 5900,
+			y: 0,
+			width: 100,
+			height: 50
+		});
+		expect(layerAreaOf({ x: 7000, y: 0, width: 10, height: 10 }, still, layer)).toBeNull();
+	});
+
+	it('takes the area back through a move, a scale and a rotation', () => {
+		const moved = { ...still, x: 50, y: 10, scaleX: 2, scaleY: 0.5 };
+		expect(layerAreaOf({ x: 50, y: 10, width: 200, height: 100 }, moved, layer)).toEqual({
+			x: 0,
+			y: 0,
+			width: 100,
+			height: 200
+		});
+		// A quarter turn: document (x, y) = (-layer y, layer x).
+		const turned = { ...still, rotation: 90 };
+		expect(layerAreaOf({ x: -300, y: 100, width: 200, height: 50 }, turned, layer)).toEqual({
+			x: 100,
+			y: 100,
+			width: 50,
+			height: 200
+		});
 	});
 });

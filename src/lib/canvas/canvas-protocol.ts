@@ -36,10 +36,13 @@ export interface CanvasJobs {
 		output: { pixels: Pixels; width: number; height: number };
 	};
 	/**
-	 * A stored image as the stage draws it (EXIF orientation applied): shrunk to `size`, or its own pixels
-	 * without one. The bitmap is transferred: whoever shows it closes it.
+	 * A stored image as the stage draws it (EXIF orientation applied): shrunk to `size`, the part `crop` of
+	 * its own pixels, or all of them. The bitmap is transferred: whoever shows it closes it.
 	 */
-	display: { input: { blob: Blob; size?: { width: number; height: number } }; output: ImageBitmap };
+	display: {
+		input: { blob: Blob; size?: { width: number; height: number }; crop?: Rect };
+		output: ImageBitmap;
+	};
 	/** The box where a stored image's `channel` is above 0. */
 	'shown-box': { input: { blob: Blob; channel: 0 | 3 }; output: PixelBox | null };
 	/** Pixels encoded as PNG for storage. */

@@ -65,7 +65,14 @@ import {
 	type StrokePoint,
 	strokeDabs
 } from '../kernels/brush';
-import { displaySide, fitToView, type Size, STAGE_FIT_PADDING } from '../kernels/geometry';
+import {
+	type Box,
+	displaySide,
+	fitToView,
+	layerAreaOf,
+	type Size,
+	STAGE_FIT_PADDING
+} from '../kernels/geometry';
 
 /** Longest side of the pictures the stage draws; full-resolution pixels stay in blobs. */
 export const MAX_DISPLAY_SIDE = 4096;
@@ -76,8 +83,9 @@ const LEVEL_DELAY_MS = 120;
 export interface StageViewport {
 	/** The stage's size in CSS pixels. */
 	stage: Size;
-	/** CSS pixels per document pixel, for a document of `documentSize`. */
+	/** CSS pixels per document pixel, for a document of `documentSize`, and where its corner is on the stage. */
 	zoom: number;
+	pan: { x: number; y: number };
 	documentSize: Size;
 	devicePixelRatio: number;
 }
@@ -161,6 +169,8 @@ export class EditorState {
 	/** What the stage shows (null until it reports), and the display level the scene was made for. */
 	private viewport: StageViewport | null = null;
 	private sceneSide = 0;
+	/** The document area whose own pixels the scene shows (zoomed in past the largest level), or null. */
+	private sceneDetail: Box | null = null;
 	private levelTimer: ReturnType<typeof setTimeout> | null = null;
 	/** The mask being painted, at display size, as the scene last showed it. */
 	private overlayMask: MaskPixels | null = null;
@@ -495,13 +505,51 @@ export class EditorState {
 	viewChanged(viewport: StageViewport): void {
 		this.viewport = viewport;
 		const doc = this.document;
-		if (!doc || this.displaySideOf(doc) === this.sceneSide) return;
+		if (!doc || !this.sceneOutdated(doc)) return;
 		if (this.levelTimer !== null) clearTimeout(this.levelTimer);
 		this.levelTimer = setTimeout(() => {
 			this.levelTimer = null;
 			const now = this.document;
-			if (now && this.displaySideOf(now) !== this.sceneSide) void this.refreshScene();
+			if (now && this.sceneOutdated(now)) void this.refreshScene();
 		}, LEVEL_DELAY_MS);
+	}
+
+	/**
+	 * The scene's pictures no longer suit the view: another level, or (zoomed in past the largest level) the
+	 * view with a quarter of it around comes near the edge of the area shown in full.
+	 */
+	private sceneOutdated(doc: Size): boolean {
+		if (this.displaySideOf(doc) !== this.sceneSide) return true;
+		const wanted = this.detailAreaOf(doc, 0.25);
+		if (!wanted || !this.sceneDetail) return (wanted === null) !== (this.sceneDetail === null);
+		const shown = this.sceneDetail;
+		return (
+			wanted.x < shown.x ||
+			wanted.y < shown.y ||
+			wanted.x + wanted.width > shown.x + shown.width ||
+			wanted.y + wanted.height > shown.y + shown.height
+		);
+	}
+
+	/**
+	 * Zoomed in past the largest display level: the part of the document the stage shows, with `margin` of
+	 * the view's size around it, within the document, in whole pixels; else null.
+	 */
+	private detailAreaOf(doc: Size, margin: number): Box | null {
+		const view = this.viewport;
+		const longSide = Math.max(doc.width, doc.height);
+		if (!view || view.documentSize.width !== doc.width || view.documentSize.height !== doc.height) {
+			return null;
+		}
+		if (displaySide(longSide, view.zoom * view.devicePixelRatio, longSide) <= MAX_DISPLAY_SIDE) return null;
+		const width = view.stage.width / view.zoom;
+		const height = view.stage.height / view.zoom;
+		const left = Math.max(0, Math.floor(-view.pan.x / view.zoom - width * margin));
+		const top = Math.max(0, Math.floor(-view.pan.y / view.zoom - height * margin));
+		const right = Math.min(doc.width, Math.ceil(-view.pan.x / view.zoom + width * (1 + margin)));
+		const bottom = Math.min(doc.height, Math.ceil(-view.pan.y / view.zoom + height * (1 + margin)));
+		if (right <= left || bottom <= top) return null;
+		return { x: left, y: top, width: right - left, height: bottom - top };
 	}
 
 	/**
@@ -713,20 +761,29 @@ export class EditorState {
 					async () => (await this.maskView(ref, 0, size)).overlay!,
 					used
 				);
+			// Zoomed in past the largest level: the part of each layer in and around the view, in full.
+			const detail = this.detailAreaOf(doc, 0.5);
+			const cropOf = (layer: Layer) => (detail ? layerAreaOf(detail, layer.transform, layer.image) : null);
+			const pictureFor = (layer: Layer, crop: Box | null) =>
+				crop ? this.detailPicture(layer.image, crop, used) : this.displayPicture(layer.image, scale, used);
 			const layers = await Promise.all(
 				doc.layers.map(async (layer): Promise<LayerPicture> => {
-					const picture = await this.displayPicture(layer.image, scale, used);
+					const crop = cropOf(layer);
+					const picture = await pictureFor(layer, crop);
+					const area = crop ?? { x: 0, y: 0, width: layer.image.width, height: layer.image.height };
 					const source = layer.mask
-						? maskedPicture(picture, await overlayFor(layer.mask), layer.transform, layer.image, doc)
+						? maskedPicture(picture, await overlayFor(layer.mask), layer.transform, area, doc)
 						: picture;
-					return { ...pictureOf(layer), source };
+					return { ...pictureOf(layer), source, ...(crop ? { crop } : {}) };
 				})
 			);
 			const photo = doc.layers.find((layer) => layer.source.kind !== 'stylized');
+			const photoCrop = photo ? cropOf(photo) : null;
 			const before = photo
 				? {
 						...pictureOf(photo),
-						source: await this.displayPicture(photo.image, scale, used),
+						source: await pictureFor(photo, photoCrop),
+						...(photoCrop ? { crop: photoCrop } : {}),
 						visible: true,
 						opacity: 1,
 						blend: 'source-over' as const
@@ -756,6 +813,7 @@ export class EditorState {
 			const scene = { document: doc, width: doc.width, height: doc.height, layers, overlay, before };
 			this.scene = scene;
 			this.sceneSide = side;
+			this.sceneDetail = detail;
 			this.nextStroke = null;
 			this.pictures.keepOnly(used);
 			setTimeout(() => this.prepareStroke(scene), 0);
@@ -782,6 +840,17 @@ export class EditorState {
 					blob: await this.blobs.get(ref.id),
 					...(full ? {} : { size: { width, height } })
 				}),
+			used
+		);
+	}
+
+	/** The part `crop` of an image's own pixels (zoomed in past the largest level), made in the canvas worker. */
+	private detailPicture(ref: ImageRef, crop: Box, used: string[]): Promise<ImageBitmap> {
+		const { x, y, width, height } = crop;
+		return this.pictures.get(
+			ref.id,
+			`detail ${x} ${y} ${width} ${height}`,
+			async () => this.reads.run('display', { blob: await this.blobs.get(ref.id), crop }),
 			used
 		);
 	}
