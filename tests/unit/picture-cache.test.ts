@@ -5,13 +5,14 @@ import { PictureCache } from '../../src/lib/canvas/pictures';
 
 /** A stand-in for an ImageBitmap: only close() is called on it. */
 function picture(name: string) {
-	return {
+	const stand = {
 		name,
 		closed: false,
 		close() {
-			this.closed = true;
+			stand.closed = true;
 		}
-	} as unknown as ImageBitmap & { name: string; closed: boolean };
+	};
+	return stand as unknown as ImageBitmap & typeof stand;
 }
 
 describe('PictureCache', () => {
