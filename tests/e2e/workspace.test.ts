@@ -9,7 +9,7 @@ import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/lib/node/catalog-fs';
 import { photoPath } from '../helpers/assets';
-import { solidPng } from '../helpers/editor';
+import { blockNoisePng, solidPng } from '../helpers/editor';
 import { historyLength, screenPoint, startDocument, waitForHistory } from './editor-page';
 import { seriousAxeViolations, type Studio, StudioPage, startGallery } from './harness';
 import { LIGHTHOUSE_CATEGORIES, lighthouseReports } from './lighthouse';
@@ -420,6 +420,50 @@ describe('the studio workspace', () => {
 		expect(faint).toBeLessThan(strong * 0.5);
 		// As wide as a full-pressure line: 10 px off its middle it is as faint as in the middle.
 		expect(Math.abs((await redness(250, 210)) - faint)).toBeLessThanOrEqual(3);
+	});
+
+	it('shows a large photo from a small picture when fitted, and its own pixels at 100%', async () => {
+		// Photos of 8 px colour blocks: fitted, the stage draws a picture a fraction of their size (the
+		// blocks blur into each other); at 100% the photo's own pixels must be swapped in: all of them for
+		// 3000x2000, the part in and around the view for 5000x1000 (longer than the largest picture, 4096).
+		for (const [width, height] of [
+			[3000, 2000],
+			[5000, 1000]
+		] as const) {
+			const { png, colourAt } = await blockNoisePng(width, height, 8, width);
+			await studioPage.setContent({ name: 'blocks.png', mimeType: 'image/png', buffer: Buffer.from(png) });
+			await expect.poll(() => stageAttr(studioPage, 'data-document-size'), WAIT).toBe(`${width}x${height}`);
+			await page.locator('[data-testid=stage][data-ready=true]').waitFor(WAIT);
+			await blur(page);
+			await page.keyboard.press('0');
+			await expect.poll(() => stageAttr(studioPage, 'data-zoom')).toBe('1.0000');
+			// The middles of 60 blocks around the middle of the view, against the photo's colours.
+			const box = (await studioPage.byTestId('stage').boundingBox())!;
+			const [panX, panY] = await pan(studioPage);
+			const middle = { x: box.width / 2 - panX, y: box.height / 2 - panY };
+			const points: { x: number; y: number }[] = [];
+			for (let row = -2; row <= 3; row++) {
+				for (let column = -5; column <= 4; column++) {
+					points.push({
+						x: (Math.floor(middle.x / 8) + column * 7) * 8 + 4,
+						y: (Math.floor(middle.y / 8) + row * 7) * 8 + 4
+					});
+				}
+			}
+			const worstDifference = async () => {
+				let worst = 0;
+				for (const { x, y } of points) {
+					const shown = await stagePixel(studioPage, x, y);
+					const expected = colourAt(x, y);
+					for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(shown[c]! - expected[c]!));
+				}
+				return worst;
+			};
+			await expect.poll(worstDifference, WAIT).toBeLessThanOrEqual(2);
+			await page.keyboard.press('f');
+			// Fitted again, the small picture shows: its blocks are blurred into their neighbours.
+			await expect.poll(worstDifference, WAIT).toBeGreaterThan(20);
+		}
 	});
 
 	it('opens an image dropped anywhere or pasted', async () => {

@@ -1,10 +1,38 @@
 // Builders for editor tests: real PNG bytes (sharp), a blob store holding them, and a project made of a
 // photo layer and, optionally, a stylized layer painted from it.
 import sharp from 'sharp';
+import { seededRandom } from './random';
 import { MemoryBlobStore } from '../../src/lib/document/blob-store';
 import { addLayer, addStylizedLayer, createDocument, createLayer } from '../../src/lib/document/document';
 import { applyChange, createProject } from '../../src/lib/document/history';
 import type { ImageRef, Layer, Project, StylizeRecipe } from '../../src/lib/document/types';
+
+/**
+ * A PNG of random colour blocks (`block` px square, from `seed`), with the colour at any pixel: its detail
+ * is lost by any shrinking, and a block's middle keeps its colour when drawn a fraction of a pixel off.
+ */
+export async function blockNoisePng(
+	width: number,
+	height: number,
+	block: number,
+	seed: number
+): Promise<{ png: Uint8Array; colourAt(x: number, y: number): number[] }> {
+	const random = seededRandom(seed);
+	const columns = Math.ceil(width / block);
+	const colours = Array.from({ length: columns * Math.ceil(height / block) }, () =>
+		[0, 1, 2].map(() => Math.floor(random() * 256))
+	);
+	const colourAt = (x: number, y: number) =>
+		colours[Math.floor(y / block) * columns + Math.floor(x / block)]!;
+	const raw = Buffer.alloc(width * height * 3);
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) raw.set(colourAt(x, y), (y * width + x) * 3);
+	}
+	const png = await sharp(raw, { raw: { width, height, channels: 3 } })
+		.png()
+		.toBuffer();
+	return { png: new Uint8Array(png), colourAt };
+}
 
 /** A solid grey (or coloured) PNG. */
 export async function solidPng(width: number, height: number, grey = 128, blue = grey): Promise<Uint8Array> {

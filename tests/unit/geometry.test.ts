@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+	displaySide,
 	fitToView,
 	fitWithin,
+	layerAreaOf,
 	orientedSize,
 	workingSize,
 	zoomAboutPoint,
@@ -179,5 +181,71 @@ describe('workingSize', () => {
 			expect(Math.abs(out.width - fitted.width)).toBeLessThanOrEqual(Math.max(2, 4 - fitted.width));
 			expect(Math.abs(out.height - fitted.height)).toBeLessThanOrEqual(Math.max(2, 4 - fitted.height));
 		}
+	});
+});
+
+describe('displaySide', () => {
+	it('is the next power of two at or above what the screen shows', () => {
+		// A 6000 px photo fitted into a 900 px wide stage: 900 device pixels, a 1024 picture.
+		expect(displaySide(6000, 900 / 6000, 4096)).toBe(1024);
+		expect(displaySide(6000, 1024 / 6000, 4096)).toBe(1024);
+		expect(displaySide(6000, 1025 / 6000, 4096)).toBe(2048);
+		// The device pixel ratio counts: the same view on a 2x screen needs twice the pixels.
+		expect(displaySide(6000, (2 * 900) / 6000, 4096)).toBe(2048);
+	});
+
+	it('is capped at maxSide and at the document itself, so 100% zoom shows the document pixels', () => {
+		expect(displaySide(6000, 1, 4096)).toBe(4096);
+		expect(displaySide(1600, 1, 4096)).toBe(1600);
+		expect(displaySide(600, 1.5, 4096)).toBe(600);
+	});
+
+	it('is never below the smallest level (unless the document is smaller)', () => {
+		expect(displaySide(6000, 0.001, 4096)).toBe(256);
+		expect(displaySide(100, 0.01, 4096)).toBe(100);
+	});
+
+	it('treats a missing zoom as 100%', () => {
+		expect(displaySide(3000, Number.NaN, 4096)).toBe(3000);
+		expect(displaySide(3000, 0, 4096)).toBe(3000);
+	});
+});
+
+describe('layerAreaOf', () => {
+	const still = { x: 0, y: 0, scaleX: 1, scaleY: 1, rotation: 0 };
+	const layer = { width: 6000, height: 4000 };
+
+	it('is the area itself for a layer placed as it is, clipped to the layer', () => {
+		expect(layerAreaOf({ x: 100, y: 200, width: 300, height: 400 }, still, layer)).toEqual({
+			x: 100,
+			y: 200,
+			width: 300,
+			height: 400
+		});
+		expect(layerAreaOf({ x: 5900, y: -50, width: 300, height: 100 }, still, layer)).toEqual({
+			x: 5900,
+			y: 0,
+			width: 100,
+			height: 50
+		});
+		expect(layerAreaOf({ x: 7000, y: 0, width: 10, height: 10 }, still, layer)).toBeNull();
+	});
+
+	it('takes the area back through a move, a scale and a rotation', () => {
+		const moved = { ...still, x: 50, y: 10, scaleX: 2, scaleY: 0.5 };
+		expect(layerAreaOf({ x: 50, y: 10, width: 200, height: 100 }, moved, layer)).toEqual({
+			x: 0,
+			y: 0,
+			width: 100,
+			height: 200
+		});
+		// A quarter turn: document (x, y) = (-layer y, layer x).
+		const turned = { ...still, rotation: 90 };
+		expect(layerAreaOf({ x: -300, y: 100, width: 200, height: 50 }, turned, layer)).toEqual({
+			x: 100,
+			y: 100,
+			width: 50,
+			height: 200
+		});
 	});
 });

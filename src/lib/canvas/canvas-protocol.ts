@@ -35,6 +35,14 @@ export interface CanvasJobs {
 		input: { blob: Blob; maxSide?: number };
 		output: { pixels: Pixels; width: number; height: number };
 	};
+	/**
+	 * A stored image as the stage draws it (EXIF orientation applied): shrunk to `size`, the part `crop` of
+	 * its own pixels, or all of them. The bitmap is transferred: whoever shows it closes it.
+	 */
+	display: {
+		input: { blob: Blob; size?: { width: number; height: number }; crop?: Rect };
+		output: ImageBitmap;
+	};
 	/** The box where a stored image's `channel` is above 0. */
 	'shown-box': { input: { blob: Blob; channel: 0 | 3 }; output: PixelBox | null };
 	/** Pixels encoded as PNG for storage. */

@@ -104,6 +104,23 @@ const handlers: {
 } = {
 	ref: async ({ blob }) => imageRefFor(await bytesOf(blob)),
 	pixels: ({ blob, maxSide }) => decodedPixels(blob, maxSide),
+	async display({ blob, size, crop }) {
+		if (size) {
+			return createImageBitmap(blob, {
+				imageOrientation: 'from-image',
+				resizeWidth: size.width,
+				resizeHeight: size.height,
+				resizeQuality: 'high'
+			});
+		}
+		const bitmap = await decodeBlob(blob);
+		if (!crop) return bitmap;
+		try {
+			return await createImageBitmap(bitmap, crop.x, crop.y, crop.width, crop.height);
+		} finally {
+			bitmap.close();
+		}
+	},
 	'shown-box': async ({ blob, channel }) => shownBox((await decodedPixels(blob)).pixels, channel),
 	'encode-png': async ({ pixels }) => stored(await encodePixels(pixels, 'png')),
 	async mask(input) {

@@ -7,7 +7,14 @@
 import Konva from 'konva';
 import type { BlendMode, Transform } from '../document/types';
 import type { StrokePoint } from '../kernels/brush';
-import { fitToView, type Point, zoomAboutPoint } from '../kernels/geometry';
+import {
+	type Box,
+	fitToView,
+	type Point,
+	type Size,
+	STAGE_FIT_PADDING,
+	zoomAboutPoint
+} from '../kernels/geometry';
 
 const WHEEL_ZOOM_STEP = 1.1;
 const REGION_OVERLAY_OPACITY = 0.45;
@@ -22,6 +29,8 @@ export interface LayerPicture {
 	/** The layer's size in document pixels before its transform. */
 	width: number;
 	height: number;
+	/** The part of the layer `source` shows, in layer pixels (zoomed in past the largest picture), or all of it. */
+	crop?: Box;
 	visible: boolean;
 	opacity: number;
 	blend: BlendMode;
@@ -36,8 +45,11 @@ export interface CropRect {
 }
 
 export interface ViewEvents {
-	/** The view transform after every fit, zoom and pan. */
-	onView(view: { scale: number; x: number; y: number }): void;
+	/**
+	 * The view transform after every fit, zoom and pan, with the stage's size (screen pixels) and the size of
+	 * the document it shows.
+	 */
+	onView(view: { scale: number; x: number; y: number }, stage: Size, documentSize: Size): void;
 	/** A brush or eraser stroke, in document pixels, with a pen's pressure. */
 	onStrokeStart(point: StrokePoint): void;
 	onStrokeMove(point: StrokePoint): void;
@@ -146,9 +158,7 @@ export class DocumentView {
 				this.content.add(node);
 			}
 			node.setAttrs({
-				image: picture.source,
-				width: picture.width,
-				height: picture.height,
+				...placed(picture),
 				visible: picture.visible,
 				opacity: picture.opacity,
 				globalCompositeOperation: picture.blend,
@@ -190,12 +200,7 @@ export class DocumentView {
 		if (on) {
 			const x = split * this.size.width;
 			this.before.clip({ x: 0, y: 0, width: x, height: this.size.height });
-			this.beforeImage.setAttrs({
-				image: picture.source,
-				width: picture.width,
-				height: picture.height,
-				...picture.transform
-			});
+			this.beforeImage.setAttrs({ ...placed(picture), ...picture.transform });
 			this.splitLine.points([x, 0, x, this.size.height]);
 		}
 		this.layer.batchDraw();
@@ -219,12 +224,14 @@ export class DocumentView {
 	fit(): void {
 		if (!this.size.width || !this.size.height) {
 			this.layer.batchDraw();
+			// The stage's size still counts: the first document's pictures are sized for it.
+			this.reportView();
 			return;
 		}
 		const { scale, x, y } = fitToView(
 			this.size,
 			{ width: this.stage.width(), height: this.stage.height() },
-			16
+			STAGE_FIT_PADDING
 		);
 		this.stage.scale({ x: scale, y: scale });
 		this.stage.position({ x, y });
@@ -388,6 +395,22 @@ export class DocumentView {
 	}
 
 	private reportView(): void {
-		this.events.onView({ scale: this.stage.scaleX(), x: this.stage.x(), y: this.stage.y() });
+		this.events.onView(
+			{ scale: this.stage.scaleX(), x: this.stage.x(), y: this.stage.y() },
+			{ width: this.stage.width(), height: this.stage.height() },
+			{ ...this.size }
+		);
 	}
+}
+
+/** A Konva.Image's picture and size: all of the layer, or the part `crop` says, at its place in the layer. */
+function placed(picture: LayerPicture) {
+	const crop = picture.crop ?? { x: 0, y: 0, width: picture.width, height: picture.height };
+	return {
+		image: picture.source,
+		width: crop.width,
+		height: crop.height,
+		offsetX: -crop.x,
+		offsetY: -crop.y
+	};
 }

@@ -39,15 +39,15 @@ export function overlayOf(mask: MaskPixels): OffscreenCanvas {
 }
 
 /**
- * The layer's display picture with its mask applied, in the layer's own coordinates: the mask (document
- * coordinates, `scale` display pixels per document pixel) is drawn through the inverse of the layer's
- * transform, keeping the picture only where the mask is white.
+ * The layer's display picture with its mask applied, in the layer's own coordinates: `picture` shows `area`
+ * of the layer (layer pixels); the mask (document coordinates, any size) is drawn through the inverse of
+ * the layer's transform, keeping the picture only where the mask is white.
  */
 export function maskedPicture(
 	picture: ImageBitmap,
 	maskOverlay: OffscreenCanvas | ImageBitmap,
 	transform: Transform,
-	layerSize: { width: number; height: number },
+	area: Rect,
 	documentSize: { width: number; height: number }
 ): OffscreenCanvas {
 	const canvas = new OffscreenCanvas(picture.width, picture.height);
@@ -55,7 +55,8 @@ export function maskedPicture(
 	context.drawImage(picture, 0, 0);
 	context.globalCompositeOperation = 'destination-in';
 	// display pixels <- layer pixels <- document pixels (the inverse of translate, rotate, scale).
-	context.scale(picture.width / layerSize.width, picture.height / layerSize.height);
+	context.scale(picture.width / area.width, picture.height / area.height);
+	context.translate(-area.x, -area.y);
 	context.scale(1 / transform.scaleX, 1 / transform.scaleY);
 	context.rotate((-transform.rotation * Math.PI) / 180);
 	context.translate(-transform.x, -transform.y);

@@ -9,27 +9,38 @@ function close(picture: Picture): void {
 	if ('close' in picture) picture.close();
 }
 
-/** Display pictures by image id and variant (kind and size), made once and kept while in use. */
+/**
+ * Display pictures by image id and variant (kind and size), made once and kept while in use; each `get`
+ * says which one a scene uses, and `keepOnly` frees the rest (a picture of a zoom level no longer shown).
+ */
 export class PictureCache {
-	readonly #entries = new Map<string, { imageId: string; picture: Promise<Picture> }>();
+	readonly #entries = new Map<string, Promise<Picture>>();
 
-	get<T extends Picture>(imageId: string, variant: string, make: () => Promise<T>): Promise<T> {
+	/** The picture of `imageId` in `variant`; its key goes into `used`. */
+	get<T extends Picture>(
+		imageId: string,
+		variant: string,
+		make: () => Promise<T>,
+		used: string[]
+	): Promise<T> {
 		const key = `${imageId} ${variant}`;
-		let entry = this.#entries.get(key);
-		if (!entry) {
-			entry = { imageId, picture: make() };
-			this.#entries.set(key, entry);
-			entry.picture.catch(() => this.#entries.delete(key));
+		used.push(key);
+		let picture = this.#entries.get(key);
+		if (!picture) {
+			picture = make();
+			this.#entries.set(key, picture);
+			picture.catch(() => this.#entries.delete(key));
 		}
-		return entry.picture as Promise<T>;
+		return picture as Promise<T>;
 	}
 
-	/** Frees the pictures of every image not in `imageIds`. */
-	keepOnly(imageIds: readonly string[]): void {
-		for (const [key, entry] of this.#entries) {
-			if (imageIds.includes(entry.imageId)) continue;
+	/** Frees every picture whose key is not in `used`. */
+	keepOnly(used: readonly string[]): void {
+		const kept = new Set(used);
+		for (const [key, picture] of this.#entries) {
+			if (kept.has(key)) continue;
 			this.#entries.delete(key);
-			entry.picture.then(close, () => {});
+			picture.then(close, () => {});
 		}
 	}
 

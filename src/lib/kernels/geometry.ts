@@ -67,6 +67,79 @@ export function fitToView(content: Size, view: Size, padding = 0): ViewTransform
 	};
 }
 
+/** Space the stage leaves around a document it fits to the view, in screen pixels. */
+export const STAGE_FIT_PADDING = 16;
+
+/** The smallest long side of a display picture (smaller pictures gain nothing and blur when zoomed a little). */
+export const MIN_DISPLAY_SIDE = 256;
+
+/**
+ * The long side of the picture to draw a document `longSide` pixels long with, when the screen shows
+ * `devicePixelsPerPixel` device pixels per document pixel: the next power of two at or above what the
+ * screen shows (so small zoom changes keep the picture), at most `maxSide` and never above the document's
+ * own side (then the display picture is the document's pixels).
+ */
+export function displaySide(longSide: number, devicePixelsPerPixel: number, maxSide: number): number {
+	assertPositive('longSide', longSide);
+	assertPositive('maxSide', maxSide);
+	const shown =
+		Number.isFinite(devicePixelsPerPixel) && devicePixelsPerPixel > 0
+			? longSide * devicePixelsPerPixel
+			: longSide;
+	// The epsilon keeps an exact power of two (1024 shown) from rounding up to the next level.
+	const level = 2 ** Math.ceil(Math.log2(Math.max(MIN_DISPLAY_SIDE, shown)) - 1e-9);
+	return Math.max(1, Math.floor(Math.min(level, maxSide, longSide)));
+}
+
+/** An axis-aligned rectangle. */
+export interface Box {
+	x: number;
+	y: number;
+	width: number;
+	height: number;
+}
+
+/** A layer's placement: document = translate(x, y) . rotate(rotation degrees) . scale(scaleX, scaleY) . layer. */
+export interface Placement {
+	x: number;
+	y: number;
+	scaleX: number;
+	scaleY: number;
+	rotation: number;
+}
+
+/**
+ * The part of a layer (`size`, placed by `placement`) that covers `area` of the document: the layer-pixel
+ * box around the area's corners taken back through the placement, rounded out to whole pixels and clipped
+ * to the layer; null when the layer does not reach the area.
+ */
+export function layerAreaOf(area: Box, placement: Placement, size: Size): Box | null {
+	const angle = (-placement.rotation * Math.PI) / 180;
+	const [cos, sin] = [Math.cos(angle), Math.sin(angle)];
+	const corners = [
+		[area.x, area.y],
+		[area.x + area.width, area.y],
+		[area.x, area.y + area.height],
+		[area.x + area.width, area.y + area.height]
+	].map(([x, y]) => {
+		const [dx, dy] = [x! - placement.x, y! - placement.y];
+		// Snapped to a millionth, so a quarter turn's rounding error does not widen the box by a pixel.
+		const snap = (value: number) => Math.round(value * 1e6) / 1e6;
+		return [
+			snap((dx * cos - dy * sin) / placement.scaleX),
+			snap((dx * sin + dy * cos) / placement.scaleY)
+		] as const;
+	});
+	const xs = corners.map(([x]) => x);
+	const ys = corners.map(([, y]) => y);
+	const left = Math.max(0, Math.floor(Math.min(...xs)));
+	const top = Math.max(0, Math.floor(Math.min(...ys)));
+	const right = Math.min(size.width, Math.ceil(Math.max(...xs)));
+	const bottom = Math.min(size.height, Math.ceil(Math.max(...ys)));
+	if (!(right > left && bottom > top)) return null;
+	return { x: left, y: top, width: right - left, height: bottom - top };
+}
+
 /**
  * Multiplies the view scale by `factor` (clamped to `limits`) while keeping the content point under `pointer`
  * fixed on screen. A non-finite or non-positive factor leaves the view unchanged.

@@ -2,8 +2,9 @@
 // compare split, and the display pictures the Konva view draws. Every edit is a Change from
 // src/lib/document/document.ts committed to the history; the project is autosaved after each change, and
 // after each change of what the user stated about its pictures (saved with it, outside history).
-// Full-resolution pixels stay in the blob store; the view gets downscaled bitmaps (at most
-// MAX_DISPLAY_SIDE long), so a 24 MP document stays responsive. Everything that decodes, paints, composites
+// Full-resolution pixels stay in the blob store; the view gets bitmaps sized to what the screen shows at
+// the current zoom (a power-of-two level, at most MAX_DISPLAY_SIDE long, made in the canvas worker and
+// swapped as the zoom changes), so a 24 MP document stays responsive. Everything that decodes, paints, composites
 // or encodes full-size pixels runs in the canvas worker (src/lib/canvas/canvas-worker.ts), never on the
 // page's main thread.
 import { createContext } from 'svelte';
@@ -65,7 +66,6 @@ import { CanceledError, type Pixels } from '../engine/types';
 import type { EncodeFormat } from '../canvas/decode';
 import { maskedPicture, paintOverlay } from '../canvas/mask-pictures';
 import { PictureCache } from '../canvas/pictures';
-import { decodeBlob } from '../canvas/compose';
 import { CanvasWorkerClient } from '../canvas/canvas-client';
 import type { CanvasJobs, MaskBase, MaskOp, Stored } from '../canvas/canvas-protocol';
 import {
@@ -78,9 +78,30 @@ import {
 	type StrokePoint,
 	strokeDabs
 } from '../kernels/brush';
+import {
+	type Box,
+	displaySide,
+	fitToView,
+	layerAreaOf,
+	type Size,
+	STAGE_FIT_PADDING
+} from '../kernels/geometry';
 
-/** Long side of the pictures the stage draws; full-resolution pixels stay in blobs. */
+/** Longest side of the pictures the stage draws; full-resolution pixels stay in blobs. */
 export const MAX_DISPLAY_SIDE = 4096;
+/** A zoom that needs another display level waits this long for the next (a wheel turn is many steps). */
+const LEVEL_DELAY_MS = 120;
+
+/** The stage as the editor sizes its pictures for it. */
+export interface StageViewport {
+	/** The stage's size in CSS pixels. */
+	stage: Size;
+	/** CSS pixels per document pixel, for a document of `documentSize`, and where its corner is on the stage. */
+	zoom: number;
+	pan: { x: number; y: number };
+	documentSize: Size;
+	devicePixelRatio: number;
+}
 /** Autosave waits this long after a change, so a burst of edits is one write (flushed on pagehide). */
 const AUTOSAVE_DELAY_MS = 250;
 
@@ -165,6 +186,12 @@ export class EditorState {
 	private savedStatements: Record<string, PictureStatements> = {};
 	private readonly pictures = new PictureCache();
 	private sceneRequest = 0;
+	/** What the stage shows (null until it reports), and the display level the scene was made for. */
+	private viewport: StageViewport | null = null;
+	private sceneSide = 0;
+	/** The document area whose own pixels the scene shows (zoomed in past the largest level), or null. */
+	private sceneDetail: Box | null = null;
+	private levelTimer: ReturnType<typeof setTimeout> | null = null;
 	/** The mask being painted, at display size, as the scene last showed it. */
 	private overlayMask: MaskPixels | null = null;
 	/** A copy of it the canvas worker made, for the next stroke to paint on (taken once). */
@@ -492,6 +519,77 @@ export class EditorState {
 	}
 
 	// --------------------------------------------------------------------------------------------------
+	// The view
+
+	/** The stage zoomed, panned or resized: when it needs another display level, the scene is made again. */
+	viewChanged(viewport: StageViewport): void {
+		this.viewport = viewport;
+		const doc = this.document;
+		if (!doc || !this.sceneOutdated(doc)) return;
+		if (this.levelTimer !== null) clearTimeout(this.levelTimer);
+		this.levelTimer = setTimeout(() => {
+			this.levelTimer = null;
+			const now = this.document;
+			if (now && this.sceneOutdated(now)) void this.refreshScene();
+		}, LEVEL_DELAY_MS);
+	}
+
+	/**
+	 * The scene's pictures no longer suit the view: another level, or (zoomed in past the largest level) the
+	 * view with a quarter of it around comes near the edge of the area shown in full.
+	 */
+	private sceneOutdated(doc: Size): boolean {
+		if (this.displaySideOf(doc) !== this.sceneSide) return true;
+		const wanted = this.detailAreaOf(doc, 0.25);
+		if (!wanted || !this.sceneDetail) return (wanted === null) !== (this.sceneDetail === null);
+		const shown = this.sceneDetail;
+		return (
+			wanted.x < shown.x ||
+			wanted.y < shown.y ||
+			wanted.x + wanted.width > shown.x + shown.width ||
+			wanted.y + wanted.height > shown.y + shown.height
+		);
+	}
+
+	/**
+	 * Zoomed in past the largest display level: the part of the document the stage shows, with `margin` of
+	 * the view's size around it, within the document, in whole pixels; else null.
+	 */
+	private detailAreaOf(doc: Size, margin: number): Box | null {
+		const view = this.viewport;
+		const longSide = Math.max(doc.width, doc.height);
+		if (!view || view.documentSize.width !== doc.width || view.documentSize.height !== doc.height) {
+			return null;
+		}
+		if (displaySide(longSide, view.zoom * view.devicePixelRatio, longSide) <= MAX_DISPLAY_SIDE) return null;
+		const width = view.stage.width / view.zoom;
+		const height = view.stage.height / view.zoom;
+		const left = Math.max(0, Math.floor(-view.pan.x / view.zoom - width * margin));
+		const top = Math.max(0, Math.floor(-view.pan.y / view.zoom - height * margin));
+		const right = Math.min(doc.width, Math.ceil(-view.pan.x / view.zoom + width * (1 + margin)));
+		const bottom = Math.min(doc.height, Math.ceil(-view.pan.y / view.zoom + height * (1 + margin)));
+		if (right <= left || bottom <= top) return null;
+		return { x: left, y: top, width: right - left, height: bottom - top };
+	}
+
+	/**
+	 * The long side of the display pictures for `doc`: what the stage shows of it at its zoom, in device
+	 * pixels (a document the stage has not fitted yet is taken as fitted), rounded up to a level.
+	 */
+	private displaySideOf(doc: Size): number {
+		const longSide = Math.max(doc.width, doc.height);
+		const view = this.viewport;
+		if (!view || view.stage.width <= 0 || view.stage.height <= 0) {
+			return Math.min(MAX_DISPLAY_SIDE, longSide);
+		}
+		const shown =
+			view.documentSize.width === doc.width && view.documentSize.height === doc.height
+				? view.zoom
+				: fitToView(doc, view.stage, STAGE_FIT_PADDING).scale;
+		return displaySide(longSide, shown * view.devicePixelRatio, MAX_DISPLAY_SIDE);
+	}
+
+	// --------------------------------------------------------------------------------------------------
 	// History
 
 	undo(): Promise<void> {
@@ -713,35 +811,44 @@ export class EditorState {
 			return;
 		}
 		try {
-			const scale = Math.min(1, MAX_DISPLAY_SIDE / Math.max(doc.width, doc.height));
+			const side = this.displaySideOf(doc);
+			const scale = side / Math.max(doc.width, doc.height);
 			const size = {
 				width: Math.max(1, Math.round(doc.width * scale)),
 				height: Math.max(1, Math.round(doc.height * scale))
 			};
 			const used: string[] = [];
 			const overlayVariant = `overlay ${size.width}`;
-			const overlayFor = async (ref: ImageRef) => {
-				used.push(ref.id);
-				return this.pictures.get(
+			const overlayFor = (ref: ImageRef) =>
+				this.pictures.get(
 					ref.id,
 					overlayVariant,
-					async () => (await this.maskView(ref, 0, size)).overlay!
+					async () => (await this.maskView(ref, 0, size)).overlay!,
+					used
 				);
-			};
+			// Zoomed in past the largest level: the part of each layer in and around the view, in full.
+			const detail = this.detailAreaOf(doc, 0.5);
+			const cropOf = (layer: Layer) => (detail ? layerAreaOf(detail, layer.transform, layer.image) : null);
+			const pictureFor = (layer: Layer, crop: Box | null) =>
+				crop ? this.detailPicture(layer.image, crop, used) : this.displayPicture(layer.image, scale, used);
 			const layers = await Promise.all(
 				doc.layers.map(async (layer): Promise<LayerPicture> => {
-					const picture = await this.displayPicture(layer.image, scale, used);
+					const crop = cropOf(layer);
+					const picture = await pictureFor(layer, crop);
+					const area = crop ?? { x: 0, y: 0, width: layer.image.width, height: layer.image.height };
 					const source = layer.mask
-						? maskedPicture(picture, await overlayFor(layer.mask), layer.transform, layer.image, doc)
+						? maskedPicture(picture, await overlayFor(layer.mask), layer.transform, area, doc)
 						: picture;
-					return { ...pictureOf(layer), source };
+					return { ...pictureOf(layer), source, ...(crop ? { crop } : {}) };
 				})
 			);
 			const photo = doc.layers.find((layer) => layer.source.kind !== 'stylized');
+			const photoCrop = photo ? cropOf(photo) : null;
 			const before = photo
 				? {
 						...pictureOf(photo),
-						source: await this.displayPicture(photo.image, scale, used),
+						source: await pictureFor(photo, photoCrop),
+						...(photoCrop ? { crop: photoCrop } : {}),
 						visible: true,
 						opacity: 1,
 						blend: 'source-over' as const
@@ -754,18 +861,24 @@ export class EditorState {
 				// The view's overlay is the cached one's twin: kept when none is cached yet, else closed.
 				const viewOverlay = view.overlay!;
 				let taken = false;
-				overlay = await this.pictures.get(target.id, overlayVariant, async () => {
-					taken = true;
-					return viewOverlay;
-				});
+				overlay = await this.pictures.get(
+					target.id,
+					overlayVariant,
+					async () => {
+						taken = true;
+						return viewOverlay;
+					},
+					used
+				);
 				if (!taken) viewOverlay.close();
-				used.push(target.id);
 			}
 			if (request !== this.sceneRequest) return;
 			this.overlayMask = view.mask;
 			this.spareMask = view.spare;
 			const scene = { document: doc, width: doc.width, height: doc.height, layers, overlay, before };
 			this.scene = scene;
+			this.sceneSide = side;
+			this.sceneDetail = detail;
 			this.nextStroke = null;
 			this.pictures.keepOnly(used);
 			setTimeout(() => this.prepareStroke(scene), 0);
@@ -779,25 +892,37 @@ export class EditorState {
 		}
 	}
 
-	/** The image at display size (at most MAX_DISPLAY_SIDE long), decoded once and kept while in use. */
+	/** The image at display size (`scale` of its pixels, at most 1), made in the canvas worker and kept while in use. */
 	private displayPicture(ref: ImageRef, scale: number, used: string[]): Promise<ImageBitmap> {
-		used.push(ref.id);
 		const width = Math.max(1, Math.round(ref.width * scale));
 		const height = Math.max(1, Math.round(ref.height * scale));
-		return this.pictures.get(ref.id, `picture ${width}`, async () =>
-			scale < 1
-				? createImageBitmap(await this.blobs.get(ref.id), {
-						imageOrientation: 'from-image',
-						resizeWidth: width,
-						resizeHeight: height,
-						resizeQuality: 'high'
-					})
-				: decodeBlob(await this.blobs.get(ref.id))
+		const full = width >= ref.width && height >= ref.height;
+		return this.pictures.get(
+			ref.id,
+			`picture ${width}`,
+			async () =>
+				this.reads.run('display', {
+					blob: await this.blobs.get(ref.id),
+					...(full ? {} : { size: { width, height } })
+				}),
+			used
+		);
+	}
+
+	/** The part `crop` of an image's own pixels (zoomed in past the largest level), made in the canvas worker. */
+	private detailPicture(ref: ImageRef, crop: Box, used: string[]): Promise<ImageBitmap> {
+		const { x, y, width, height } = crop;
+		return this.pictures.get(
+			ref.id,
+			`detail ${x} ${y} ${width} ${height}`,
+			async () => this.reads.run('display', { blob: await this.blobs.get(ref.id), crop }),
+			used
 		);
 	}
 
 	dispose(): void {
 		void this.flushAutosave();
+		if (this.levelTimer !== null) clearTimeout(this.levelTimer);
 		this.pictures.dispose();
 		this.edits.dispose();
 		this.reads.dispose();
