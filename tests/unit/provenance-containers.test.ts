@@ -29,8 +29,8 @@ import {
 	superBox,
 	typeUuid
 } from '../../src/lib/provenance/c2pa/jumbf';
+import { crc32 } from '../../src/lib/kernels/crc32';
 import {
-	crc32,
 	parsePng,
 	pngChunk,
 	readPngManifest,

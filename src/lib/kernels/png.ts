@@ -2,24 +2,9 @@
 // PNG encoder (seconds); as one grey channel deflated by the platform's zlib (CompressionStream) it takes a
 // fraction of that, and decodes to the same grey pixels (R = G = B = grey, A = 255).
 import type { MaskPixels, Rect } from './brush';
+import { crc32 } from './crc32';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-const CRC_TABLE = (() => {
-	const table = new Uint32Array(256);
-	for (let n = 0; n < 256; n++) {
-		let c = n;
-		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		table[n] = c >>> 0;
-	}
-	return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-	let c = 0xffffffff;
-	for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-	return (c ^ 0xffffffff) >>> 0;
-}
 
 /** One chunk: length, type, data, CRC over type and data. */
 function chunk(type: string, data: Uint8Array): Uint8Array {

@@ -2,6 +2,7 @@
 // flipped pixel byte shows as tampering, not as a broken file), the C2PA `caBX` chunk right after IHDR, and
 // XMP in an uncompressed `iTXt` chunk with the keyword `XML:com.adobe.xmp`.
 import { ascii, concat, equalBytes, fromUtf8, latin1, readU32, u32be, utf8 } from './bytes';
+import { crc32 } from '../../kernels/crc32';
 import { malformed } from './errors';
 import { within } from './limits';
 
@@ -18,25 +19,6 @@ export interface PngChunk {
 	data: Uint8Array;
 	/** Whether the stored CRC matches (computed when read). */
 	readonly crcOk: boolean;
-}
-
-const CRC_TABLE = (() => {
-	const table = new Uint32Array(256);
-	for (let n = 0; n < 256; n++) {
-		let c = n;
-		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		table[n] = c >>> 0;
-	}
-	return table;
-})();
-
-/** CRC-32 as PNG defines it (over the chunk type and data). */
-export function crc32(...parts: Uint8Array[]): number {
-	let c = 0xffffffff;
-	for (const part of parts) {
-		for (let i = 0; i < part.length; i++) c = CRC_TABLE[(c ^ part[i]!) & 0xff]! ^ (c >>> 8);
-	}
-	return (c ^ 0xffffffff) >>> 0;
 }
 
 export function isPng(bytes: Uint8Array): boolean {
