@@ -14,6 +14,8 @@ import {
 } from '../../src/lib/assets/catalog';
 import { type StyleEngine, toTensor } from '../../src/lib/engine/engine';
 import { createModel } from '../../src/lib/engine/model';
+import { readTileStats } from '../../src/lib/engine/readback';
+import { BandReducer, planBands } from '../../src/lib/engine/stats-bands';
 import { CanceledError, EngineError, type Pixels, type StylizeSettings } from '../../src/lib/engine/types';
 import {
 	AssetIntegrityError,
@@ -148,6 +150,33 @@ describe('arbitrary-wyf through the engine', () => {
 			});
 		}
 		expect(tf.memory().numTensors).toBe(before);
+	});
+
+	it('reads its statistics in a band as in one pass (a single band: the whole preview), freeing its tensors', async () => {
+		const model = await engine.model(MODEL_ID);
+		const styles = [{ pixels: style, weight: 1 }];
+		const size = { width: content.width, height: content.height };
+		const request = { modelId: MODEL_ID, preview: content, size, styles, strength: 0.7, options: {} };
+		const before = tf.memory().numTensors;
+		const banded = await engine.statsBand(request, planBands(content.height, 1)[0]!, new BandReducer(1));
+		expect(tf.memory().numTensors).toBe(before);
+		const whole = await readTileStats(
+			tf.tidy(() =>
+				model.imageStats!(toTensor(tf, content), {
+					styles: [{ image: toTensor(tf, style), weight: 1 }],
+					strength: 0.7,
+					options: {}
+				})
+			)
+		);
+		expect(Object.keys(banded).sort()).toEqual(Object.keys(whole).sort());
+		expect(Object.keys(whole)).toHaveLength(31);
+		for (const [name, { data }] of Object.entries(whole)) {
+			const other = banded[name]!.data;
+			for (let i = 0; i < data.length; i++) {
+				expect(Math.abs(other[i]! - data[i]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(data[i]!)));
+			}
+		}
 	});
 
 	it('paints with tiny or very narrow style images and photos instead of crashing the backend', async () => {

@@ -5,6 +5,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { type Catalog, findModel, takesStyleImage } from '../assets/catalog';
 import { createModel, type StyleModel, type TileStats } from './model';
 import { readTileStats } from './readback';
+import { type BandReducer, planBands } from './stats-bands';
 import {
 	type AssetReader,
 	CanceledError,
@@ -28,6 +29,7 @@ import {
 	overlapFor,
 	planTiles,
 	sourceRegion,
+	type StatsBand,
 	type Tile,
 	type TileDevice,
 	type TilePlan
@@ -73,10 +75,26 @@ export interface TileRequest {
 	stats?: TileStats;
 }
 
+/** What a whole-image statistics pass needs, self-contained so that painter threads can run its bands. */
+export interface StatsRequest {
+	modelId: string;
+	/** The whole picture, downscaled; every thread resizes it to `size` alike. */
+	preview: Pixels;
+	size: Size;
+	styles: WeightedStyle[];
+	strength: number;
+	options: Readonly<Record<string, number>>;
+}
+
+/** What a thread running statistics bands reports to: each band's moments, and a band's failure. */
+export type BandCoordinator = Pick<BandReducer, 'reduce' | 'fail'>;
+
 /** Paints one tile: RGB floats 0..255, out.width x out.height, row-major. */
 export type TilePainter = {
 	concurrency: number;
 	paint(request: TileRequest): Promise<Float32Array>;
+	/** Runs the bands of a statistics pass on the painter's threads at once, one each (see stats-bands.ts). */
+	statistics?(request: StatsRequest, bands: StatsBand[]): Promise<TileStats>;
 };
 
 /** Where each stage starts on the progress bar. */
@@ -168,7 +186,9 @@ export class StyleEngine {
 		const { tiles, workTiles, work } = this.plan(job);
 		const options = settings.options ?? {};
 		const stats =
-			tiles.tiles.length > 1 ? await this.imageStats(model, job, styles, strength, options) : undefined;
+			tiles.tiles.length > 1
+				? await this.imageStats(model, job, styles, strength, options, control.painter)
+				: undefined;
 		const { width, height } = settings.output;
 		const output = new Uint8ClampedArray(width * height * 4).fill(255);
 		const painter = control.painter ?? {
@@ -309,14 +329,17 @@ export class StyleEngine {
 	/**
 	 * Statistics of the whole image, read from a downscaled copy made without a full-size tensor. Kept
 	 * per picture, styles and settings, so a re-paint (another strength is another key; a new tile size
-	 * or output size is not) starts painting at once.
+	 * or output size is not) starts painting at once. A model that can read them in bands does so on the
+	 * painter's threads when it has several, one band each, so the pass is not one thread's work in front
+	 * of the tiles.
 	 */
 	private async imageStats(
 		model: StyleModel,
 		job: StylizeJob,
 		styles: WeightedStyle[],
 		strength: number,
-		options: Readonly<Record<string, number>>
+		options: Readonly<Record<string, number>>,
+		painter: TilePainter | undefined
 	): Promise<TileStats | undefined> {
 		if (!model.imageStats) return undefined;
 		const { content } = job;
@@ -328,6 +351,7 @@ export class StyleEngine {
 			height: small.height,
 			data: downscaleRgba(content.data, content.width, content.height, small.width, small.height)
 		};
+		const request: StatsRequest = { modelId: model.card.id, preview, size, styles, strength, options };
 		// The statistics are a function of exactly these inputs, so equal keys give equal statistics.
 		const key = JSON.stringify([
 			model.card.id,
@@ -343,18 +367,69 @@ export class StyleEngine {
 			this.statsCache.set(key, cached);
 			return cached;
 		}
-		const tf = this.tf;
-		const tensors = tf.tidy(() => {
-			const image = tf.image.resizeBilinear(toTensor(tf, preview), [size.height, size.width], false, true);
-			const tensors = styles.map((s) => ({ image: toTensor(tf, s.pixels), weight: s.weight }));
-			return model.imageStats!(image, { styles: tensors, strength, options });
-		});
-		const stats = await readTileStats(tensors);
+		const bands =
+			model.imageStatsBand && painter?.statistics ? planBands(size.height, painter.concurrency) : [];
+		const stats =
+			bands.length > 1 ? await painter!.statistics!(request, bands) : await this.wholeStats(model, request);
 		this.statsCache.set(key, stats);
 		if (this.statsCache.size > STATS_CACHE_ENTRIES) {
 			this.statsCache.delete(this.statsCache.keys().next().value!);
 		}
 		return stats;
+	}
+
+	/** The statistics of a model that reads them in one pass over the whole preview. */
+	private async wholeStats(model: StyleModel, request: StatsRequest): Promise<TileStats> {
+		const { preview, styles } = this.statsInputs(request);
+		try {
+			const params = { styles, strength: request.strength, options: request.options };
+			return await readTileStats(this.tf.tidy(() => model.imageStats!(preview, params)));
+		} finally {
+			this.tf.dispose([preview, ...styles.map((s) => s.image)]);
+		}
+	}
+
+	/**
+	 * Runs one band of a statistics pass spread over painter threads (see stats-bands.ts); `coordinator`
+	 * answers its moments and hears at once when it fails, so that no band elsewhere waits for ever.
+	 * Resolves with the statistics, the same in every band.
+	 */
+	async statsBand(request: StatsRequest, band: StatsBand, coordinator: BandCoordinator): Promise<TileStats> {
+		try {
+			const model = await this.model(request.modelId);
+			if (!model.imageStatsBand)
+				throw new EngineError(`${request.modelId} does not read statistics in bands`);
+			const { preview, styles } = this.statsInputs(request);
+			try {
+				const params = { styles, strength: request.strength, options: request.options };
+				const reduce = (moments: Float32Array, count: number) =>
+					coordinator.reduce(band.index, moments, count);
+				const { rows, owned } = band;
+				return await readTileStats(await model.imageStatsBand(preview, params, { rows, owned, reduce }));
+			} finally {
+				this.tf.dispose([preview, ...styles.map((s) => s.image)]);
+			}
+		} catch (error) {
+			coordinator.fail(error as Error);
+			throw error;
+		}
+	}
+
+	/** A statistics request's preview at its analysis size and its styles, as tensors the caller frees. */
+	private statsInputs(request: StatsRequest): {
+		preview: tf.Tensor3D;
+		styles: { image: tf.Tensor3D; weight: number }[];
+	} {
+		const tf = this.tf;
+		return tf.tidy(() => ({
+			preview: tf.image.resizeBilinear(
+				toTensor(tf, request.preview),
+				[request.size.height, request.size.width],
+				false,
+				true
+			),
+			styles: request.styles.map((s) => ({ image: toTensor(tf, s.pixels), weight: s.weight }))
+		}));
 	}
 
 	private crop(content: Pixels, region: { x: number; y: number; width: number; height: number }): Pixels {

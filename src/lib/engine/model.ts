@@ -2,6 +2,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { DetectorCard, ModelCard } from '../assets/catalog';
 import type { Face } from '../kernels/faces';
+import type { StatsBand } from '../kernels/tiling';
 import { BlazefaceDetector } from './face-blazeface/detector';
 import { ArbitraryWyfModel } from './arbitrary-wyf/model';
 import { MangaInkModel } from './manga-ink/model';
@@ -24,6 +25,13 @@ export interface StyleParams {
 
 /** Numbers every tile of one image shares, as plain arrays so they can cross to worker threads. */
 export type TileStats = Record<string, { shape: number[]; data: Float32Array }>;
+
+/** One band of a statistics pass spread over threads (see stats-bands.ts). */
+export interface BandPass extends Pick<StatsBand, 'rows' | 'owned'> {
+	/** This band's moments of a layer over its owned positions (C means, then C variances) and their
+	 * count in, the whole image's out (see ReduceBand). */
+	reduce(moments: Float32Array, count: number): Promise<Float32Array>;
+}
 
 /** TileStats still on the device, by the same names; whoever holds them disposes them. */
 export type StatTensors = Record<string, tf.Tensor>;
@@ -62,6 +70,12 @@ export interface StyleModel extends LoadedNetwork {
 	 * that every tile then uses so neighbouring tiles agree. Absent where tiles are independent.
 	 */
 	imageStats?(preview: tf.Tensor3D, params: StyleParams): StatTensors;
+	/**
+	 * imageStats for one band of the preview, the bands running on several threads or taking turns on
+	 * one: the network sees only `band.rows`, and every norm's moments come back through `band.reduce` as
+	 * the whole preview's, so each band ends with what imageStats(preview) gives, up to the margin's effect.
+	 */
+	imageStatsBand?(preview: tf.Tensor3D, params: StyleParams, band: BandPass): Promise<StatTensors>;
 }
 
 export function createDetector(card: DetectorCard, tfjs: typeof tf): FaceDetector {

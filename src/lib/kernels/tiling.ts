@@ -235,3 +235,59 @@ export function downscaleRgba(
 	}
 	return out;
 }
+
+/** One horizontal band of a statistics pass: the rows it runs the network on, and the rows it counts. */
+export interface StatsBand {
+	index: number;
+	/** Rows given to the network: the owned rows and a margin from each neighbour, so that the owned
+	 * rows' activations do not see the band's cut edges. */
+	rows: { start: number; end: number };
+	/** Rows whose activations this band adds to every mean; the bands' owned rows partition the image. */
+	owned: { start: number; end: number };
+}
+
+/**
+ * Splits an image of `height` rows into `count` bands for a statistics pass spread over threads. Band
+ * edges are multiples of `align` (the network's stride), so each owned row range maps to whole rows at
+ * every layer; `margin` (a multiple of `align` too) is what each band sees of its neighbours, at least.
+ */
+export function planStatsBands(height: number, count: number, margin: number, align: number): StatsBand[] {
+	if (!Number.isInteger(height) || height < 1 || !Number.isInteger(count) || count < 1) {
+		throw new RangeError('planStatsBands needs a positive height and band count');
+	}
+	if (margin % align !== 0) throw new RangeError('planStatsBands: the margin must be a multiple of align');
+	const edges = [0];
+	for (let i = 1; i < count; i++) {
+		const edge = Math.round((i * height) / count / align) * align;
+		if (edge > edges.at(-1)! && edge < height) edges.push(edge);
+	}
+	edges.push(height);
+	return edges.slice(1).map((end, index) => {
+		const start = edges[index]!;
+		return {
+			index,
+			// A band as many rows past a multiple of `align` as the image: a strided SAME convolution pads
+			// by its input's parity, so only then does the band sample where the whole image does.
+			rows: { start: Math.max(0, start - margin), end: Math.min(height, end + margin + (height % align)) },
+			owned: { start, end }
+		};
+	});
+}
+
+/**
+ * The rows of a layer's activation (`layerHeight` rows for the band's rows) that a band owns: the
+ * band's owned rows at that layer's stride (1, 2 or 4 for these networks, read from the heights). The
+ * last band also owns the row an upsampling may add at the bottom, as a single pass would count it.
+ */
+export function ownedRowsAt(band: Pick<StatsBand, 'rows' | 'owned'>, layerHeight: number): [number, number] {
+	const height = band.rows.end - band.rows.start;
+	const stride = 2 ** Math.round(Math.log2(height / layerHeight));
+	const from = (band.owned.start - band.rows.start) / stride;
+	const to = band.owned.end === band.rows.end ? layerHeight : (band.owned.end - band.rows.start) / stride;
+	if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to <= from || to > layerHeight) {
+		throw new RangeError(
+			`a statistics band of ${height} rows does not map onto a layer of ${layerHeight} rows (its edges must be multiples of the stride)`
+		);
+	}
+	return [from, to];
+}

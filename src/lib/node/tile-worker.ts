@@ -1,6 +1,6 @@
-// One tile painter thread of the CLI: its own tfjs (wasm) and engine, painting what the pool sends.
+// One tile painter thread of the CLI: its own tfjs (wasm) and engine, painting tiles and reading statistics bands as the pool asks.
 import { parentPort, workerData } from 'node:worker_threads';
-import { serveTiles } from '../engine/tile-pool';
+import { servePainter } from '../engine/tile-pool';
 import { loadProjectCatalog } from './catalog-fs';
 import { createNodeEngine } from './node-engine';
 
@@ -12,8 +12,5 @@ const engine = await createNodeEngine(
 
 port.on(
 	'message',
-	serveTiles(
-		(request) => engine.paintTile(request),
-		(reply, transfer) => port.postMessage(reply, transfer)
-	)
+	servePainter(engine, (reply, transfer) => port.postMessage(reply, transfer))
 );

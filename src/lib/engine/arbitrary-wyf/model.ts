@@ -3,7 +3,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../../assets/catalog';
 import { fitWithin } from '../../kernels/geometry';
+import { BAND_MEAN_OP, BAND_VARIANCE_OP, inBandPass, registerBandOps } from '../band-means';
 import {
+	type BandPass,
 	manifestBytes,
 	readGraphArtifacts,
 	type StyleModel,
@@ -20,6 +22,12 @@ const CONTENT_STYLE_SIDE = 256;
 /** The smallest side the style network accepts (measured: 31 px fails, 32 px works). */
 const MIN_STYLE_INPUT_SIDE = 32;
 const NORM_NODE = /instance_norm.*\/(Mean|reduce_variance\/Mean_1)$/;
+/** A node of a graph model's topology, as far as the loader reads it. */
+interface GraphNodeDef {
+	name: string;
+	op: string;
+	input?: string[];
+}
 /** The key of the style vector in TileStats. */
 const STYLE_VECTOR = 'style-vector';
 
@@ -59,14 +67,23 @@ export class ArbitraryWyfModel implements StyleModel {
 					);
 				}
 			}
+			// The instance norms' means become the band ops, so statistics can be read in bands.
+			const topology = transfer.modelTopology as { node?: GraphNodeDef[] } | undefined;
+			const norms = (topology?.node ?? []).filter((n) => NORM_NODE.test(n.name));
+			for (const node of norms) {
+				const op = node.name.endsWith('/Mean') ? BAND_MEAN_OP : BAND_VARIANCE_OP;
+				if (node.op !== 'Mean' && node.op !== op) throw new Error(`${node.name} is not a mean`);
+				node.op = op;
+			}
+			this.normNodes = norms.map((n) => n.name);
+			registerBandOps(this.tf);
 			this.styleNet = await this.tf.loadGraphModel(this.tf.io.fromMemory(style));
 			this.transferNet = await this.tf.loadGraphModel(this.tf.io.fromMemory(transfer));
+			await this.checkNormAxes(norms);
 		} catch (cause) {
 			this.dispose();
 			throw notThePair(` (${(cause as Error).message})`);
 		}
-		const topology = transfer.modelTopology as { node?: { name: string }[] } | undefined;
-		this.normNodes = (topology?.node ?? []).map((n) => n.name).filter((name) => NORM_NODE.test(name));
 		const inputs = this.transferNet.inputs.map((i) => i.name).sort();
 		if (this.styleNet.inputs[0]?.name !== 'x1' || inputs.join() !== 'Placeholder,Placeholder_1') {
 			this.dispose();
@@ -122,6 +139,39 @@ export class ArbitraryWyfModel implements StyleModel {
 			return [vector, ...(transfer.execute(feed, this.normNodes) as tf.Tensor[])];
 		});
 		return Object.fromEntries([STYLE_VECTOR, ...this.normNodes].map((name, i) => [name, tensors[i]!]));
+	}
+
+	async imageStatsBand(preview: tf.Tensor3D, params: StyleParams, band: BandPass): Promise<StatTensors> {
+		const { transfer } = this.nets();
+		return inBandPass(band, async () => {
+			// The style vector from the whole preview (the photo's own style at strength < 1), as imageStats.
+			const [vector, rows] = this.tf.tidy(() => [
+				this.mixedVector(preview, params),
+				preview.slice([band.rows.start, 0, 0], [band.rows.end - band.rows.start, -1, -1]).expandDims(0)
+			]);
+			try {
+				const feed = { Placeholder: rows, Placeholder_1: vector };
+				const norms = (await transfer.executeAsync(feed, this.normNodes)) as tf.Tensor[];
+				return Object.fromEntries(
+					[STYLE_VECTOR, ...this.normNodes].map((name, i) => [name, [vector, ...norms][i]!])
+				);
+			} catch (error) {
+				vector.dispose();
+				throw error;
+			} finally {
+				rows.dispose();
+			}
+		});
+	}
+
+	/** The band-mean op averages over height and width: the graph's means must do the same. */
+	private async checkNormAxes(norms: GraphNodeDef[]): Promise<void> {
+		const weights = this.transferNet!.weights;
+		for (const node of norms) {
+			const axes = weights[node.input?.[1]?.split(':')[0] ?? '']?.[0];
+			const values = axes ? Array.from(await axes.data()) : [];
+			if (values.join() !== '1,2') throw new Error(`${node.name} does not average over height and width`);
+		}
 	}
 
 	/** The blend of the styles' vectors, moved toward the photo's own by 1 - strength. */

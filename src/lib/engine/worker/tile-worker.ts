@@ -4,18 +4,18 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { catalog } from '../../assets/bundled';
 import { StyleEngine } from '../engine';
-import { serveTiles } from '../tile-pool';
+import { type PainterMessage, servePainter } from '../tile-pool';
 import { readAsset } from './runtime';
 
 declare const self: DedicatedWorkerGlobalScope;
 
 const ready = tf.setBackend('wasm').then(() => new StyleEngine(tf, catalog, readAsset));
 
-self.onmessage = (event) => {
-	void ready.then((engine) =>
-		serveTiles(
-			(request) => engine.paintTile(request),
-			(reply, transfer) => self.postMessage(reply, transfer)
-		)(event.data as Parameters<ReturnType<typeof serveTiles>>[0])
-	);
+// One handler for the worker's life: it keeps the statistics bands waiting for their means.
+const handle = ready.then((engine) =>
+	servePainter(engine, (reply, transfer) => self.postMessage(reply, transfer))
+);
+
+self.onmessage = (event: MessageEvent<PainterMessage>) => {
+	void handle.then((serve) => serve(event.data));
 };

@@ -1,0 +1,145 @@
+// Banded statistics: bands that partition a preview on the networks' stride, the rows each owns at
+// every layer, moments combined exactly, and a reducer that answers every band together or fails all.
+import { describe, expect, it } from 'vitest';
+import { BandReducer, combineMoments, planBands } from '../../src/lib/engine/stats-bands';
+import { ownedRowsAt, planStatsBands } from '../../src/lib/kernels/tiling';
+
+function moments(values: number[]): { mean: number; variance: number } {
+	const mean = values.reduce((a, b) => a + b, 0) / values.length;
+	return { mean, variance: values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length };
+}
+
+describe('planStatsBands', () => {
+	it('partitions the rows into owned bands on the stride, each seeing a margin of its neighbours', () => {
+		const bands = planStatsBands(684, 2, 32, 4);
+		expect(bands).toEqual([
+			{ index: 0, rows: { start: 0, end: 376 }, owned: { start: 0, end: 344 } },
+			{ index: 1, rows: { start: 312, end: 684 }, owned: { start: 344, end: 684 } }
+		]);
+		const four = planStatsBands(1000, 4, 32, 4);
+		expect(four.map((b) => b.owned.start)).toEqual([0, 252, 500, 752]);
+		expect(four.map((b) => b.owned.end)).toEqual([252, 500, 752, 1000]);
+		expect(four[1]!.rows).toEqual({ start: 220, end: 532 });
+	});
+
+	it('makes every band as many rows past the stride as the image, so strided layers sample alike', () => {
+		// 683 rows is 3 past a multiple of 4: so is every band, the last one ending with the image.
+		for (const band of planStatsBands(683, 3, 32, 4)) {
+			expect((band.rows.end - band.rows.start) % 4).toBe(3);
+			expect(band.rows.start % 4).toBe(0);
+		}
+	});
+
+	it('refuses a margin off the stride and an empty plan', () => {
+		expect(() => planStatsBands(100, 2, 30, 4)).toThrow(/multiple of align/);
+		expect(() => planStatsBands(0, 2, 32, 4)).toThrow(RangeError);
+	});
+});
+
+describe('ownedRowsAt', () => {
+	const [first, last] = planStatsBands(683, 2, 32, 4);
+
+	it('maps the owned rows onto each layer of strides 1, 2 and 4, which together cover every row', () => {
+		// The first band: 375 rows, so 375, 188 and 94 rows at strides 1, 2, 4.
+		expect(ownedRowsAt(first!, 375)).toEqual([0, 340]);
+		expect(ownedRowsAt(first!, 188)).toEqual([0, 170]);
+		expect(ownedRowsAt(first!, 94)).toEqual([0, 85]);
+		// The last: 375 rows from 308; it owns from row 32 of its input to its end.
+		expect(ownedRowsAt(last!, 375)).toEqual([32, 375]);
+		expect(ownedRowsAt(last!, 188)).toEqual([16, 188]);
+		expect(ownedRowsAt(last!, 94)).toEqual([8, 94]);
+		// Together 340 + 343, 170 + 172 and 85 + 86: the whole image's 683, ceil(683/2) and ceil(342/2) rows.
+	});
+
+	it("gives the last band the row an upsampling adds, as the whole image's layer has it", () => {
+		expect(ownedRowsAt(last!, 376)).toEqual([32, 376]);
+	});
+
+	it('says when a band does not sit on the stride', () => {
+		const crooked = { rows: { start: 97, end: 256 }, owned: { start: 128, end: 256 } };
+		expect(() => ownedRowsAt(crooked, 80)).toThrow(/multiples of the stride/);
+	});
+});
+
+describe('planBands', () => {
+	it('gives one band per thread while each owns 128 rows, and one band (a whole pass) otherwise', () => {
+		expect(planBands(684, 2)).toHaveLength(2);
+		expect(planBands(684, 4)).toHaveLength(4);
+		expect(planBands(684, 8)).toHaveLength(5);
+		expect(planBands(200, 4)).toHaveLength(1);
+		expect(planBands(200, 4)[0]).toEqual({
+			index: 0,
+			rows: { start: 0, end: 200 },
+			owned: { start: 0, end: 200 }
+		});
+	});
+});
+
+describe('combineMoments', () => {
+	it('gives the mean and variance of the union of the parts', () => {
+		const a = [1, 5, 9, 2];
+		const b = [100, 101, 99, 98, 97, 103];
+		const part = (values: number[], other: number[]) => {
+			const m = moments(values);
+			const o = moments(other);
+			return { moments: Float32Array.from([m.mean, o.mean, m.variance, o.variance]), count: values.length };
+		};
+		// Two channels: the second channel's values are the first's reversed, per part.
+		const whole = combineMoments([
+			part(
+				a,
+				[...a].reverse().map((v) => v * 2)
+			),
+			part(
+				b,
+				[...b].map((v) => -v)
+			)
+		]);
+		const first = moments([...a, ...b]);
+		const second = moments([...a.map((v) => v * 2), ...b.map((v) => -v)]);
+		expect(whole[0]).toBeCloseTo(first.mean, 4);
+		expect(whole[1]).toBeCloseTo(second.mean, 4);
+		expect(whole[2]).toBeCloseTo(first.variance, 2);
+		expect(whole[3]).toBeCloseTo(second.variance, 2);
+	});
+});
+
+describe('BandReducer', () => {
+	const one = (mean: number, variance: number) => Float32Array.from([mean, variance]);
+
+	it("answers each band's n-th layer once every band has sent its n-th, whatever the order", async () => {
+		const reducer = new BandReducer(2);
+		const band0Layer0 = reducer.reduce(0, one(0, 1), 10);
+		const band0Layer1 = reducer.reduce(0, one(5, 0), 10);
+		let settled = false;
+		void band0Layer0.then(() => (settled = true));
+		await Promise.resolve();
+		expect(settled).toBe(false);
+		const band1Layer0 = reducer.reduce(1, one(2, 1), 30);
+		expect(Array.from(await band0Layer0)).toEqual(Array.from(await band1Layer0));
+		expect((await band0Layer0)[0]).toBeCloseTo(1.5, 6);
+		// Variance: 1 within the parts, plus the means' spread (10 * 1.5^2 + 30 * 0.5^2) / 40 = 0.75.
+		expect((await band0Layer0)[1]).toBeCloseTo(1.75, 6);
+		const band1Layer1 = reducer.reduce(1, one(5, 0), 30);
+		expect(Array.from(await band0Layer1)).toEqual([5, 0]);
+		expect(Array.from(await band1Layer1)).toEqual([5, 0]);
+	});
+
+	it('fails every band waiting, and every later ask, when one band fails', async () => {
+		const reducer = new BandReducer(3);
+		const waiting = reducer.reduce(0, one(1, 1), 4);
+		reducer.fail(new Error('band 2 failed'));
+		await expect(waiting).rejects.toThrow('band 2 failed');
+		await expect(reducer.reduce(1, one(1, 1), 4)).rejects.toThrow('band 2 failed');
+	});
+
+	it('refuses a band out of the pass and layers whose channel counts differ', async () => {
+		const reducer = new BandReducer(2);
+		await expect(reducer.reduce(2, one(0, 0), 1)).rejects.toThrow(/does not exist/);
+		const waiting = reducer.reduce(0, one(0, 0), 1);
+		await expect(reducer.reduce(1, Float32Array.from([0, 0, 0, 0]), 1)).rejects.toThrow(
+			/channel counts differ/
+		);
+		await expect(waiting).rejects.toThrow(/channel counts differ/);
+	});
+});
