@@ -280,6 +280,11 @@ export async function runBatch(
 	// single-pass photo keeps one thread busy and a tiled one spreads over all.
 	const pool =
 		recipe.threads > 1 ? createTileWorkerPool(defaultCacheDir(PROJECT_ROOT), recipe.threads) : undefined;
+	const inFlight = Math.max(1, Math.min(recipe.threads, files.length));
+	// With several photos in flight every thread is busy, so each photo's whole-image statistics are read
+	// here meanwhile (the pool gets tiles only), not in bands that would wait for all the threads at once.
+	const painter =
+		pool && inFlight > 1 ? { concurrency: pool.concurrency, paint: pool.paint.bind(pool) } : pool;
 	const outcomes: Outcome[] = [];
 	const failures: string[] = [];
 	let next = 0;
@@ -290,14 +295,14 @@ export async function runBatch(
 			const out = outs[index]!;
 			const fileStarted = performance.now();
 			report.begin(file);
-			const outcome = await paintFile(engine, pool, recipe, file, out, (p) => report.update(file, p));
+			const outcome = await paintFile(engine, painter, recipe, file, out, (p) => report.update(file, p));
 			outcomes.push(outcome);
 			if (outcome.kind === 'failed') failures.push(`${file}: ${outcome.message}`);
 			report.end(file, out, outcome, (performance.now() - fileStarted) / 1000);
 		}
 	};
 	try {
-		await Promise.all(Array.from({ length: Math.max(1, Math.min(recipe.threads, files.length)) }, worker));
+		await Promise.all(Array.from({ length: inFlight }, worker));
 	} finally {
 		report.close();
 		engine.dispose();
@@ -317,7 +322,7 @@ export async function runBatch(
 
 async function paintFile(
 	engine: StyleEngine,
-	pool: JobControl['painter'],
+	painter: JobControl['painter'],
 	recipe: BatchRecipe,
 	file: string,
 	out: string,
@@ -329,7 +334,7 @@ async function paintFile(
 		const job = jobFor(recipe, content);
 		const declared = await photoDeclared(recipe, content, `"${path.basename(file)}"`);
 		const { tiles, tileSize } = engine.plan(job);
-		const painting = await engine.stylize(job, { painter: pool, onProgress });
+		const painting = await engine.stylize(job, { painter, onProgress });
 		const count = tiles.tiles.length;
 		await writePainting(
 			recipe,
