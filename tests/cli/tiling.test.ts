@@ -31,7 +31,7 @@ describe('rakkan stylize --tile', () => {
 				'--style',
 				'rembrandt-night-watch',
 				'--working-side',
-				'256'
+				'384'
 			];
 			const { stdout } = await run(process.execPath, [
 				CLI,
@@ -48,9 +48,9 @@ describe('rakkan stylize --tile', () => {
 		};
 		const one = await paint(1);
 		const two = await paint(2);
-		expect(one.stdout).toMatch(/9 tiles of 128 px on 1 threads/);
-		expect(two.stdout).toMatch(/9 tiles of 128 px on 2 threads/);
-		// Two threads read the whole-image statistics in two bands (one thread reads them in one pass):
+		expect(one.stdout).toMatch(/16 tiles of 128 px on 1 threads/);
+		expect(two.stdout).toMatch(/16 tiles of 128 px on 2 threads/);
+		// Two threads read the whole-image statistics (from a 384 px copy) in two bands, one thread in one pass:
 		// the same statistics up to rounding, so the same picture to the eye and nearly to the bit.
 		const db = psnr(one.pixels, two.pixels);
 		console.info(`--threads 2 vs --threads 1: ${db.toFixed(2)} dB`);

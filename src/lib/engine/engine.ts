@@ -105,7 +105,15 @@ const STAGE_START: Record<Stage, number> = {
 	finishing: 0.95
 };
 
-/** The long side of the downscaled whole image that instance-norm statistics are read from. */
+/**
+ * The downscaled whole image that instance-norm statistics are read from: the working size up to
+ * STATS_FULL_SIDE, 3/4 of it above, at most STATS_SIDE long. Measured on Hokusai's wave: at 1152 px
+ * the 3/4 copy keeps tiles within 36.6 dB of a single pass (42 dB from a full-size copy) for half the
+ * time, and this pass is serial work in front of the tiles; small pictures keep a full-size copy
+ * (magenta at 192 px: 35.6 dB, 30.8 at 3/4), which costs little there.
+ */
+const STATS_SCALE = 0.75;
+const STATS_FULL_SIDE = 768;
 const STATS_SIDE = 1024;
 /** Whole-image statistics kept for re-paints of the same picture (a few, each a few kilobytes). */
 const STATS_CACHE_ENTRIES = 8;
@@ -343,7 +351,12 @@ export class StyleEngine {
 	): Promise<TileStats | undefined> {
 		if (!model.imageStats) return undefined;
 		const { content } = job;
-		const side = Math.min(STATS_SIDE, job.settings.workingSide);
+		const work = workingSize(content.width, content.height, job.settings.workingSide);
+		const long = Math.max(work.width, work.height);
+		const side = Math.min(
+			STATS_SIDE,
+			Math.max(Math.min(long, STATS_FULL_SIDE), Math.round(long * STATS_SCALE))
+		);
 		const size = workingSize(content.width, content.height, side);
 		const small = fitWithin(content.width, content.height, Math.max(size.width, size.height));
 		const preview: Pixels = {

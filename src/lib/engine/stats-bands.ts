@@ -10,7 +10,7 @@ import { EngineError } from './types';
 const MIN_BAND_ROWS = 128;
 /** Rows of its neighbours each band sees (a multiple of the networks' stride of 4): enough that the
  * owned rows' activations barely feel the cut (measured: means within 1e-3 of a standard deviation,
- * variances within 1e-3 relative), for ~10% more work at the 1024 px statistics side. */
+ * variances within 1e-3 relative), for ~10% more work on a 1024 px copy. */
 export const STATS_BAND_MARGIN = 32;
 
 /**
