@@ -1,6 +1,6 @@
 // The tensor side of banded statistics (see stats-bands.ts) for tfjs graph models: their instance
-// norms' mean and variance nodes get these custom ops. Outside a band pass they are the plain means
-// over height and width the graph had; inside one, the mean op takes the band's moments over its owned
+// norms' mean and variance nodes get these custom ops. Outside a band pass they are the plain mean and
+// variance over height and width the graph had; inside one, the mean op takes the band's moments over its owned
 // rows, waits for the whole image's from all bands and goes on with its mean, and the variance op that
 // follows answers with the whole image's variance (one wait per layer, not two).
 import type * as tf from '@tensorflow/tfjs';
@@ -43,7 +43,8 @@ export function registerBandOps(tfjs: typeof tf): void {
 		return running ? bandMoments(tfjs, running, x) : plainMean(x);
 	});
 	tfjs.registerOp(BAND_VARIANCE_OP, (node) => {
-		if (!running) return plainMean(node.inputs[0]!);
+		// Its input is the deviations from the mean (see the model's loader), not their squares.
+		if (!running) return tfjs.tidy(() => plainMean(tfjs.square(node.inputs[0]!)));
 		const variance = running.variance;
 		if (!variance) throw new EngineError('a statistics band reached a variance before its mean');
 		running.variance = null;

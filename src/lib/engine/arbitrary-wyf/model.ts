@@ -67,13 +67,19 @@ export class ArbitraryWyfModel implements StyleModel {
 					);
 				}
 			}
-			// The instance norms' means become the band ops, so statistics can be read in bands.
+			// The instance norms' means become the band ops, so statistics can be read in bands. A variance
+			// op takes the deviations (its Square's input) and squares them itself, which a band never needs.
 			const topology = transfer.modelTopology as { node?: GraphNodeDef[] } | undefined;
-			const norms = (topology?.node ?? []).filter((n) => NORM_NODE.test(n.name));
+			const nodes = new Map((topology?.node ?? []).map((n) => [n.name, n]));
+			const norms = [...nodes.values()].filter((n) => NORM_NODE.test(n.name));
 			for (const node of norms) {
-				const op = node.name.endsWith('/Mean') ? BAND_MEAN_OP : BAND_VARIANCE_OP;
-				if (node.op !== 'Mean' && node.op !== op) throw new Error(`${node.name} is not a mean`);
-				node.op = op;
+				const mean = node.name.endsWith('/Mean');
+				if (node.op !== 'Mean') throw new Error(`${node.name} is not a mean`);
+				node.op = mean ? BAND_MEAN_OP : BAND_VARIANCE_OP;
+				if (mean) continue;
+				const square = nodes.get(node.input?.[0]?.split(':')[0] ?? '');
+				if (square?.op !== 'Square' || !square.input?.[0]) throw new Error(`${node.name} is not a variance`);
+				node.input = [square.input[0], ...(node.input?.slice(1) ?? [])];
 			}
 			this.normNodes = norms.map((n) => n.name);
 			registerBandOps(this.tf);
