@@ -1,8 +1,8 @@
 // The tensor side of banded statistics (see stats-bands.ts) for tfjs graph models: their instance
 // norms' mean and variance nodes get these custom ops. Outside a band pass they are the plain mean and
-// variance over height and width the graph had; inside one, the mean op takes the band's moments over its owned
-// rows, waits for the whole image's from all bands and goes on with its mean, and the variance op that
-// follows answers with the whole image's variance (one wait per layer, not two).
+// variance over height and width that the graph had. Inside one, the mean op takes the band's moments
+// over the rows it owns, waits for the whole image's from all bands and goes on with that mean; the
+// variance op that follows answers with the whole image's variance (one wait per layer, not two).
 import type * as tf from '@tensorflow/tfjs';
 import { ownedRowsAt } from '../kernels/tiling';
 import type { BandPass } from './model';
