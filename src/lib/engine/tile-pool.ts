@@ -50,7 +50,8 @@ type Queued =
 	| { statistics: StatsRequest; bands: StatsBand[]; waiting: Waiting<TileStats> };
 
 export class TilePool implements TilePainter {
-	readonly concurrency: number;
+	/** Threads still running: one that failed gets no more work, and passes are planned without it. */
+	private readonly live: Set<TilePort>;
 	private readonly idle: TilePort[];
 	private readonly queue: Queued[] = [];
 	private readonly inFlight = new Map<
@@ -61,7 +62,7 @@ export class TilePool implements TilePainter {
 
 	constructor(private readonly ports: TilePort[]) {
 		if (ports.length === 0) throw new EngineError('a tile pool needs at least one thread');
-		this.concurrency = ports.length;
+		this.live = new Set(ports);
 		for (const port of ports) {
 			port.listen(
 				(reply) => this.settle(port, reply),
@@ -69,6 +70,10 @@ export class TilePool implements TilePainter {
 			);
 		}
 		this.idle = [...ports];
+	}
+
+	get concurrency(): number {
+		return Math.max(1, this.live.size);
 	}
 
 	paint(request: TileRequest): Promise<Float32Array> {
@@ -81,8 +86,12 @@ export class TilePool implements TilePainter {
 	/** Runs a statistics pass's bands (no more than threads), one per thread and all at once: a band
 	 * waits for the others at every layer, so they cannot queue behind each other. */
 	statistics(request: StatsRequest, bands: StatsBand[]): Promise<TileStats> {
-		if (bands.length > this.ports.length) {
-			return Promise.reject(new EngineError(`${bands.length} statistics bands need as many threads`));
+		if (bands.length > this.live.size) {
+			return Promise.reject(
+				new EngineError(
+					`${bands.length} statistics bands need as many threads; ${this.live.size} are running`
+				)
+			);
 		}
 		return new Promise((resolve, reject) => {
 			this.queue.push({ statistics: request, bands, waiting: { resolve, reject } });
@@ -108,10 +117,18 @@ export class TilePool implements TilePainter {
 
 	/** Sends queued work to idle threads in order; a pass waits at the head until it has its threads. */
 	private dispatch(): void {
-		while (this.idle.length && this.queue.length) {
+		while (this.queue.length) {
 			const head = this.queue[0]!;
-			if ('request' in head) {
+			// Work that no thread left can do is refused rather than left waiting for ever.
+			const threads = 'request' in head ? 1 : head.bands.length;
+			if (threads > this.live.size) {
 				this.queue.shift();
+				head.waiting.reject(new EngineError(`the painter threads failed (${this.live.size} left)`));
+				continue;
+			}
+			if (this.idle.length < threads) return;
+			this.queue.shift();
+			if ('request' in head) {
 				const port = this.idle.pop()!;
 				const id = this.nextId++;
 				this.inFlight.set(id, { port, tile: head.waiting });
@@ -119,8 +136,6 @@ export class TilePool implements TilePainter {
 				continue;
 			}
 			const { bands } = head;
-			if (this.idle.length < bands.length) return;
-			this.queue.shift();
 			const pass: Pass = {
 				reducer: new BandReducer(bands.length),
 				parts: bands.length,
@@ -175,6 +190,9 @@ export class TilePool implements TilePainter {
 	}
 
 	private fail(port: TilePort, error: Error): void {
+		this.live.delete(port);
+		const idle = this.idle.indexOf(port);
+		if (idle >= 0) this.idle.splice(idle, 1);
 		for (const [id, entry] of this.inFlight) {
 			if (entry.port !== port) continue;
 			this.inFlight.delete(id);
@@ -187,6 +205,7 @@ export class TilePool implements TilePainter {
 			entry.pass.reducer.fail(error);
 			if (--entry.pass.parts === 0) entry.pass.waiting.reject(error);
 		}
+		this.dispatch();
 	}
 }
 

@@ -1,0 +1,113 @@
+// The tile pool's routing, with stand-in threads (the real threads are tested in tests/engine): a
+// statistics pass's bands go to as many threads at once and their moments come back combined; a thread
+// that fails is left out, so work it cannot do is refused instead of waiting for ever.
+import { describe, expect, it } from 'vitest';
+import type { StatsRequest, TileRequest } from '../../src/lib/engine/engine';
+import { type PainterMessage, type TilePort, type TileReply, TilePool } from '../../src/lib/engine/tile-pool';
+import { planStatsBands } from '../../src/lib/kernels/tiling';
+
+interface FakeThread extends TilePort {
+	posted: PainterMessage[];
+	reply(message: TileReply): void;
+	crash(message: string): void;
+}
+
+function fakeThread(): FakeThread {
+	let onReply: (reply: TileReply) => void = () => undefined;
+	let onFailure: (message: string) => void = () => undefined;
+	const posted: PainterMessage[] = [];
+	return {
+		posted,
+		post: (message) => posted.push(message),
+		listen(reply, failure) {
+			onReply = reply;
+			onFailure = failure;
+		},
+		terminate: () => undefined,
+		reply: (message) => onReply(message),
+		crash: (message) => onFailure(message)
+	};
+}
+
+const request = { modelId: 'arbitrary-wyf' } as StatsRequest;
+const tile = { modelId: 'arbitrary-wyf' } as TileRequest;
+const stats = { 'style-vector': { shape: [1, 1], data: Float32Array.of(1) } };
+const settled = async (promise: Promise<unknown>) => {
+	let done = false;
+	promise.then(
+		() => (done = true),
+		() => (done = true)
+	);
+	await new Promise((resolve) => setTimeout(resolve, 0));
+	return done;
+};
+
+describe('TilePool statistics passes', () => {
+	it("gives each thread one band at once, and each band the whole image's moments", async () => {
+		const threads = [fakeThread(), fakeThread()];
+		const pool = new TilePool(threads);
+		const pass = pool.statistics(request, planStatsBands(512, 2, 32, 4));
+		const [first, second] = threads.map(
+			(t) => t.posted[0] as Extract<PainterMessage, { statistics: unknown }>
+		);
+		expect([first!.statistics.band.index, second!.statistics.band.index].sort()).toEqual([0, 1]);
+		// Mean 0 and variance 1 over 10 positions, mean 2 and variance 1 over 30: 1.5 and 1.75 in all.
+		threads[0]!.reply({
+			id: first!.id,
+			partial: { band: first!.statistics.band.index, moments: Float32Array.of(0, 1), count: 10 }
+		});
+		threads[1]!.reply({
+			id: second!.id,
+			partial: { band: second!.statistics.band.index, moments: Float32Array.of(2, 1), count: 30 }
+		});
+		await Promise.resolve();
+		for (const thread of threads) {
+			const reduced = thread.posted[1] as Extract<PainterMessage, { reduced: unknown }>;
+			expect(Array.from((reduced.reduced as { moments: Float32Array }).moments)).toEqual([1.5, 1.75]);
+		}
+		threads[0]!.reply({ id: first!.id, stats });
+		expect(await settled(pass)).toBe(false);
+		threads[1]!.reply({ id: second!.id, stats });
+		await expect(pass).resolves.toEqual(stats);
+	});
+
+	it('leaves out a thread that failed: its pass fails, the other band is told, and what needs it is refused', async () => {
+		const threads = [fakeThread(), fakeThread()];
+		const pool = new TilePool(threads);
+		const pass = pool.statistics(request, planStatsBands(512, 2, 32, 4));
+		const second = threads[1]!.posted[0] as Extract<PainterMessage, { statistics: unknown }>;
+		threads[1]!.reply({
+			id: second!.id,
+			partial: { band: second!.statistics.band.index, moments: Float32Array.of(0, 0), count: 1 }
+		});
+		threads[0]!.crash('out of memory');
+		await Promise.resolve();
+		// The band still running is told to stop waiting; when it answers, the pass ends with the failure.
+		expect(threads[1]!.posted[1]).toMatchObject({
+			id: second!.id,
+			reduced: { error: expect.stringMatching(/out of memory/) }
+		});
+		threads[1]!.reply({ id: second!.id, error: 'stopped' });
+		await expect(pass).rejects.toThrow(/a painter thread failed: out of memory/);
+		expect(pool.concurrency).toBe(1);
+		// Two bands cannot run on the one thread left; a tile still can.
+		await expect(pool.statistics(request, planStatsBands(512, 2, 32, 4))).rejects.toThrow(/1 are running/);
+		const painted = pool.paint(tile);
+		const message = threads[1]!.posted.at(-1) as Extract<PainterMessage, { request: unknown }>;
+		expect(message.request).toBe(tile);
+		threads[1]!.reply({ id: message.id, rgb: Float32Array.of(1, 2, 3) });
+		await expect(painted).resolves.toEqual(Float32Array.of(1, 2, 3));
+	});
+
+	it('refuses a queued pass once the threads it waits for have failed, instead of waiting for ever', async () => {
+		const threads = [fakeThread(), fakeThread()];
+		const pool = new TilePool(threads);
+		const busy = pool.paint(tile);
+		const queued = pool.statistics(request, planStatsBands(512, 2, 32, 4));
+		expect(await settled(queued)).toBe(false);
+		const busyThread = threads.find((t) => t.posted.length)!;
+		busyThread.crash('lost');
+		await expect(busy).rejects.toThrow(/lost/);
+		await expect(queued).rejects.toThrow(/painter threads failed \(1 left\)/);
+	});
+});
