@@ -36,7 +36,7 @@ interface Waiting<T> {
 	reject(error: Error): void;
 }
 
-/** A statistics pass in flight: its threads' parts, the reducer of their means, and the first result. */
+/** A statistics pass in flight: its threads' parts, the reducer of their moments, and the first result. */
 interface Pass {
 	reducer: BandReducer;
 	parts: number;
