@@ -12,10 +12,10 @@ import {
 	findStyle,
 	takesStyleImage
 } from '../../src/lib/assets/catalog';
-import { type StyleEngine, toTensor } from '../../src/lib/engine/engine';
+import { type StyleEngine, type TileRequest, toTensor } from '../../src/lib/engine/engine';
 import { createModel } from '../../src/lib/engine/model';
 import { readTileStats } from '../../src/lib/engine/readback';
-import { BandReducer, planBands } from '../../src/lib/engine/stats-bands';
+import { BandReducer, FEED_SHARED, FeedBuffer, planBands } from '../../src/lib/engine/stats-bands';
 import { CanceledError, EngineError, type Pixels, type StylizeSettings } from '../../src/lib/engine/types';
 import {
 	AssetIntegrityError,
@@ -177,6 +177,40 @@ describe('arbitrary-wyf through the engine', () => {
 				expect(Math.abs(other[i]! - data[i]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(data[i]!)));
 			}
 		}
+	});
+
+	it('paints a tile that follows a pass as with its statistics, freeing its tensors even when the pass fails', async () => {
+		const styles = [{ pixels: style, weight: 1 }];
+		const size = { width: content.width, height: content.height };
+		const request = { modelId: MODEL_ID, preview: content, size, styles, strength: 0.7, options: {} };
+		// The pass publishes what tiles follow (its style vector, each layer's statistics) into a feed.
+		const feed = new FeedBuffer();
+		const reducer = new BandReducer(1, (item, values) => feed.add(item, values));
+		const stats = await engine.statsBand(request, planBands(content.height, 1)[0]!, reducer);
+		const tile: TileRequest = {
+			modelId: MODEL_ID,
+			crop: content,
+			work: size,
+			origin: { x: 0, y: 0 },
+			out: size,
+			styles,
+			strength: 0.7,
+			preserveColors: false,
+			options: {}
+		};
+		const before = tf.memory().numTensors;
+		const withStats = await engine.paintTile({ ...tile, stats });
+		const following = await engine.paintTile({ ...tile, follow: 1 }, feed.item);
+		expect(following).toEqual(withStats);
+		// A pass that fails after sharing its style vector: the tile waiting for its first layer fails.
+		const failing = new FeedBuffer();
+		failing.add(FEED_SHARED, await feed.item(FEED_SHARED));
+		setTimeout(() => failing.fail(new Error('the statistics pass failed')), 0);
+		await expect(engine.paintTile({ ...tile, follow: 2 }, failing.item)).rejects.toThrow(
+			'the statistics pass failed'
+		);
+		await expect(engine.paintTile({ ...tile, follow: 3 })).rejects.toThrow(/follows a statistics pass/);
+		expect(tf.memory().numTensors).toBe(before);
 	});
 
 	it('paints with tiny or very narrow style images and photos instead of crashing the backend', async () => {

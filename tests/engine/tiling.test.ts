@@ -1,6 +1,7 @@
 // Tiled painting on the real arbitrary-wyf network: tiles share whole-image statistics so the result
 // matches a single pass closely enough that no seam shows; on painter threads those statistics are read
-// in bands, one per thread, and paint the same picture; progress counts tiles; cancel stops between tiles.
+// on one thread while tiles follow them on the other (or in bands, one per thread), and paint the same
+// picture; progress counts tiles; cancel stops between tiles.
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findStyle } from '../../src/lib/assets/catalog';
@@ -12,7 +13,7 @@ import { loadProjectCatalog, PROJECT_ROOT } from '../../src/lib/node/catalog-fs'
 import { decodeImage } from '../../src/lib/node/image-io';
 import { createNodeEngine } from '../../src/lib/node/node-engine';
 import { createTileWorkerPool } from '../../src/lib/node/tile-pool';
-import type { StatsRequest } from '../../src/lib/engine/engine';
+import type { StatsRequest, TileRequest } from '../../src/lib/engine/engine';
 import type { TilePool } from '../../src/lib/engine/tile-pool';
 import { planBands } from '../../src/lib/engine/stats-bands';
 import type { StatsBand } from '../../src/lib/kernels/tiling';
@@ -120,7 +121,7 @@ describe('tiled painting', () => {
 	});
 });
 
-describe('statistics in bands on painter threads', () => {
+describe('statistics on painter threads', () => {
 	let pool: TilePool;
 
 	beforeAll(() => {
@@ -131,22 +132,54 @@ describe('statistics in bands on painter threads', () => {
 		await pool.dispose();
 	});
 
-	it('reads them in one band per thread and paints the picture the main thread paints', async () => {
+	/** The pool, with the passes it is asked for and the tiles that follow one recorded. */
+	function recording(reshape?: (request: StatsRequest) => [StatsBand[], number]) {
+		const passes: { bands: StatsBand[]; depth: number }[] = [];
+		const following: number[] = [];
+		const painter = {
+			concurrency: pool.concurrency,
+			paint: (request: TileRequest) => {
+				if (request.follow !== undefined) following.push(request.follow);
+				return pool.paint(request);
+			},
+			statistics: (request: StatsRequest, bands: StatsBand[], depth?: number) => {
+				const [asked, deep] = reshape?.(request) ?? [bands, depth ?? 0];
+				passes.push({ bands: asked, depth: deep });
+				return pool.statistics(request, asked, deep);
+			}
+		};
+		return { painter, passes, following };
+	}
+
+	it('reads them on one thread while the other paints tiles that follow them, painting what the main thread paints', async () => {
 		const onMainThread = await engine.stylize(job(512, { workingSide: 1024 }));
 		const fresh = await createNodeEngine(await loadProjectCatalog());
-		const passes: StatsBand[][] = [];
 		try {
-			const painter = {
-				concurrency: pool.concurrency,
-				paint: (request: Parameters<TilePool['paint']>[0]) => pool.paint(request),
-				statistics: (request: StatsRequest, bands: StatsBand[]) => {
-					passes.push(bands);
-					return pool.statistics(request, bands);
-				}
-			};
+			const { painter, passes, following } = recording();
 			const onThreads = await fresh.stylize(job(512, { workingSide: 1024 }), { painter });
-			// Two bands splitting the 768 x 512 copy (of a 1024 px working size), each seeing 32 rows of the other.
-			expect(passes.map((bands) => bands.map((b) => [b.rows, b.owned]))).toEqual([
+			// One band, the whole 768 x 512 copy (of a 1024 px working size); the other thread holds five
+			// tiles at a time (see followDepth).
+			expect(passes).toEqual([
+				{ bands: [{ index: 0, rows: { start: 0, end: 512 }, owned: { start: 0, end: 512 } }], depth: 5 }
+			]);
+			expect(following.length).toBeGreaterThanOrEqual(2);
+			const db = psnr(onMainThread.data, onThreads.data);
+			console.info(`tiles following the statistics on 2 threads vs the main thread: ${db.toFixed(2)} dB`);
+			expect(db).toBeGreaterThanOrEqual(55);
+		} finally {
+			fresh.dispose();
+		}
+	});
+
+	it('reads them in one band per thread (as on many threads) and paints the same picture', async () => {
+		const onMainThread = await engine.stylize(job(512, { workingSide: 1024 }));
+		const fresh = await createNodeEngine(await loadProjectCatalog());
+		try {
+			// Two bands, as a quarter of 8 threads would read; no thread is left to follow.
+			const { painter, passes, following } = recording((request) => [planBands(request.size.height, 2), 0]);
+			const onThreads = await fresh.stylize(job(512, { workingSide: 1024 }), { painter });
+			// Two bands splitting the 768 x 512 copy, each seeing 32 rows of the other.
+			expect(passes.map(({ bands }) => bands.map((b) => [b.rows, b.owned]))).toEqual([
 				[
 					[
 						{ start: 0, end: 288 },
@@ -158,6 +191,8 @@ describe('statistics in bands on painter threads', () => {
 					]
 				]
 			]);
+			// The engine offered the tiles as followers; with no thread free, they took the statistics.
+			expect(following.length).toBeGreaterThan(0);
 			const db = psnr(onMainThread.data, onThreads.data);
 			console.info(`statistics in 2 bands on 2 threads vs one pass on the main thread: ${db.toFixed(2)} dB`);
 			expect(db).toBeGreaterThanOrEqual(55);
@@ -192,8 +227,8 @@ describe('statistics in bands on painter threads', () => {
 			{ index: 0, rows: { start: 0, end: 160 }, owned: { start: 0, end: 128 } },
 			{ index: 1, rows: { start: 97, end: 256 }, owned: { start: 128, end: 256 } }
 		];
-		await expect(pool.statistics(request, crooked)).rejects.toThrow(/multiples of the stride/);
-		const stats = await pool.statistics(request, planBands(256, 2));
+		await expect(pool.statistics(request, crooked).stats).rejects.toThrow(/multiples of the stride/);
+		const stats = await pool.statistics(request, planBands(256, 2)).stats;
 		expect(Object.keys(stats)).toHaveLength(31);
 	});
 });

@@ -1,7 +1,17 @@
 // Banded statistics: bands that partition a preview on the networks' stride, the rows each owns at
 // every layer, moments combined exactly, and a reducer that answers every band together or fails all.
 import { describe, expect, it } from 'vitest';
-import { BandReducer, combineMoments, planBands } from '../../src/lib/engine/stats-bands';
+import {
+	BandReducer,
+	combineMoments,
+	FEED_SHARED,
+	FeedBuffer,
+	meanItem,
+	followDepth,
+	planBands,
+	statsThreads,
+	varianceItem
+} from '../../src/lib/engine/stats-bands';
 import { ownedRowsAt, planStatsBands } from '../../src/lib/kernels/tiling';
 
 function moments(values: number[]): { mean: number; variance: number } {
@@ -107,39 +117,99 @@ describe('combineMoments', () => {
 describe('BandReducer', () => {
 	const one = (mean: number, variance: number) => Float32Array.from([mean, variance]);
 
-	it("answers each band's n-th layer once every band has sent its n-th, whatever the order", async () => {
-		const reducer = new BandReducer(2);
-		const band0Layer0 = reducer.reduce(0, one(0, 1), 10);
-		const band0Layer1 = reducer.reduce(0, one(5, 0), 10);
+	it("answers each band's layer once every band has sent it, whatever the order, and publishes each answer", async () => {
+		const published: [number, number[]][] = [];
+		const reducer = new BandReducer(2, (item, values) => published.push([item, Array.from(values)]));
+		const band0Layer0 = reducer.reduce(0, 0, one(0, 1), 10);
+		const band0Layer1 = reducer.reduce(0, 1, one(5, 0), 10);
 		let settled = false;
 		void band0Layer0.then(() => (settled = true));
 		await Promise.resolve();
 		expect(settled).toBe(false);
-		const band1Layer0 = reducer.reduce(1, one(2, 1), 30);
+		expect(published).toEqual([]);
+		// Band 1 sends layer 1 first: it is matched by layer, not by turn.
+		const band1Layer1 = reducer.reduce(1, 1, one(5, 0), 30);
+		const band1Layer0 = reducer.reduce(1, 0, one(2, 1), 30);
 		expect(Array.from(await band0Layer0)).toEqual(Array.from(await band1Layer0));
 		expect((await band0Layer0)[0]).toBeCloseTo(1.5, 6);
 		// Variance: 1 within the parts, plus the means' spread (10 * 1.5^2 + 30 * 0.5^2) / 40 = 0.75.
 		expect((await band0Layer0)[1]).toBeCloseTo(1.75, 6);
-		const band1Layer1 = reducer.reduce(1, one(5, 0), 30);
 		expect(Array.from(await band0Layer1)).toEqual([5, 0]);
 		expect(Array.from(await band1Layer1)).toEqual([5, 0]);
+		// Each layer's means and variances are published as their own items; what the bands publish
+		// themselves (the style vector, item 0, alike in every band) is published once.
+		reducer.publish(FEED_SHARED, Float32Array.of(7));
+		reducer.publish(FEED_SHARED, Float32Array.of(8));
+		expect(published).toEqual([
+			[meanItem(1), [5]],
+			[varianceItem(1), [0]],
+			[meanItem(0), [expect.closeTo(1.5, 6)]],
+			[varianceItem(0), [expect.closeTo(1.75, 6)]],
+			[FEED_SHARED, [7]]
+		]);
+		expect([meanItem(0), varianceItem(0), meanItem(1)]).toEqual([1, 2, 3]);
 	});
 
 	it('fails every band waiting, and every later ask, when one band fails', async () => {
 		const reducer = new BandReducer(3);
-		const waiting = reducer.reduce(0, one(1, 1), 4);
+		const waiting = reducer.reduce(0, 0, one(1, 1), 4);
 		reducer.fail(new Error('band 2 failed'));
 		await expect(waiting).rejects.toThrow('band 2 failed');
-		await expect(reducer.reduce(1, one(1, 1), 4)).rejects.toThrow('band 2 failed');
+		await expect(reducer.reduce(1, 0, one(1, 1), 4)).rejects.toThrow('band 2 failed');
 	});
 
-	it('refuses a band out of the pass and layers whose channel counts differ', async () => {
+	it('refuses a band out of the pass, a layer sent twice, and layers whose channel counts differ', async () => {
 		const reducer = new BandReducer(2);
-		await expect(reducer.reduce(2, one(0, 0), 1)).rejects.toThrow(/does not exist/);
-		const waiting = reducer.reduce(0, one(0, 0), 1);
-		await expect(reducer.reduce(1, Float32Array.from([0, 0, 0, 0]), 1)).rejects.toThrow(
+		await expect(reducer.reduce(2, 0, one(0, 0), 1)).rejects.toThrow(/does not exist/);
+		const waiting = reducer.reduce(0, 0, one(0, 0), 1);
+		await expect(reducer.reduce(1, 0, Float32Array.from([0, 0, 0, 0]), 1)).rejects.toThrow(
 			/channel counts differ/
 		);
 		await expect(waiting).rejects.toThrow(/channel counts differ/);
+		const twice = new BandReducer(2);
+		const first = twice.reduce(0, 3, one(0, 0), 1);
+		await expect(twice.reduce(0, 3, one(0, 0), 1)).rejects.toThrow(/band 0 sent layer 3 twice/);
+		await expect(first).rejects.toThrow(/twice/);
+	});
+});
+
+describe('FeedBuffer', () => {
+	it('answers an item at once when it has come, and later when it comes', async () => {
+		const feed = new FeedBuffer();
+		feed.add(0, Float32Array.of(1));
+		expect(Array.from(await feed.item(0))).toEqual([1]);
+		const later = feed.item(2);
+		let settled = false;
+		void later.then(() => (settled = true));
+		await Promise.resolve();
+		expect(settled).toBe(false);
+		feed.add(2, Float32Array.of(3, 4));
+		expect(Array.from(await later)).toEqual([3, 4]);
+	});
+
+	it("fails every wait, and every later ask for an item not here, with the pass's failure", async () => {
+		const feed = new FeedBuffer();
+		feed.add(1, Float32Array.of(5));
+		const waiting = feed.item(2);
+		feed.fail(new Error('the pass failed'));
+		await expect(waiting).rejects.toThrow('the pass failed');
+		await expect(feed.item(3)).rejects.toThrow('the pass failed');
+		expect(Array.from(await feed.item(1))).toEqual([5]);
+	});
+});
+
+describe('who reads the statistics, and how far tiles follow', () => {
+	it('reads them on a quarter of the threads, at least one', () => {
+		expect([1, 2, 3, 4, 8, 16].map(statsThreads)).toEqual([1, 1, 1, 1, 2, 4]);
+	});
+
+	it('holds enough following tiles to keep a thread busy through the pass, within 1.5 MP and 16 tiles', () => {
+		// The bench's 1024 x 683 copy and 384 px tiles: 0.7 MP of pass against 55% of 0.15 MP a tile.
+		expect(followDepth(1024 * 683, 384 * 384)).toBe(9);
+		// Small tiles stop at 16; 768 px tiles (wasm's) at two, 1.5 MP, whatever the pass.
+		expect(followDepth(1024 * 683, 128 * 128)).toBe(16);
+		expect(followDepth(1024 * 683, 768 * 768)).toBe(2);
+		expect(followDepth(1024 * 1024, 1024 * 1024)).toBe(1);
+		expect(followDepth(100, 768 * 768)).toBe(1);
 	});
 });

@@ -46,7 +46,7 @@ describe('TilePool statistics passes', () => {
 	it("gives each thread one band at once, and each band the whole image's moments", async () => {
 		const threads = [fakeThread(), fakeThread()];
 		const pool = new TilePool(threads);
-		const pass = pool.statistics(request, planStatsBands(512, 2, 32, 4));
+		const pass = pool.statistics(request, planStatsBands(512, 2, 32, 4)).stats;
 		const [first, second] = threads.map(
 			(t) => t.posted[0] as Extract<PainterMessage, { statistics: unknown }>
 		);
@@ -54,11 +54,11 @@ describe('TilePool statistics passes', () => {
 		// Mean 0 and variance 1 over 10 positions, mean 2 and variance 1 over 30: 1.5 and 1.75 in all.
 		threads[0]!.reply({
 			id: first!.id,
-			partial: { band: first!.statistics.band.index, moments: Float32Array.of(0, 1), count: 10 }
+			partial: { band: first!.statistics.band.index, layer: 0, moments: Float32Array.of(0, 1), count: 10 }
 		});
 		threads[1]!.reply({
 			id: second!.id,
-			partial: { band: second!.statistics.band.index, moments: Float32Array.of(2, 1), count: 30 }
+			partial: { band: second!.statistics.band.index, layer: 0, moments: Float32Array.of(2, 1), count: 30 }
 		});
 		await Promise.resolve();
 		for (const thread of threads) {
@@ -74,11 +74,11 @@ describe('TilePool statistics passes', () => {
 	it('leaves out a thread that failed: its pass fails, the other band is told, and what needs it is refused', async () => {
 		const threads = [fakeThread(), fakeThread()];
 		const pool = new TilePool(threads);
-		const pass = pool.statistics(request, planStatsBands(512, 2, 32, 4));
+		const pass = pool.statistics(request, planStatsBands(512, 2, 32, 4)).stats;
 		const second = threads[1]!.posted[0] as Extract<PainterMessage, { statistics: unknown }>;
 		threads[1]!.reply({
 			id: second!.id,
-			partial: { band: second!.statistics.band.index, moments: Float32Array.of(0, 0), count: 1 }
+			partial: { band: second!.statistics.band.index, layer: 0, moments: Float32Array.of(0, 0), count: 1 }
 		});
 		threads[0]!.crash('out of memory');
 		await Promise.resolve();
@@ -91,7 +91,9 @@ describe('TilePool statistics passes', () => {
 		await expect(pass).rejects.toThrow(/a painter thread failed: out of memory/);
 		expect(pool.concurrency).toBe(1);
 		// Two bands cannot run on the one thread left; a tile still can.
-		await expect(pool.statistics(request, planStatsBands(512, 2, 32, 4))).rejects.toThrow(/1 are running/);
+		await expect(pool.statistics(request, planStatsBands(512, 2, 32, 4)).stats).rejects.toThrow(
+			/1 are running/
+		);
 		const painted = pool.paint(tile);
 		const message = threads[1]!.posted.at(-1) as Extract<PainterMessage, { request: unknown }>;
 		expect(message.request).toBe(tile);
@@ -103,11 +105,79 @@ describe('TilePool statistics passes', () => {
 		const threads = [fakeThread(), fakeThread()];
 		const pool = new TilePool(threads);
 		const busy = pool.paint(tile);
-		const queued = pool.statistics(request, planStatsBands(512, 2, 32, 4));
+		const queued = pool.statistics(request, planStatsBands(512, 2, 32, 4)).stats;
 		expect(await settled(queued)).toBe(false);
 		const busyThread = threads.find((t) => t.posted.length)!;
 		busyThread.crash('lost');
 		await expect(busy).rejects.toThrow(/lost/);
 		await expect(queued).rejects.toThrow(/painter threads failed \(1 left\)/);
+	});
+
+	it('gives tiles that follow a pass to the other threads, up to its depth, each with what the pass has published', async () => {
+		const threads = [fakeThread(), fakeThread(), fakeThread()];
+		const pool = new TilePool(threads);
+		const pass = pool.statistics(request, planStatsBands(512, 1, 32, 4), 2);
+		const leader = threads[0]!;
+		const band = leader.posted[0] as Extract<PainterMessage, { statistics: unknown }>;
+		leader.reply({ id: band.id, published: [0, Float32Array.of(9)] });
+		const following = { ...tile, follow: pass.id };
+		const tiles = Array.from({ length: 6 }, () => pool.paint(following));
+		// Two threads follow, two tiles each; the fifth and sixth wait. Each knows item 0 already.
+		for (const thread of threads.slice(1)) {
+			expect(thread.posted).toHaveLength(2);
+			expect(thread.posted[0]).toMatchObject({ request: following, published: [[0, Float32Array.of(9)]] });
+		}
+		// A whole-preview band publishes each statistic as it reads it: each goes to both following
+		// threads, once each (item 0 again is not news).
+		leader.reply({ id: band.id, published: [1, Float32Array.of(1)] });
+		leader.reply({ id: band.id, published: [0, Float32Array.of(9)] });
+		leader.reply({ id: band.id, published: [2, Float32Array.of(2)] });
+		for (const thread of threads.slice(1)) {
+			expect(thread.posted.slice(2)).toEqual([
+				{ feed: pass.id, published: [[1, Float32Array.of(1)]] },
+				{ feed: pass.id, published: [[2, Float32Array.of(2)]] }
+			]);
+		}
+		// The pass ends: the leader is free, and tiles sent from now on carry its statistics.
+		leader.reply({ id: band.id, stats });
+		await expect(pass.stats).resolves.toEqual(stats);
+		const sent = leader.posted.at(-1) as Extract<PainterMessage, { request: unknown }>;
+		expect(sent.request.follow).toBeUndefined();
+		expect(sent.request.stats).toBe(stats);
+		expect(sent).not.toHaveProperty('published');
+		// Every tile sent is painted (the sixth goes to the first thread free).
+		const answered = new Set<number>();
+		for (let round = 0; round < 3 && answered.size < 6; round++) {
+			for (const thread of threads) {
+				for (const message of [...thread.posted]) {
+					if (!('request' in message) || answered.has(message.id)) continue;
+					answered.add(message.id);
+					thread.reply({ id: message.id, rgb: Float32Array.of(1) });
+				}
+			}
+		}
+		expect(answered.size).toBe(6);
+		await expect(Promise.all(tiles)).resolves.toHaveLength(6);
+		// Once no tile follows it, the pass is forgotten: a late follower is told so.
+		await expect(pool.paint(following)).rejects.toThrow(/pass this tile follows is over/);
+	});
+
+	it('fails the tiles following a pass that fails, and refuses those still queued', async () => {
+		const threads = [fakeThread(), fakeThread()];
+		const pool = new TilePool(threads);
+		const pass = pool.statistics(request, planStatsBands(512, 1, 32, 4), 1);
+		const band = threads[0]!.posted[0] as Extract<PainterMessage, { statistics: unknown }>;
+		const following = { ...tile, follow: pass.id };
+		const inFlight = pool.paint(following);
+		const queued = pool.paint(following);
+		threads[0]!.reply({ id: band.id, failure: 'wasm out of memory' });
+		// The following thread is told at once, so its tile stops waiting for layers that will never come.
+		expect(threads[1]!.posted.at(-1)).toEqual({ feed: pass.id, error: 'wasm out of memory' });
+		threads[0]!.reply({ id: band.id, error: 'wasm out of memory' });
+		await expect(pass.stats).rejects.toThrow(/wasm out of memory/);
+		await expect(queued).rejects.toThrow(/wasm out of memory/);
+		const sent = threads[1]!.posted[0] as Extract<PainterMessage, { request: unknown }>;
+		threads[1]!.reply({ id: sent.id, error: 'wasm out of memory' });
+		await expect(inFlight).rejects.toThrow(/wasm out of memory/);
 	});
 });

@@ -73,6 +73,28 @@ describe('feathered compositing', () => {
 		for (let i = 0; i < out.length; i += 4) expect(out[i]).toBe(137);
 	});
 
+	it('writes exactly what blending every pixel with its feather alpha writes', () => {
+		const plan = planTiles(300, 200, 96, 24);
+		const fast = new Uint8ClampedArray(300 * 200 * 4);
+		const reference = new Uint8ClampedArray(300 * 200 * 4);
+		let seed = 7;
+		const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 255;
+		for (const tile of plan.tiles) {
+			const rgb = Float32Array.from({ length: tile.width * tile.height * 3 }, random);
+			compositeTile(fast, 300, tile, rgb);
+			for (let ly = 0; ly < tile.height; ly++) {
+				for (let lx = 0; lx < tile.width; lx++) {
+					const o = ((tile.y + ly) * 300 + tile.x + lx) * 4;
+					const t = (ly * tile.width + lx) * 3;
+					const a = featherAlpha(tile, lx, ly);
+					for (let c = 0; c < 3; c++)
+						reference[o + c] = reference[o + c]! + (rgb[t + c]! - reference[o + c]!) * a;
+				}
+			}
+		}
+		expect(fast).toEqual(reference);
+	});
+
 	it('cross-fades two different tiles smoothly across their overlap, with no step', () => {
 		const plan = planTiles(200, 10, 120, 40);
 		const [first, second] = plan.tiles;

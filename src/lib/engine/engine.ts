@@ -3,9 +3,9 @@
 // the Node CLI; a TilePainter can spread the tiles over more threads.
 import type * as tf from '@tensorflow/tfjs';
 import { type Catalog, findModel, takesStyleImage } from '../assets/catalog';
-import { createModel, type StyleModel, type TileStats } from './model';
+import { type BandPass, createModel, type StatsFeed, type StyleModel, type TileStats } from './model';
 import { readTileStats } from './readback';
-import { type BandReducer, planBands } from './stats-bands';
+import { type BandReducer, followDepth, planBands, statsThreads } from './stats-bands';
 import {
 	type AssetReader,
 	CanceledError,
@@ -72,7 +72,9 @@ export interface TileRequest {
 	strength: number;
 	preserveColors: boolean;
 	options: Readonly<Record<string, number>>;
+	/** The whole image's statistics, or the statistics pass (by id) whose layers the tile follows. */
 	stats?: TileStats;
+	follow?: number;
 }
 
 /** What a whole-image statistics pass needs, self-contained so that painter threads can run its bands. */
@@ -86,15 +88,24 @@ export interface StatsRequest {
 	options: Readonly<Record<string, number>>;
 }
 
-/** What a thread running statistics bands reports to: each band's moments, and a band's failure. */
-export type BandCoordinator = Pick<BandReducer, 'reduce' | 'fail'>;
+/** What a thread running statistics bands reports to: each band's moments, what it publishes, its failure. */
+export type BandCoordinator = Pick<BandReducer, 'reduce' | 'fail' | 'publish'>;
+
+/** A statistics pass running on a painter's threads: tiles can follow it by id until it resolves. */
+export interface StatsPass {
+	id: number;
+	stats: Promise<TileStats>;
+}
 
 /** Paints one tile: RGB floats 0..255, out.width x out.height, row-major. */
 export type TilePainter = {
 	concurrency: number;
 	paint(request: TileRequest): Promise<Float32Array>;
-	/** Runs the bands of a statistics pass on the painter's threads at once, one each (see stats-bands.ts). */
-	statistics?(request: StatsRequest, bands: StatsBand[]): Promise<TileStats>;
+	/**
+	 * Runs the bands of a statistics pass on the painter's threads at once, one each (see stats-bands.ts);
+	 * with `depth`, the other threads take up to that many tiles each that follow the pass as it goes.
+	 */
+	statistics?(request: StatsRequest, bands: StatsBand[], depth?: number): StatsPass;
 };
 
 /** Where each stage starts on the progress bar. */
@@ -193,10 +204,24 @@ export class StyleEngine {
 			: [];
 		const { tiles, workTiles, work } = this.plan(job);
 		const options = settings.options ?? {};
-		const stats =
+		// Tiles take the whole image's statistics, or follow a pass still reading them on other threads.
+		const tilePixels = Math.max(...workTiles.map((t) => t.width * t.height));
+		const statistics =
 			tiles.tiles.length > 1
-				? await this.imageStats(model, job, styles, strength, options, control.painter)
+				? await this.imageStats(model, job, styles, strength, options, control.painter, tilePixels)
 				: undefined;
+		let stats = statistics && 'stats' in statistics ? statistics.stats : undefined;
+		let follow = statistics && 'pass' in statistics ? statistics.pass.id : undefined;
+		if (statistics && 'pass' in statistics) {
+			statistics.pass.stats.then(
+				(known) => {
+					stats = known;
+					follow = undefined;
+				},
+				// A failed pass fails the tiles that follow it, and so the job.
+				() => undefined
+			);
+		}
 		const { width, height } = settings.output;
 		const output = new Uint8ClampedArray(width * height * 4).fill(255);
 		const painter = control.painter ?? {
@@ -213,7 +238,7 @@ export class StyleEngine {
 			strength,
 			preserveColors: settings.preserveColors,
 			options,
-			stats
+			...(stats ? { stats } : { follow })
 		});
 
 		// Tiles are painted `concurrency` at a time and composited in raster order (the feathering
@@ -237,7 +262,9 @@ export class StyleEngine {
 				if (!control.signal?.aborted) step('painting', { done: composited, total });
 			}
 		};
-		await Promise.all(Array.from({ length: Math.min(painter.concurrency, total) }, worker));
+		// While a pass runs, the threads that follow it hold several tiles each (see followDepth).
+		const following = statistics && 'pass' in statistics ? statistics.following : 0;
+		await Promise.all(Array.from({ length: Math.min(painter.concurrency + following, total) }, worker));
 		step('finishing');
 		control.onProgress?.({ stage: 'finishing', fraction: 1 });
 		return { width, height, data: output };
@@ -258,32 +285,35 @@ export class StyleEngine {
 		}
 	}
 
-	/** Paints one tile (see TileRequest); synchronous tensor work in one tidy. */
-	async paintTile(request: TileRequest): Promise<Float32Array> {
+	/**
+	 * Paints one tile (see TileRequest). A tile that follows a statistics pass reads its layers from
+	 * `feed` (the painter thread's copy of what the pass has published) as its run reaches them.
+	 */
+	async paintTile(request: TileRequest, feed?: StatsFeed): Promise<Float32Array> {
 		const model = await this.model(request.modelId);
 		const tf = this.tf;
-		const result = tf.tidy(() => {
+		const { crop, input, styles } = tf.tidy(() => {
 			const crop = toTensor(tf, request.crop);
 			const input = tf.image.resizeBilinear(crop, [request.work.height, request.work.width], false, true);
 			const styles = request.styles.map((s) => ({ image: toTensor(tf, s.pixels), weight: s.weight }));
-			const params = { styles, strength: request.strength, options: request.options, origin: request.origin };
-			const { width, height } = request.out;
-			// Half-pixel centres (not aligned corners) everywhere: a tile's crop then samples exactly where
-			// the whole image would, so tiles agree with a single pass.
-			let out: tf.Tensor3D = tf.image.resizeBilinear(
-				model.stylize(input, params, request.stats),
-				[height, width],
-				false,
-				true
-			);
-			const sameSize = request.crop.width === width && request.crop.height === height;
-			const original = sameSize ? crop : tf.image.resizeBilinear(crop, [height, width], false, true);
-			if (!model.appliesStrength && request.strength < 1) {
-				out = out.mul(request.strength).add(original.mul(1 - request.strength));
-			}
-			if (request.preserveColors) out = keepColors(tf, original, out);
-			return out.clipByValue(0, 255).round();
+			return { crop, input, styles };
 		});
+		let result: tf.Tensor3D;
+		try {
+			const params = { styles, strength: request.strength, options: request.options, origin: request.origin };
+			let painting: tf.Tensor3D;
+			if (request.follow === undefined) painting = tf.tidy(() => model.stylize(input, params, request.stats));
+			else if (feed && model.stylizeFollowing) painting = await model.stylizeFollowing(input, params, feed);
+			else
+				throw new EngineError(`${request.modelId} cannot paint a tile that follows a statistics pass here`);
+			try {
+				result = tf.tidy(() => finishTile(tf, model, request, crop, painting));
+			} finally {
+				painting.dispose();
+			}
+		} finally {
+			tf.dispose([crop, input, ...styles.map((s) => s.image)]);
+		}
 		const data = (await result.data()) as Float32Array;
 		result.dispose();
 		return data;
@@ -338,8 +368,8 @@ export class StyleEngine {
 	 * Statistics of the whole image, read from a downscaled copy made without a full-size tensor. Kept
 	 * per picture, styles and settings, so a re-paint (another strength is another key; a new tile size
 	 * or output size is not) starts painting at once. A model that can read them in bands does so on the
-	 * painter's threads when it has several, one band each, so the pass is not one thread's work in front
-	 * of the tiles.
+	 * painter's threads when it has several (see statsThreads), and the other threads paint tiles that
+	 * follow the pass layer by layer, so the pass is not serial work in front of the tiles.
 	 */
 	private async imageStats(
 		model: StyleModel,
@@ -347,8 +377,9 @@ export class StyleEngine {
 		styles: WeightedStyle[],
 		strength: number,
 		options: Readonly<Record<string, number>>,
-		painter: TilePainter | undefined
-	): Promise<TileStats | undefined> {
+		painter: TilePainter | undefined,
+		tilePixels: number
+	): Promise<{ stats: TileStats } | { pass: StatsPass; following: number } | undefined> {
 		if (!model.imageStats) return undefined;
 		const { content } = job;
 		const work = workingSize(content.width, content.height, job.settings.workingSide);
@@ -378,17 +409,29 @@ export class StyleEngine {
 		if (cached) {
 			this.statsCache.delete(key);
 			this.statsCache.set(key, cached);
-			return cached;
+			return { stats: cached };
 		}
-		const bands =
-			model.imageStatsBand && painter?.statistics ? planBands(size.height, painter.concurrency) : [];
-		const stats =
-			bands.length > 1 ? await painter!.statistics!(request, bands) : await this.wholeStats(model, request);
-		this.statsCache.set(key, stats);
-		if (this.statsCache.size > STATS_CACHE_ENTRIES) {
-			this.statsCache.delete(this.statsCache.keys().next().value!);
+		const remember = (stats: TileStats) => {
+			this.statsCache.set(key, stats);
+			if (this.statsCache.size > STATS_CACHE_ENTRIES) {
+				this.statsCache.delete(this.statsCache.keys().next().value!);
+			}
+		};
+		const threads = painter?.statistics && model.imageStatsBand ? painter.concurrency : 0;
+		const bands = threads > 1 ? planBands(size.height, statsThreads(threads)) : [];
+		const depth =
+			bands.length && threads > bands.length && model.stylizeFollowing
+				? followDepth(size.width * size.height, tilePixels)
+				: 0;
+		if (bands.length > 1 || depth > 0) {
+			const pass = painter!.statistics!(request, bands, depth);
+			pass.stats.then(remember, () => undefined);
+			// Each following thread holds `depth` tiles where it would hold one.
+			return { pass, following: depth > 0 ? (threads - bands.length) * (depth - 1) : 0 };
 		}
-		return stats;
+		const stats = await this.wholeStats(model, request);
+		remember(stats);
+		return { stats };
 	}
 
 	/** The statistics of a model that reads them in one pass over the whole preview. */
@@ -415,10 +458,20 @@ export class StyleEngine {
 			const { preview, styles } = this.statsInputs(request);
 			try {
 				const params = { styles, strength: request.strength, options: request.options };
-				const reduce = (moments: Float32Array, count: number) =>
-					coordinator.reduce(band.index, moments, count);
 				const { rows, owned } = band;
-				return await readTileStats(await model.imageStatsBand(preview, params, { rows, owned, reduce }));
+				const whole = owned.start === 0 && owned.end >= request.size.height;
+				const pass: BandPass = {
+					rows,
+					owned,
+					publish: (item, values) => coordinator.publish(item, values),
+					...(whole
+						? {}
+						: {
+								reduce: (layer: number, moments: Float32Array, count: number) =>
+									coordinator.reduce(band.index, layer, moments, count)
+							})
+				};
+				return await readTileStats(await model.imageStatsBand(preview, params, pass));
 			} finally {
 				this.tf.dispose([preview, ...styles.map((s) => s.image)]);
 			}
@@ -473,6 +526,27 @@ function toOutput(plan: TilePlan, work: Size, output: Size): TilePlan {
 		tile.overlapTop = above ? above.y + above.height - tile.y : 0;
 	}
 	return { ...plan, width: output.width, height: output.height, tiles: mapped };
+}
+
+/** A painted tile at its output size, with strength and preserved colours applied, as 0..255 integers. */
+function finishTile(
+	tf: typeof import('@tensorflow/tfjs'),
+	model: StyleModel,
+	request: TileRequest,
+	crop: tf.Tensor3D,
+	painting: tf.Tensor3D
+): tf.Tensor3D {
+	const { width, height } = request.out;
+	// Half-pixel centres (not aligned corners) everywhere: a tile's crop then samples exactly where
+	// the whole image would, so tiles agree with a single pass.
+	let out: tf.Tensor3D = tf.image.resizeBilinear(painting, [height, width], false, true);
+	const sameSize = request.crop.width === width && request.crop.height === height;
+	const original = sameSize ? crop : tf.image.resizeBilinear(crop, [height, width], false, true);
+	if (!model.appliesStrength && request.strength < 1) {
+		out = out.mul(request.strength).add(original.mul(1 - request.strength));
+	}
+	if (request.preserveColors) out = keepColors(tf, original, out);
+	return out.clipByValue(0, 255).round() as tf.Tensor3D;
 }
 
 /** The photo's chroma with the painting's luma (see preserveColorsPixel in kernels/color). */

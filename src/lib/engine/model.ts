@@ -28,10 +28,16 @@ export type TileStats = Record<string, { shape: number[]; data: Float32Array }>;
 
 /** One band of a statistics pass spread over threads (see stats-bands.ts). */
 export interface BandPass extends Pick<StatsBand, 'rows' | 'owned'> {
-	/** This band's moments of a layer over its owned positions (C means, then C variances) and their
-	 * count in, the whole image's out (see ReduceBand). */
-	reduce(moments: Float32Array, count: number): Promise<Float32Array>;
+	/** This band's moments of a layer (a norm, by index) over its owned positions (C means, then C
+	 * variances) and their count in, the whole image's out (see ReduceBand). Absent when the band is the
+	 * whole preview: its statistics are the image's. */
+	reduce?(layer: number, moments: Float32Array, count: number): Promise<Float32Array>;
+	/** Publishes an item (see FEED_SHARED, meanItem, varianceItem) to the tiles that follow the pass. */
+	publish(item: number, values: Float32Array): void;
 }
+
+/** What a pass has published, by item, each waited for until it comes. */
+export type StatsFeed = (item: number) => Promise<Float32Array>;
 
 /** TileStats still on the device, by the same names; whoever holds them disposes them. */
 export type StatTensors = Record<string, tf.Tensor>;
@@ -76,6 +82,12 @@ export interface StyleModel extends LoadedNetwork {
 	 * the whole preview's, so each band ends with what imageStats(preview) gives, up to the margin's effect.
 	 */
 	imageStatsBand?(preview: tf.Tensor3D, params: StyleParams, band: BandPass): Promise<StatTensors>;
+	/**
+	 * stylize for a tile whose statistics are still being read by a pass on another thread: the run
+	 * waits at each norm for its layer's statistics from `feed` (what imageStatsBand publishes), so it
+	 * paints what stylize with the pass's statistics paints. Not disposed: content; the caller owns the result.
+	 */
+	stylizeFollowing?(content: tf.Tensor3D, params: StyleParams, feed: StatsFeed): Promise<tf.Tensor3D>;
 }
 
 export function createDetector(card: DetectorCard, tfjs: typeof tf): FaceDetector {

@@ -1,8 +1,10 @@
-// Whole-image statistics from horizontal bands of the preview, one per painter thread, run at once:
-// each instance norm's mean and variance are reduced across the bands from every band's moments over
-// the rows it owns, so every band goes on with the whole image's statistics and the pass is not one
-// thread's work in front of the tiles. This file is the coordination only (no tfjs); a model that can
-// read its statistics in bands does the tensor side (see imageStatsBand).
+// Whole-image statistics on painter threads, so that the pass is not one thread's work in front of the
+// tiles. Horizontal bands of the preview run at once, one per thread: each instance norm's mean and
+// variance are reduced across the bands from every band's moments over the rows it owns, so every band
+// goes on with the whole image's statistics. Meanwhile the other threads paint tiles that follow the
+// pass: each layer's statistics are published as soon as they are reduced, and a tile's run waits at
+// each norm for its layer's. This file is the coordination only (no tfjs); a model that can read its
+// statistics in bands does the tensor side (see imageStatsBand and stylizeFollowing).
 import { planStatsBands, type StatsBand } from '../kernels/tiling';
 import { EngineError } from './types';
 
@@ -15,50 +17,85 @@ const MIN_BAND_ROWS = 128;
 export const STATS_BAND_MARGIN = 32;
 
 /**
- * One band's moments of one layer, per channel: `moments` holds the C means then the C variances over
- * its `count` owned positions. The answer is the same for the whole image, over all bands.
+ * One band's moments of one layer (a norm, by its index in the network), per channel: `moments` holds
+ * the C means then the C variances over its `count` owned positions. The answer is the same for the
+ * whole image, over all bands.
  */
-export type ReduceBand = (band: number, moments: Float32Array, count: number) => Promise<Float32Array>;
+export type ReduceBand = (
+	band: number,
+	layer: number,
+	moments: Float32Array,
+	count: number
+) => Promise<Float32Array>;
+
+/**
+ * What a pass publishes as it goes, for tiles that follow it on other threads: at FEED_SHARED what its
+ * bands share before the network runs (the style vector), then each layer's whole-image means and
+ * variances. A tile that follows waits for each item as its own run reaches it.
+ */
+export const FEED_SHARED = 0;
+export const meanItem = (layer: number) => 1 + 2 * layer;
+export const varianceItem = (layer: number) => 2 + 2 * layer;
+export type PublishItem = (item: number, values: Float32Array) => void;
 
 interface Round {
-	parts: { moments: Float32Array; count: number }[];
+	parts: { band: number; moments: Float32Array; count: number }[];
 	waiting: { resolve(moments: Float32Array): void; reject(error: Error): void }[];
 }
 
-/** Matches each band's n-th layer with the other bands' n-th, and answers them all once all have come. */
+/**
+ * Matches each band's moments of a layer with the other bands', answers them all once all have come,
+ * and publishes each layer's answer, and what the bands publish themselves, for the tiles following
+ * the pass (each item once: every band shares the same style vector).
+ */
 export class BandReducer {
 	private readonly rounds = new Map<number, Round>();
-	private readonly asked: number[];
+	private readonly published = new Set<number>();
 	private failure: Error | null = null;
 
-	constructor(private readonly bands: number) {
-		this.asked = new Array<number>(bands).fill(0);
-	}
+	constructor(
+		private readonly bands: number,
+		private readonly publishItem: PublishItem = () => undefined
+	) {}
 
-	readonly reduce: ReduceBand = (band, moments, count) => {
+	readonly reduce: ReduceBand = (band, layer, moments, count) => {
 		if (this.failure) return Promise.reject(this.failure);
 		if (!Number.isInteger(band) || band < 0 || band >= this.bands) {
 			return Promise.reject(new EngineError(`a statistics band ${band} of ${this.bands} does not exist`));
 		}
-		const index = this.asked[band]!++;
-		let round = this.rounds.get(index);
+		let round = this.rounds.get(layer);
 		if (!round) {
 			round = { parts: [], waiting: [] };
-			this.rounds.set(index, round);
+			this.rounds.set(layer, round);
 		}
-		if (round.parts.length && round.parts[0]!.moments.length !== moments.length) {
-			const error = new EngineError('the statistics bands disagree on a layer (channel counts differ)');
+		const clash = round.parts.some((p) => p.band === band)
+			? `band ${band} sent layer ${layer} twice`
+			: round.parts.length && round.parts[0]!.moments.length !== moments.length
+				? 'the statistics bands disagree on a layer (channel counts differ)'
+				: null;
+		if (clash) {
+			const error = new EngineError(clash);
 			this.fail(error);
 			return Promise.reject(error);
 		}
-		round.parts.push({ moments, count });
+		round.parts.push({ band, moments, count });
 		const answer = new Promise<Float32Array>((resolve, reject) => round.waiting.push({ resolve, reject }));
 		if (round.parts.length === this.bands) {
-			this.rounds.delete(index);
+			this.rounds.delete(layer);
 			const whole = combineMoments(round.parts);
+			const channels = whole.length / 2;
+			this.publish(meanItem(layer), whole.slice(0, channels));
+			this.publish(varianceItem(layer), whole.slice(channels));
 			for (const waiting of round.waiting) waiting.resolve(whole);
 		}
 		return answer;
+	};
+
+	/** Publishes an item for the following tiles, unless it already was or the pass has failed. */
+	readonly publish: PublishItem = (item, values) => {
+		if (this.published.has(item) || this.failure) return;
+		this.published.add(item);
+		this.publishItem(item, values);
 	};
 
 	/** Ends the pass: every band waiting (or about to ask) gets `error`, so none waits for ever. */
@@ -68,6 +105,42 @@ export class BandReducer {
 		for (const round of this.rounds.values()) for (const waiting of round.waiting) waiting.reject(error);
 		this.rounds.clear();
 	}
+}
+
+/**
+ * A thread's copy of what a pass has published, for the tiles on it that follow the pass: each item
+ * as it comes, a wait for one not here yet, and the pass's failure for every wait.
+ */
+export class FeedBuffer {
+	private readonly items = new Map<number, Float32Array>();
+	private readonly waiting = new Map<
+		number,
+		{ resolve(values: Float32Array): void; reject(error: Error): void }[]
+	>();
+	private failure: Error | null = null;
+
+	add(item: number, values: Float32Array): void {
+		this.items.set(item, values);
+		for (const waiting of this.waiting.get(item) ?? []) waiting.resolve(values);
+		this.waiting.delete(item);
+	}
+
+	fail(error: Error): void {
+		this.failure ??= error;
+		for (const list of this.waiting.values()) for (const waiting of list) waiting.reject(error);
+		this.waiting.clear();
+	}
+
+	readonly item = (item: number): Promise<Float32Array> => {
+		const values = this.items.get(item);
+		if (values) return Promise.resolve(values);
+		if (this.failure) return Promise.reject(this.failure);
+		return new Promise((resolve, reject) => {
+			const list = this.waiting.get(item) ?? [];
+			list.push({ resolve, reject });
+			this.waiting.set(item, list);
+		});
+	};
 }
 
 /**
@@ -90,6 +163,40 @@ export function combineMoments(parts: { moments: Float32Array; count: number }[]
 		out[channels + c] = squares / total;
 	}
 	return out;
+}
+
+/**
+ * How many of `threads` read a pass's statistics (in as many bands) when tiles can follow it: a
+ * quarter, at least one. Measured on 2 threads at 1536x1024: two bands read it only 1.3x faster than
+ * one (they wait for each other at every layer and share the memory bus), while one band and one thread
+ * of following tiles took the first paint from 1.66x to the figure in the bench notes.
+ */
+export function statsThreads(threads: number): number {
+	return Math.max(1, Math.floor(threads / 4));
+}
+
+/**
+ * The share of a tile's work that can be done before its last norm, so while the pass still runs
+ * (measured on arbitrary-wyf, 384 px tiles: 55%; the final full-size convolution is the rest).
+ */
+const GATED_SHARE = 0.55;
+/**
+ * The most tile pixels a following thread holds at once: a waiting tile keeps its activations (nine
+ * 384 px tiles, 1.3 MP, grew the process by 0.9 GB; tfjs's wasm heap stops at 4 GB), so two 768 px tiles.
+ */
+const MAX_FOLLOWING_PIXELS = 1.5e6;
+/** And at most this many, however small: each is a graph run of its own taking turns on the thread. */
+const MAX_FOLLOWING = 16;
+
+/**
+ * How many tiles a thread following a pass holds at once: enough that their work before the last norm
+ * is as much as the pass (so the thread is not idle while the pass reads the next layer), within
+ * MAX_FOLLOWING_PIXELS and MAX_FOLLOWING, and at least one.
+ */
+export function followDepth(statsPixels: number, tilePixels: number): number {
+	const pixels = Math.max(1, tilePixels);
+	const busy = Math.ceil(statsPixels / (GATED_SHARE * pixels));
+	return Math.max(1, Math.min(busy, MAX_FOLLOWING, Math.floor(MAX_FOLLOWING_PIXELS / pixels)));
 }
 
 /**

@@ -90,26 +90,38 @@ export function planTiles(
  * cross-fades every seam.
  */
 export function featherAlpha(tile: Tile, lx: number, ly: number): number {
-	const ramp = (position: number, overlap: number) =>
-		overlap > 0 ? Math.min(1, (position + 0.5) / overlap) : 1;
 	return ramp(lx, tile.overlapLeft) * ramp(ly, tile.overlapTop);
 }
 
+const ramp = (position: number, overlap: number) =>
+	overlap > 0 ? Math.min(1, (position + 0.5) / overlap) : 1;
+
 /**
  * Composites a painted tile (RGB floats, tile.width x tile.height, row-major) into an RGBA output of
- * `outputWidth` px per row, with the feather alpha. Alpha bytes are left as they are.
+ * `outputWidth` px per row, with the feather alpha. Alpha bytes are left as they are. It runs on the
+ * thread that hands out the tiles, between them, so it is kept cheap: the column ramps are computed
+ * once, and where the alpha is 1 (most of a tile) the painted value is copied as the blend would give it.
  */
 export function compositeTile(
 	output: Uint8ClampedArray,
 	outputWidth: number,
 	tile: Tile,
-	rgb: ArrayLike<number>
+	rgb: Float32Array
 ): void {
+	const columns = new Float64Array(tile.width);
+	for (let lx = 0; lx < tile.width; lx++) columns[lx] = ramp(lx, tile.overlapLeft);
 	for (let ly = 0; ly < tile.height; ly++) {
+		const row = ramp(ly, tile.overlapTop);
 		let o = ((tile.y + ly) * outputWidth + tile.x) * 4;
 		let t = ly * tile.width * 3;
 		for (let lx = 0; lx < tile.width; lx++, o += 4, t += 3) {
-			const a = featherAlpha(tile, lx, ly);
+			const a = columns[lx]! * row;
+			if (a === 1) {
+				output[o] = rgb[t]!;
+				output[o + 1] = rgb[t + 1]!;
+				output[o + 2] = rgb[t + 2]!;
+				continue;
+			}
 			for (let c = 0; c < 3; c++) output[o + c] = output[o + c]! + (rgb[t + c]! - output[o + c]!) * a;
 		}
 	}

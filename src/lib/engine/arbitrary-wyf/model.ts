@@ -3,17 +3,19 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelCard } from '../../assets/catalog';
 import { fitWithin } from '../../kernels/geometry';
-import { BAND_MEAN_OP, BAND_VARIANCE_OP, inBandPass, registerBandOps } from '../band-means';
+import { BAND_MEAN_OP, BAND_VARIANCE_OP, LAYER_ATTR, registerBandOps, runWithStats } from '../band-means';
 import {
 	type BandPass,
 	manifestBytes,
 	readGraphArtifacts,
 	type StyleModel,
 	type StatTensors,
+	type StatsFeed,
 	type StyleParams,
 	type TileStats
 } from '../model';
 import { warmUpWith } from '../readback';
+import { FEED_SHARED } from '../stats-bands';
 import { type AssetReader, EngineError } from '../types';
 
 export const STYLE_VECTOR_SIZE = 100;
@@ -21,12 +23,16 @@ export const STYLE_VECTOR_SIZE = 100;
 const CONTENT_STYLE_SIDE = 256;
 /** The smallest side the style network accepts (measured: 31 px fails, 32 px works). */
 const MIN_STYLE_INPUT_SIDE = 32;
-const NORM_NODE = /instance_norm.*\/(Mean|reduce_variance\/Mean_1)$/;
-/** A node of a graph model's topology, as far as the loader reads it. */
+const NORM_NODE = /^(.*instance_norm[^/]*)\/(Mean|reduce_std\/reduce_variance\/Mean_1)$/;
+/** The transfer network's style-vector input, which the loader also makes an input of every norm node:
+ * each run feeds its own, so the band ops can tell runs apart (see band-means.ts). */
+const STYLE_INPUT = 'Placeholder_1';
+/** A node of a graph model's topology, as far as the loader reads and changes it. */
 interface GraphNodeDef {
 	name: string;
 	op: string;
 	input?: string[];
+	attr?: Record<string, unknown>;
 }
 /** The key of the style vector in TileStats. */
 const STYLE_VECTOR = 'style-vector';
@@ -67,19 +73,27 @@ export class ArbitraryWyfModel implements StyleModel {
 					);
 				}
 			}
-			// The instance norms' means become the band ops, so statistics can be read in bands. A variance
-			// op takes the deviations (its Square's input) and squares them itself, which a band never needs.
+			// The instance norms' means become the band ops, so statistics can be read in bands and followed.
+			// A variance op takes the deviations (its Square's input) and squares them itself, which a band
+			// never needs. Each op knows its norm's index, and takes the style vector to find its run by.
 			const topology = transfer.modelTopology as { node?: GraphNodeDef[] } | undefined;
 			const nodes = new Map((topology?.node ?? []).map((n) => [n.name, n]));
 			const norms = [...nodes.values()].filter((n) => NORM_NODE.test(n.name));
+			const layers: string[] = [];
 			for (const node of norms) {
-				const mean = node.name.endsWith('/Mean');
+				const [, norm = '', kind] = NORM_NODE.exec(node.name)!;
+				if (!layers.includes(norm)) layers.push(norm);
 				if (node.op !== 'Mean') throw new Error(`${node.name} is not a mean`);
-				node.op = mean ? BAND_MEAN_OP : BAND_VARIANCE_OP;
-				if (mean) continue;
-				const square = nodes.get(node.input?.[0]?.split(':')[0] ?? '');
-				if (square?.op !== 'Square' || !square.input?.[0]) throw new Error(`${node.name} is not a variance`);
-				node.input = [square.input[0], ...(node.input?.slice(1) ?? [])];
+				let input = node.input ?? [];
+				if (kind !== 'Mean') {
+					const square = nodes.get(input[0]?.split(':')[0] ?? '');
+					if (square?.op !== 'Square' || !square.input?.[0])
+						throw new Error(`${node.name} is not a variance`);
+					input = [square.input[0], ...input.slice(1)];
+				}
+				node.op = kind === 'Mean' ? BAND_MEAN_OP : BAND_VARIANCE_OP;
+				node.input = [...input.slice(0, 2), STYLE_INPUT];
+				node.attr = { ...node.attr, [LAYER_ATTR]: { i: layers.indexOf(norm) } };
 			}
 			this.normNodes = norms.map((n) => n.name);
 			registerBandOps(this.tf);
@@ -130,7 +144,7 @@ export class ArbitraryWyfModel implements StyleModel {
 		return this.tf.tidy(() => {
 			const fromStats = (name: string) => this.tf.tensor(stats![name]!.data, stats![name]!.shape);
 			const vector = stats ? fromStats(STYLE_VECTOR) : this.mixedVector(content, params);
-			const feed: tf.NamedTensorMap = { Placeholder: content.expandDims(0), Placeholder_1: vector };
+			const feed: tf.NamedTensorMap = { Placeholder: content.expandDims(0), [STYLE_INPUT]: vector };
 			if (stats) for (const name of this.normNodes) feed[name] = fromStats(name);
 			const out = transfer.execute(feed) as tf.Tensor4D;
 			return out.squeeze([0]).clipByValue(0, 255) as tf.Tensor3D;
@@ -141,7 +155,7 @@ export class ArbitraryWyfModel implements StyleModel {
 		const { transfer } = this.nets();
 		const tensors = this.tf.tidy(() => {
 			const vector = this.mixedVector(preview, params);
-			const feed = { Placeholder: preview.expandDims(0), Placeholder_1: vector };
+			const feed = { Placeholder: preview.expandDims(0), [STYLE_INPUT]: vector };
 			return [vector, ...(transfer.execute(feed, this.normNodes) as tf.Tensor[])];
 		});
 		return Object.fromEntries([STYLE_VECTOR, ...this.normNodes].map((name, i) => [name, tensors[i]!]));
@@ -149,25 +163,52 @@ export class ArbitraryWyfModel implements StyleModel {
 
 	async imageStatsBand(preview: tf.Tensor3D, params: StyleParams, band: BandPass): Promise<StatTensors> {
 		const { transfer } = this.nets();
-		return inBandPass(band, async () => {
-			// The style vector from the whole preview (the photo's own style at strength < 1), as imageStats.
-			const [vector, rows] = this.tf.tidy(() => [
-				this.mixedVector(preview, params),
-				preview.slice([band.rows.start, 0, 0], [band.rows.end - band.rows.start, -1, -1]).expandDims(0)
-			]);
-			try {
-				const feed = { Placeholder: rows, Placeholder_1: vector };
-				const norms = (await transfer.executeAsync(feed, this.normNodes)) as tf.Tensor[];
-				return Object.fromEntries(
-					[STYLE_VECTOR, ...this.normNodes].map((name, i) => [name, [vector, ...norms][i]!])
-				);
-			} catch (error) {
-				vector.dispose();
-				throw error;
-			} finally {
-				rows.dispose();
-			}
-		});
+		// The style vector from the whole preview (the photo's own style at strength < 1), as imageStats.
+		const [vector, rows] = this.tf.tidy(() => [
+			this.mixedVector(preview, params),
+			preview.slice([band.rows.start, 0, 0], [band.rows.end - band.rows.start, -1, -1]).expandDims(0)
+		]);
+		try {
+			band.publish(FEED_SHARED, Float32Array.from(await vector.data()));
+			const feed = { Placeholder: rows, [STYLE_INPUT]: vector };
+			const norms = await runWithStats(
+				vector,
+				// A band that is the whole preview reads its own statistics; one of several reduces them.
+				band.reduce ? { band } : { publish: band.publish },
+				async () => (await transfer.executeAsync(feed, this.normNodes)) as tf.Tensor[]
+			);
+			return Object.fromEntries(
+				[STYLE_VECTOR, ...this.normNodes].map((name, i) => [name, [vector, ...norms][i]!])
+			);
+		} catch (error) {
+			vector.dispose();
+			throw error;
+		} finally {
+			rows.dispose();
+		}
+	}
+
+	async stylizeFollowing(content: tf.Tensor3D, _params: StyleParams, feed: StatsFeed): Promise<tf.Tensor3D> {
+		const { transfer } = this.nets();
+		const values = await feed(FEED_SHARED);
+		if (values.length !== STYLE_VECTOR_SIZE) {
+			throw new EngineError(`${this.card.id}: the pass this tile follows shared no style vector`);
+		}
+		const vector = this.tf.tensor2d(values, [1, STYLE_VECTOR_SIZE]);
+		const input = content.expandDims(0);
+		try {
+			const out = await runWithStats(
+				vector,
+				{ feed },
+				async () =>
+					(await transfer.executeAsync({ Placeholder: input, [STYLE_INPUT]: vector })) as tf.Tensor4D
+			);
+			const painting = this.tf.tidy(() => out.squeeze([0]).clipByValue(0, 255) as tf.Tensor3D);
+			out.dispose();
+			return painting;
+		} finally {
+			this.tf.dispose([vector, input]);
+		}
 	}
 
 	/** The band-mean op averages over height and width: the graph's means must do the same. */
