@@ -282,7 +282,7 @@ export async function runBatch(
 		recipe.threads > 1 ? createTileWorkerPool(defaultCacheDir(PROJECT_ROOT), recipe.threads) : undefined;
 	const inFlight = Math.max(1, Math.min(recipe.threads, files.length));
 	// With several photos in flight every thread is busy, so each photo's whole-image statistics are read
-	// here meanwhile (the pool gets tiles only), not in bands that would wait for all the threads at once.
+	// here meanwhile (the pool gets tiles only), not on a pool thread the other photos' tiles keep busy.
 	const painter =
 		pool && inFlight > 1 ? { concurrency: pool.concurrency, paint: pool.paint.bind(pool) } : pool;
 	const outcomes: Outcome[] = [];
