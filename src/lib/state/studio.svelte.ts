@@ -659,15 +659,18 @@ export class StudioState {
 			output: { width: image.width, height: image.height },
 			tilePlan: top && top.settings.tile !== 0 ? { tile: top.settings.tile } : undefined
 		});
-		input.softBinding = isccBinding(await fingerprintEncoded(image.bytes));
+		// The file's bytes go to the fingerprint worker and back, then to the signing worker: never copied here.
+		const { code, bytes } = await fingerprintEncoded(image.bytes);
+		input.softBinding = isccBinding(code);
 		const identity = await identityFor(this.signerName);
-		const signed = await signInWorker({
-			bytes: image.bytes,
+		const blob = await signInWorker({
+			bytes,
+			type: EXPORT_MIME[format],
 			input,
 			privateKey: identity.privateKey,
 			certChain: [identity.leaf]
 		});
-		return { blob: new Blob([signed as Uint8Array<ArrayBuffer>], { type: EXPORT_MIME[format] }), filename };
+		return { blob, filename };
 	}
 
 	/** Style sources for the credentials, once per image; uploads still open keep the rights declared. */

@@ -9,12 +9,13 @@ import type { SignRequest, SignResponse } from './sign';
 declare const self: DedicatedWorkerGlobalScope;
 
 self.onmessage = async (event: MessageEvent<SignRequest>) => {
-	const { bytes, input, privateKey, certChain } = event.data;
+	const { bytes, type, input, privateKey, certChain } = event.data;
 	let response: SignResponse;
 	try {
-		response = { signed: await signImage(bytes, input, webCryptoSigner(privateKey, certChain)) };
+		const signed = await signImage(bytes, input, webCryptoSigner(privateKey, certChain));
+		response = { signed: new Blob([signed as Uint8Array<ArrayBuffer>], { type }) };
 	} catch (error) {
 		response = { error: error instanceof Error ? error.message : String(error) };
 	}
-	self.postMessage(response, 'signed' in response ? [response.signed.buffer as ArrayBuffer] : []);
+	self.postMessage(response);
 };

@@ -4,17 +4,22 @@ import type { ProvenanceInput } from '../c2pa/manifest';
 
 export interface SignRequest {
 	bytes: Uint8Array;
+	/** The signed file's MIME type. */
+	type: string;
 	input: ProvenanceInput;
 	privateKey: CryptoKey;
 	certChain: Uint8Array[];
 }
 
-export type SignResponse = { signed: Uint8Array } | { error: string };
+export type SignResponse = { signed: Blob } | { error: string };
 
-/** The image with its XMP and signed C2PA manifest; `bytes` is handed to the worker (not read after). */
-export function signInWorker(request: SignRequest): Promise<Uint8Array> {
+/**
+ * The image with its XMP and signed C2PA manifest, as a file of `type`; `bytes` is handed to the worker
+ * (not read after). The file is made there too: a Blob of tens of megabytes is a copy the page need not make.
+ */
+export function signInWorker(request: SignRequest): Promise<Blob> {
 	const worker = new Worker(new URL('./sign-worker.ts', import.meta.url), { type: 'module' });
-	return new Promise<Uint8Array>((resolve, reject) => {
+	return new Promise<Blob>((resolve, reject) => {
 		worker.onmessage = (event: MessageEvent<SignResponse>) => {
 			if ('signed' in event.data) resolve(event.data.signed);
 			else reject(new Error(event.data.error));
