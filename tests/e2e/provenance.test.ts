@@ -1,7 +1,9 @@
 // The studio's exports carry signed Content Credentials that the reference validator (c2pa-rs, as
 // c2pa-wasm) accepts, and the rights panel says in plain words what the image may be used for.
 import { exiftool } from 'exiftool-vendored';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_JSON } from '../../src/lib/document/project';
 import { readIngredientFacts } from '../../src/lib/provenance/c2pa/rakkan-assertions';
 import { verifyImage } from '../../src/lib/provenance/c2pa/verify';
 import { decodeImageCode, hammingDistance, imageCode } from '../../src/lib/kernels/iscc';
@@ -137,6 +139,13 @@ describe('studio exports with Content Credentials', () => {
 		const oneFace = '[data-testid=faces-found][data-count="1"]';
 		await studioPage.setContent(await photoPath('astronaut'));
 		await page.locator(oneFace).waitFor({ timeout: 60_000 });
+		const savedAt = async () =>
+			(
+				JSON.parse(strFromU8(unzipSync(await studioPage.download('project-save'))[PROJECT_JSON]!)) as {
+					updatedAt: string;
+				}
+			).updatedAt;
+		const beforeStating = await savedAt();
 		await studioPage.byTestId('content-origin').selectOption('licensed');
 		await studioPage.byTestId('content-license').fill('CC BY 4.0');
 		await studioPage.byTestId('content-license-commercial').check();
@@ -150,9 +159,10 @@ describe('studio exports with Content Credentials', () => {
 			release: 'MR-LMR'
 		};
 		await expect(declared(studioPage)).resolves.toEqual(stated);
-		// Saved like an edit, though not one: history holds only the photo.
+		// Saved like an edit, though not one: history holds only the photo, and the project's time moves on.
 		await page.locator('[data-testid=autosave][data-state=saved]').waitFor();
 		await expect(page.locator('[data-testid=history] li').count()).resolves.toBe(1);
+		expect(Date.parse(await savedAt())).toBeGreaterThan(Date.parse(beforeStating));
 
 		// A reload brings them back (the faces are looked for again), and the verdict with them.
 		await page.reload();

@@ -184,6 +184,9 @@ export class EditorState {
 	private statements: Record<string, PictureStatements> = {};
 	/** The statements about the project's pictures as last saved or opened. */
 	private savedStatements: Record<string, PictureStatements> = {};
+	/** When the statements about a project's pictures last changed: a change of the project, though not an
+	 * edit, so it moves the project's saved time (which project opens last, the file's date) without one. */
+	private stated: { projectId: string; at: string } | null = null;
 	private readonly pictures = new PictureCache();
 	private sceneRequest = 0;
 	/** What the stage shows (null until it reports), and the display level the scene was made for. */
@@ -638,13 +641,22 @@ export class EditorState {
 		}
 		const project = this.project;
 		if (project && !sameData(statementsFor(project, this.statements), this.savedStatements)) {
+			this.stated = { projectId: project.id, at: now() };
 			this.scheduleAutosave();
 		}
 	}
 
 	/** The project as saved: with the statements about its pictures, at the current version. */
 	private saved(project: Project): Project & { declarations: Record<string, PictureStatements> } {
-		return { ...project, version: PROJECT_VERSION, declarations: statementsFor(project, this.statements) };
+		const { stated } = this;
+		const updatedAt =
+			stated?.projectId === project.id && stated.at > project.updatedAt ? stated.at : project.updatedAt;
+		return {
+			...project,
+			version: PROJECT_VERSION,
+			updatedAt,
+			declarations: statementsFor(project, this.statements)
+		};
 	}
 
 	/** The project as a .rakkan file: project.json and every image it refers to. */
