@@ -10,7 +10,7 @@ import type { StatsBand } from '../kernels/tiling';
 import { BandReducer, FeedBuffer } from './stats-bands';
 import { EngineError } from './types';
 
-/** One item a statistics pass has published (see FEED_SHARED and feedItem). */
+/** One item a statistics pass has published (see FEED_SHARED, meanItem and varianceItem). */
 export type FeedItem = [item: number, values: Float32Array];
 
 /** What the pool sends a thread: a tile (with what the pass it follows has published so far), the
@@ -128,8 +128,7 @@ export class TilePool implements TilePainter {
 		};
 		this.passes.set(pass.id, pass);
 		if (bands.length === 0 || bands.length > this.live.size) {
-			pass.parts = 0;
-			this.abort(
+			this.refusePass(
 				pass,
 				new EngineError(
 					`${bands.length} statistics bands need as many threads; ${this.live.size} are running`
@@ -152,10 +151,7 @@ export class TilePool implements TilePainter {
 		}
 		this.inFlight.clear();
 		this.queue.length = 0;
-		for (const pass of this.passes.values()) {
-			pass.parts = 0;
-			this.abort(pass, error);
-		}
+		for (const pass of this.passes.values()) this.refusePass(pass, error);
 		await Promise.all(this.ports.map((port) => port.terminate()));
 	}
 
@@ -169,10 +165,7 @@ export class TilePool implements TilePainter {
 				this.queue.shift();
 				const error = new EngineError(`the painter threads failed (${this.live.size} left)`);
 				if ('request' in head) this.refuse(head, error);
-				else {
-					head.pass.parts = 0;
-					this.abort(head.pass, error);
-				}
+				else this.refusePass(head.pass, error);
 				continue;
 			}
 			if ('request' in head) {
@@ -247,6 +240,12 @@ export class TilePool implements TilePainter {
 			for (const port of this.followingPorts(pass)) port.post({ feed: pass.id, error: error.message });
 		}
 		this.end(pass);
+	}
+
+	/** Ends a pass none of whose bands runs (never started, or the pool stopped) with `error`. */
+	private refusePass(pass: Pass, error: Error): void {
+		pass.parts = 0;
+		this.abort(pass, error);
 	}
 
 	/** Settles a pass once its bands have all answered, and forgets it once no tile follows it. */
