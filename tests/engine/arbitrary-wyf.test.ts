@@ -13,6 +13,7 @@ import {
 	takesStyleImage
 } from '../../src/lib/assets/catalog';
 import { type StyleEngine, type TileRequest, toTensor } from '../../src/lib/engine/engine';
+import { spatialMean } from '../../src/lib/engine/band-means';
 import { createModel } from '../../src/lib/engine/model';
 import { readTileStats } from '../../src/lib/engine/readback';
 import { BandReducer, FEED_SHARED, FeedBuffer, planBands } from '../../src/lib/engine/stats-bands';
@@ -415,6 +416,31 @@ describe('arbitrary-wyf model directly', () => {
 				).rejects.toThrow(AssetIntegrityError);
 			}
 			damaged.dispose();
+		}
+	});
+});
+
+describe('the instance norms’ mean over height and width', () => {
+	it('is each channel’s float64 mean within float32 rounding, as tfjs’s own mean is', async () => {
+		for (const shape of [
+			[1, 171, 256, 16],
+			[1, 7, 5, 3]
+		] as const) {
+			const x = tf.randomNormal([...shape], 3, 2, 'float32', 7) as import('@tensorflow/tfjs').Tensor4D;
+			const values = await x.data();
+			const channels = shape[3];
+			const exact = new Float64Array(channels);
+			values.forEach((v, i) => (exact[i % channels]! += v / (shape[1] * shape[2])));
+			const error = async (mean: import('@tensorflow/tfjs').Tensor) => {
+				expect(mean.shape).toEqual([1, 1, 1, channels]);
+				const got = await mean.data();
+				mean.dispose();
+				return Math.max(...Array.from(got, (v, c) => Math.abs(v - exact[c]!)));
+			};
+			const ours = await error(spatialMean(tf, x));
+			const theirs = await error(tf.mean(x, [1, 2], true));
+			x.dispose();
+			expect(ours).toBeLessThan(Math.max(2 * theirs, 2e-5));
 		}
 	});
 });

@@ -157,10 +157,10 @@ describe('statistics on painter threads', () => {
 		try {
 			const { painter, passes, following } = recording();
 			const onThreads = await fresh.stylize(job(512, { workingSide: 1024 }), { painter });
-			// One band, the whole 768 x 512 copy (of a 1024 px working size); the other thread holds five
-			// tiles at a time (see followDepth).
+			// One band, the whole 768 x 512 copy (of a 1024 px working size); the other thread holds three
+			// tiles at a time, as many pixels as the copy (see followDepth).
 			expect(passes).toEqual([
-				{ bands: [{ index: 0, rows: { start: 0, end: 512 }, owned: { start: 0, end: 512 } }], depth: 5 }
+				{ bands: [{ index: 0, rows: { start: 0, end: 512 }, owned: { start: 0, end: 512 } }], depth: 3 }
 			]);
 			expect(following.length).toBeGreaterThanOrEqual(2);
 			const db = psnr(onMainThread.data, onThreads.data);

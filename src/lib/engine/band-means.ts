@@ -61,7 +61,7 @@ export async function runWithStats<T extends tf.Tensor | tf.Tensor[]>(
 export function registerBandOps(tfjs: typeof tf): void {
 	quietExecuteAsyncAdvice();
 	// The instance norm's own axes, height and width (checked against the graph when it loads).
-	const plainMean = (x: tf.Tensor) => tfjs.mean(x, [1, 2], true);
+	const plainMean = (x: tf.Tensor) => spatialMean(tfjs, x as tf.Tensor4D);
 	// The variance op's input is the deviations from the mean (see the model's loader), not their squares.
 	const plainVariance = (deviations: tf.Tensor) => tfjs.tidy(() => plainMean(tfjs.square(deviations)));
 	const find = (node: tf.GraphNode) => {
@@ -109,6 +109,20 @@ export function registerBandOps(tfjs: typeof tf): void {
 	});
 }
 
+/** Backends whose own mean over height and width is already a parallel reduction. */
+const GPU_BACKENDS = new Set(['webgl', 'webgpu']);
+
+/**
+ * The mean over height and width of a 1xHxWxC tensor, kept as 1x1x1xC. On wasm (and cpu) tfjs's Mean
+ * transposes the whole activation before reducing it: 187 ms for a 1024x683x32 layer, half a statistics
+ * pass. An average pool over the whole image reads it in place (7 ms), and is closer to float64.
+ */
+export function spatialMean(tfjs: typeof tf, x: tf.Tensor4D): tf.Tensor4D {
+	if (GPU_BACKENDS.has(tfjs.getBackend())) return tfjs.mean(x, [1, 2], true);
+	const [, height, width] = x.shape;
+	return tfjs.avgPool(x, [height, width], [height, width], 'valid');
+}
+
 /** A statistic of the whole preview, published to the following tiles before the run goes on with it. */
 async function published(statistic: tf.Tensor, item: number, publish: PublishItem): Promise<tf.Tensor> {
 	try {
@@ -141,11 +155,10 @@ async function bandMoments(
 	const [, height, width, channels] = x.shape;
 	const [from, to] = ownedRowsAt(band, height);
 	const local = tfjs.tidy(() => {
-		const { mean, variance } = tfjs.moments(
-			x.slice([0, from, 0, 0], [1, to - from, width, channels]),
-			[0, 1, 2]
-		);
-		return tfjs.concat([mean, variance]);
+		const rows = x.slice([0, from, 0, 0], [1, to - from, width, channels]);
+		const mean = spatialMean(tfjs, rows);
+		const variance = spatialMean(tfjs, tfjs.square(rows.sub(mean)));
+		return tfjs.concat([mean.reshape([channels]), variance.reshape([channels])]);
 	});
 	let moments: Float32Array;
 	try {

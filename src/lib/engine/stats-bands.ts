@@ -176,11 +176,6 @@ export function statsThreads(threads: number): number {
 }
 
 /**
- * The share of a tile's work that can be done before its last norm, so while the pass still runs
- * (measured on arbitrary-wyf, 384 px tiles: 55%; the final full-size convolution is the rest).
- */
-const GATED_SHARE = 0.55;
-/**
  * The most tile pixels a following thread holds at once: a waiting tile keeps its activations (nine
  * 384 px tiles, 1.3 MP, grew the process by 0.9 GB; tfjs's wasm heap stops at 4 GB), so two 768 px tiles.
  */
@@ -189,13 +184,15 @@ const MAX_FOLLOWING_PIXELS = 1.5e6;
 const MAX_FOLLOWING = 16;
 
 /**
- * How many tiles a thread following a pass holds at once: enough that their work before the last norm
- * is as much as the pass (so the thread is not idle while the pass reads the next layer), within
- * MAX_FOLLOWING_PIXELS and MAX_FOLLOWING, and at least one.
+ * How many tiles a thread following a pass holds at once: as many pixels as the pass reads, within
+ * MAX_FOLLOWING_PIXELS and MAX_FOLLOWING, and at least one. The pass and a tile run the same network up
+ * to its last norm, so these tiles' work before their last norm is about as much as the pass's: fewer
+ * would leave the thread idle while the pass reads the next layer, and more, each finishing only after
+ * the pass, would leave the thread still painting them after the others had run out of tiles.
  */
 export function followDepth(statsPixels: number, tilePixels: number): number {
 	const pixels = Math.max(1, tilePixels);
-	const busy = Math.ceil(statsPixels / (GATED_SHARE * pixels));
+	const busy = Math.ceil(statsPixels / pixels);
 	return Math.max(1, Math.min(busy, MAX_FOLLOWING, Math.floor(MAX_FOLLOWING_PIXELS / pixels)));
 }
 
