@@ -281,10 +281,13 @@ export async function runBatch(
 	const pool =
 		recipe.threads > 1 ? createTileWorkerPool(defaultCacheDir(PROJECT_ROOT), recipe.threads) : undefined;
 	const inFlight = Math.max(1, Math.min(recipe.threads, files.length));
-	// With several photos in flight every thread is busy, so each photo's whole-image statistics are read
-	// here meanwhile (the pool gets tiles only), not on a pool thread the other photos' tiles keep busy.
+	// With several photos in flight every thread is busy, so a large photo's whole-image statistics are
+	// read here meanwhile (the pool gets tiles only), not on a pool thread the other photos' tiles keep
+	// busy; a photo of 1 MP or so has its tiles read them together on the pool, as when alone.
 	const painter =
-		pool && inFlight > 1 ? { concurrency: pool.concurrency, paint: pool.paint.bind(pool) } : pool;
+		pool && inFlight > 1
+			? { concurrency: pool.concurrency, paint: pool.paint.bind(pool), together: pool.together.bind(pool) }
+			: pool;
 	const outcomes: Outcome[] = [];
 	const failures: string[] = [];
 	let next = 0;

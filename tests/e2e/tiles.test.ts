@@ -1,5 +1,6 @@
-// Tiles in the studio: painter workers on the CPU path, progress by tile, and recovery from a lost
-// WebGL context that resumes from the finished tiles.
+// Tiles in the studio: painter workers on the CPU path, progress by layer (tiles reading their
+// statistics together) or by tile, and recovery from a lost WebGL context that resumes from the
+// finished tiles.
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
@@ -26,14 +27,16 @@ async function exportedSize(studioPage: StudioPage): Promise<[number, number]> {
 }
 
 describe('tiles in the studio', () => {
-	it('paints a photo at full size in tiles on painter workers, counting tiles as it goes', async () => {
+	it('paints a photo at full size in tiles on painter workers, counting the layers they read together', async () => {
 		const studioPage = await StudioPage.open(studio);
 		await studioPage.setContent(await photoPath('rocket'));
 		await studioPage.byTestId('style-option-hokusai-great-wave').click();
 		await studioPage.byTestId('working-side').selectOption('0');
 		await studioPage.byTestId('tile-size').selectOption('256');
 		await studioPage.byTestId('stylize').click();
-		await studioPage.page.getByText(/Painting tile \d+ of 6/).waitFor({ timeout: 60_000 });
+		await studioPage.page
+			.getByText(/Painting 6 tiles together: layer \d+ of 15/)
+			.waitFor({ timeout: 60_000 });
 		await expect(studioPage.waitForStatus('done', 'error')).resolves.toBe('done');
 		await expect(exportedSize(studioPage)).resolves.toEqual([640, 427]);
 		expect(studioPage.errors).toEqual([]);

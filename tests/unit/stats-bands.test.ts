@@ -1,5 +1,5 @@
-// Banded statistics: bands that partition a preview on the networks' stride, the rows each owns at
-// every layer, moments combined exactly, and a reducer that answers every band together or fails all.
+// Banded statistics: bands that partition a preview on the networks' stride, tiles as bands that
+// partition the picture, the rows each owns at every layer, moments combined exactly, and a reducer that answers every band together or fails all.
 import { describe, expect, it } from 'vitest';
 import {
 	BandReducer,
@@ -12,7 +12,7 @@ import {
 	statsThreads,
 	varianceItem
 } from '../../src/lib/engine/stats-bands';
-import { ownedRowsAt, planStatsBands } from '../../src/lib/kernels/tiling';
+import { overlapFor, ownedRowsAt, planStatsBands, planTiles, tileBands } from '../../src/lib/kernels/tiling';
 
 function moments(values: number[]): { mean: number; variance: number } {
 	const mean = values.reduce((a, b) => a + b, 0) / values.length;
@@ -68,6 +68,67 @@ describe('ownedRowsAt', () => {
 	it('says when a band does not sit on the stride', () => {
 		const crooked = { rows: { start: 97, end: 256 }, owned: { start: 128, end: 256 } };
 		expect(() => ownedRowsAt(crooked, 80)).toThrow(/multiples of the stride/);
+	});
+});
+
+describe('tileBands', () => {
+	/** How many of the tiles own each position of a layer at `stride` (positions in whole-image units). */
+	function owners(width: number, height: number, tileSize: number, stride: number): Uint8Array {
+		const plan = planTiles(width, height, tileSize, overlapFor(tileSize), 4);
+		const count = new Uint8Array(width * height);
+		for (const band of tileBands(plan, 4)) {
+			const layer = (span: { start: number; end: number }) => Math.ceil((span.end - span.start) / stride);
+			const [top, bottom] = ownedRowsAt(band, layer(band.rows));
+			const [left, right] = ownedRowsAt(
+				{ rows: band.columns!, owned: band.ownedColumns! },
+				layer(band.columns!)
+			);
+			for (let y = top; y < bottom; y++) {
+				for (let x = left; x < right; x++)
+					count[(band.rows.start + y * stride) * width + band.columns!.start + x * stride]!++;
+			}
+		}
+		return count;
+	}
+
+	it("partitions the picture: at every layer's stride each position is counted by exactly one tile", () => {
+		for (const stride of [1, 2, 4]) {
+			const count = owners(1152, 864, 512, stride);
+			const sampled = count.filter(
+				(_, i) => (i % 1152) % stride === 0 && Math.floor(i / 1152) % stride === 0
+			);
+			expect(sampled.every((n) => n === 1)).toBe(true);
+		}
+	});
+
+	it('cuts each overlap in its middle, so an owned part keeps half the overlap from every cut edge', () => {
+		const plan = planTiles(1152, 864, 512, 64, 4);
+		const bands = tileBands(plan, 4);
+		expect(bands).toHaveLength(plan.tiles.length);
+		for (const band of bands) {
+			for (const [span, owned] of [
+				[band.rows, band.owned],
+				[band.columns!, band.ownedColumns!]
+			] as const) {
+				if (span.start > 0) expect(owned.start - span.start).toBeGreaterThanOrEqual(28);
+				if (span.end < (span === band.rows ? 864 : 1152))
+					expect(span.end - owned.end).toBeGreaterThanOrEqual(28);
+			}
+		}
+	});
+
+	it('maps an unaligned far-edge tile onto every layer too, counting a row or column twice at most', () => {
+		// 1150 x 862: the last column and row of tiles start off the stride of 4, so their layers sample
+		// off the others' grid; at full size, only two columns and two rows by their cuts count twice.
+		const count = owners(1150, 862, 512, 1);
+		expect(count.filter((n) => n !== 1).length).toBeLessThanOrEqual(2 * 1150 + 2 * 862);
+		// Where those rows and columns cross, four tiles count a position; none is left out.
+		expect(count.every((n) => n >= 1 && n <= 4)).toBe(true);
+		for (const stride of [2, 4]) {
+			const owned = owners(1150, 862, 512, stride).reduce((sum, n) => sum + n, 0);
+			const layer = Math.ceil(1150 / stride) * Math.ceil(862 / stride);
+			expect(Math.abs(owned - layer) / layer).toBeLessThan(0.005);
+		}
 	});
 });
 

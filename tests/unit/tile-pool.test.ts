@@ -1,10 +1,11 @@
 // The tile pool's routing, with stand-in threads (the real threads are tested in tests/engine): a
 // statistics pass's bands go to as many threads at once and their moments come back combined; a thread
-// that fails is left out, so work it cannot do is refused instead of waiting for ever.
+// that fails is left out, so work it cannot do is refused instead of waiting for ever; a picture's
+// tiles that read the statistics together all run at once and their moments come back combined.
 import { describe, expect, it } from 'vitest';
 import type { StatsRequest, TileRequest } from '../../src/lib/engine/engine';
 import { type PainterMessage, type TilePort, type TileReply, TilePool } from '../../src/lib/engine/tile-pool';
-import { planStatsBands } from '../../src/lib/kernels/tiling';
+import { planStatsBands, planTiles, tileBands } from '../../src/lib/kernels/tiling';
 
 interface FakeThread extends TilePort {
 	posted: PainterMessage[];
@@ -31,6 +32,7 @@ function fakeThread(): FakeThread {
 
 const request = { modelId: 'arbitrary-wyf' } as StatsRequest;
 const tile = { modelId: 'arbitrary-wyf' } as TileRequest;
+const sized = (width: number) => ({ ...tile, work: { width, height: 100 } }) as TileRequest;
 const stats = { 'style-vector': { shape: [1, 1], data: Float32Array.of(1) } };
 const settled = async (promise: Promise<unknown>) => {
 	let done = false;
@@ -179,5 +181,84 @@ describe('TilePool statistics passes', () => {
 		const sent = threads[1]!.posted[0] as Extract<PainterMessage, { request: unknown }>;
 		threads[1]!.reply({ id: sent.id, error: 'wasm out of memory' });
 		await expect(inFlight).rejects.toThrow(/wasm out of memory/);
+	});
+
+	it("paints a picture's tiles read together all at once, spread by pixels, each given the whole image's moments", async () => {
+		const threads = [fakeThread(), fakeThread()];
+		const pool = new TilePool(threads);
+		// One thread is busy with a tile: the tiles read together do not wait for it.
+		const busy = pool.paint(tile);
+		const bands = tileBands(planTiles(300, 100, 128, 32, 4), 4).slice(0, 3);
+		const layers: number[] = [];
+		const pass = pool.together([sized(200), sized(100), sized(100)], bands, Float32Array.of(7), (layer) =>
+			layers.push(layer)
+		);
+		const sent = threads.map((t) =>
+			t.posted.filter((m): m is Extract<PainterMessage, { together: unknown }> => 'together' in m)
+		);
+		// 200 px to one thread, then 100 and 100 to the other until it has as many.
+		expect(sent.map((list) => list.map((m) => m.together.request.work.width))).toEqual([[200], [100, 100]]);
+		expect(sent[0]![0]!.together.shared).toEqual(Float32Array.of(7));
+		const all = sent.flat();
+		const owner = (id: number) => threads.find((t) => t.posted.some((m) => 'id' in m && m.id === id))!;
+		// Means 0, 2 and 4 (variance 1) over 10, 10 and 20 positions: mean 2.5, variance 3.75 in all.
+		all.forEach((m, i) =>
+			owner(m.id).reply({
+				id: m.id,
+				partial: {
+					band: m.together.band.index,
+					layer: 0,
+					moments: Float32Array.of([0, 2, 4][i]!, 1),
+					count: [10, 10, 20][i]!
+				}
+			})
+		);
+		await Promise.resolve();
+		// Layer 0 is done once all three have sent it (progress for the job).
+		expect(layers).toEqual([0]);
+		for (const m of all) {
+			expect(owner(m.id).posted).toContainEqual({
+				id: m.id,
+				reduced: { band: m.together.band.index, moments: Float32Array.of(2.5, 3.75) }
+			});
+		}
+		all.forEach((m, i) => owner(m.id).reply({ id: m.id, rgb: Float32Array.of(i), stats }));
+		await expect(Promise.all(pass.tiles)).resolves.toEqual([0, 1, 2].map((i) => Float32Array.of(i)));
+		await expect(pass.stats).resolves.toEqual(stats);
+		const first = threads.find((t) => 'request' in t.posted[0]!)!;
+		first.reply({ id: (first.posted[0] as { id: number }).id, rgb: Float32Array.of(9) });
+		await expect(busy).resolves.toEqual(Float32Array.of(9));
+	});
+
+	it('ends the waits of tiles read together when one fails or the job is canceled, and fails the statistics', async () => {
+		for (const end of ['fails', 'canceled'] as const) {
+			const threads = [fakeThread(), fakeThread()];
+			const pool = new TilePool(threads);
+			const bands = tileBands(planTiles(256, 100, 128, 32, 4), 4);
+			const pass = pool.together([sized(128), sized(128)], bands, Float32Array.of(7));
+			const outcomes = pass.tiles.map((t) => t.catch((error: Error) => error.message));
+			const [first, second] = threads.map(
+				(t) => t.posted[0] as Extract<PainterMessage, { together: unknown }>
+			);
+			threads[1]!.reply({
+				id: second!.id,
+				partial: { band: 1, layer: 0, moments: Float32Array.of(0, 1), count: 1 }
+			});
+			if (end === 'fails') threads[0]!.reply({ id: first!.id, error: 'wasm out of memory' });
+			else pass.cancel(new Error('canceled'));
+			await Promise.resolve();
+			expect(threads[1]!.posted.at(-1)).toMatchObject({
+				id: second!.id,
+				reduced: { error: expect.stringMatching(end === 'fails' ? /wasm out of memory/ : /canceled/) }
+			});
+			if (end === 'canceled') threads[0]!.reply({ id: first!.id, error: 'canceled' });
+			expect(await settled(pass.stats)).toBe(false);
+			threads[1]!.reply({ id: second!.id, error: 'stopped' });
+			await expect(pass.stats).rejects.toThrow(end === 'fails' ? /wasm out of memory/ : /canceled/);
+			expect(await Promise.all(outcomes)).toEqual([
+				end === 'fails' ? 'wasm out of memory' : 'canceled',
+				'stopped'
+			]);
+		}
 	});
 });

@@ -14,6 +14,11 @@ export interface BackendChoice {
 	reason: string;
 }
 
+/** Backends that run on the GPU (the others, wasm and cpu, on the thread's own CPU and memory). */
+export function isGpuBackend(name: string): boolean {
+	return name === 'webgpu' || name === 'webgl';
+}
+
 const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|softpipe|software|basic render driver|microsoft basic/i;
 
 /** A software rasteriser: wasm is then about 40x faster than "GPU" kernels (measured, TOOLCHAIN.md). */

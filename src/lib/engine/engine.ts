@@ -1,11 +1,13 @@
 // The style engine: loads models once and runs a stylize job as a plan of tiles (one tile for a single
-// pass), checking for cancellation between tiles. The same code runs in the studio's worker and in
-// the Node CLI; a TilePainter can spread the tiles over more threads.
+// pass), checking for cancellation between tiles (or, for tiles that read their statistics together and
+// so run at once, between layers). The same code runs in the studio's worker and in the Node CLI; a
+// TilePainter can spread the tiles over more threads.
 import type * as tf from '@tensorflow/tfjs';
 import { type Catalog, findModel, takesStyleImage } from '../assets/catalog';
 import { type BandPass, createModel, type StatsFeed, type StyleModel, type TileStats } from './model';
 import { readTileStats } from './readback';
-import { type BandReducer, followDepth, planBands, statsThreads } from './stats-bands';
+import { isGpuBackend } from './backend';
+import { BandReducer, followDepth, planBands, statsThreads } from './stats-bands';
 import {
 	type AssetReader,
 	CanceledError,
@@ -30,6 +32,7 @@ import {
 	planTiles,
 	sourceRegion,
 	type StatsBand,
+	tileBands,
 	type Tile,
 	type TileDevice,
 	type TilePlan
@@ -97,6 +100,16 @@ export interface StatsPass {
 	stats: Promise<TileStats>;
 }
 
+/** A picture's tiles reading the statistics together on a painter's threads (see TilePainter.together). */
+export interface TogetherPass {
+	/** Each tile's pixels, in the order asked. */
+	tiles: Promise<Float32Array>[];
+	/** The whole image's statistics, once every tile has ended. */
+	stats: Promise<TileStats>;
+	/** Ends the tiles' waits for each other's moments: they end soon after, failing. */
+	cancel(error: Error): void;
+}
+
 /** Paints one tile: RGB floats 0..255, out.width x out.height, row-major. */
 export type TilePainter = {
 	concurrency: number;
@@ -106,6 +119,16 @@ export type TilePainter = {
 	 * with `depth`, the other threads take up to that many tiles each that follow the pass as it goes.
 	 */
 	statistics?(request: StatsRequest, bands: StatsBand[], depth?: number): StatsPass;
+	/**
+	 * Paints a picture's tiles all at once, each a band of the statistics pass they read together (see
+	 * tileBands), sharing `shared` (see StyleModel.sharedValues).
+	 */
+	together?(
+		requests: TileRequest[],
+		bands: StatsBand[],
+		shared: Float32Array,
+		onLayer?: (layer: number) => void
+	): TogetherPass;
 };
 
 /** Where each stage starts on the progress bar. */
@@ -126,6 +149,12 @@ const STAGE_START: Record<Stage, number> = {
 const STATS_SCALE = 0.75;
 const STATS_FULL_SIDE = 768;
 const STATS_SIDE = 1024;
+/**
+ * The most tile pixels of one picture that read their statistics together (see tileBands): all of
+ * them wait in memory at each norm, as followDepth's tiles do (1.3 MP of tiles grew the process by
+ * 0.9 GB), on one thread when there is one; a 1 MP picture's tiles fit.
+ */
+const MAX_TOGETHER_PIXELS = 1.5e6;
 /** Whole-image statistics kept for re-paints of the same picture (a few, each a few kilobytes). */
 const STATS_CACHE_ENTRIES = 8;
 
@@ -204,11 +233,11 @@ export class StyleEngine {
 			: [];
 		const { tiles, workTiles, work } = this.plan(job);
 		const options = settings.options ?? {};
-		// Tiles take the whole image's statistics, or follow a pass still reading them on other threads.
-		const tilePixels = Math.max(...workTiles.map((t) => t.width * t.height));
+		// Tiles take the whole image's statistics, follow a pass still reading them on other threads, or
+		// read them together.
 		const statistics =
 			tiles.tiles.length > 1
-				? await this.imageStats(model, job, styles, strength, options, control.painter, tilePixels)
+				? await this.imageStats(model, job, styles, strength, options, control.painter, workTiles)
 				: undefined;
 		let stats = statistics && 'stats' in statistics ? statistics.stats : undefined;
 		let follow = statistics && 'pass' in statistics ? statistics.pass.id : undefined;
@@ -248,18 +277,63 @@ export class StyleEngine {
 		let composited = 0;
 		const total = tiles.tiles.length;
 		step('painting', { done: 0, total });
+		const finished = (tile: Tile, rgb: Float32Array) => {
+			painted.set(tile.index, rgb);
+			while (painted.has(composited)) {
+				compositeTile(output, width, tiles.tiles[composited]!, painted.get(composited)!);
+				painted.delete(composited++);
+			}
+			if (!control.signal?.aborted) step('painting', { done: composited, total });
+		};
+		if (statistics && 'together' in statistics) {
+			const { shared, remember } = statistics.together;
+			const requests = tiles.tiles.map((tile) => request(tile));
+			const bands = tileBands({ columns: tiles.columns, tiles: workTiles }, 4);
+			// Progress by layer, since the tiles all end at about the same time.
+			const layers = model.statsLayers ?? 0;
+			const onLayer = (layer: number) => {
+				if (control.signal?.aborted || !layers) return;
+				const done = Math.min(layer + 1, layers);
+				const span = STAGE_START.finishing - STAGE_START.painting;
+				control.onProgress?.({
+					stage: 'painting',
+					fraction: STAGE_START.painting + (span * done) / (layers + 1),
+					tiles: { done: 0, total },
+					layers: { done, total: layers }
+				});
+			};
+			const pass =
+				control.painter?.together?.(requests, bands, shared, onLayer) ??
+				this.together(requests, bands, shared, onLayer);
+			// Canceled, the tiles stop waiting for each other and end on zeros: their graph runs cannot
+			// be cut short without leaving their tensors behind, so this ends when a single pass would.
+			const cancel = () => pass.cancel(new CanceledError());
+			control.signal?.addEventListener('abort', cancel);
+			if (control.signal?.aborted) cancel();
+			try {
+				const runs = await Promise.allSettled(
+					pass.tiles.map((tile, i) => tile.then((rgb) => finished(tiles.tiles[i]!, rgb)))
+				);
+				const failed = runs.find((run): run is PromiseRejectedResult => run.status === 'rejected');
+				const read = await pass.stats.catch((error: Error) => error);
+				if (control.signal?.aborted) throw new CanceledError();
+				if (failed) throw failed.reason;
+				if (read instanceof Error) throw read;
+				remember(read);
+			} finally {
+				control.signal?.removeEventListener('abort', cancel);
+			}
+			step('finishing');
+			control.onProgress?.({ stage: 'finishing', fraction: 1 });
+			return { width, height, data: output };
+		}
 		const worker = async () => {
 			while (next < total) {
 				if (control.signal?.aborted) return;
 				const tile = tiles.tiles[next++]!;
 				await yieldToEvents();
 				if (control.signal?.aborted) return;
-				painted.set(tile.index, await this.paintRecovering(painter, request(tile), control));
-				while (painted.has(composited)) {
-					compositeTile(output, width, tiles.tiles[composited]!, painted.get(composited)!);
-					painted.delete(composited++);
-				}
-				if (!control.signal?.aborted) step('painting', { done: composited, total });
+				finished(tile, await this.paintRecovering(painter, request(tile), control));
 			}
 		};
 		// While a pass runs, the threads that follow it hold several tiles each (see followDepth).
@@ -292,12 +366,8 @@ export class StyleEngine {
 	async paintTile(request: TileRequest, feed?: StatsFeed): Promise<Float32Array> {
 		const model = await this.model(request.modelId);
 		const tf = this.tf;
-		const { crop, input, styles } = tf.tidy(() => {
-			const crop = toTensor(tf, request.crop);
-			const input = tf.image.resizeBilinear(crop, [request.work.height, request.work.width], false, true);
-			const styles = request.styles.map((s) => ({ image: toTensor(tf, s.pixels), weight: s.weight }));
-			return { crop, input, styles };
-		});
+		const { crop, input } = this.tileInput(request);
+		const styles = request.styles.map((s) => ({ image: toTensor(tf, s.pixels), weight: s.weight }));
 		let result: tf.Tensor3D;
 		try {
 			const params = { styles, strength: request.strength, options: request.options, origin: request.origin };
@@ -317,6 +387,83 @@ export class StyleEngine {
 		const data = (await result.data()) as Float32Array;
 		result.dispose();
 		return data;
+	}
+
+	/**
+	 * Paints a picture's tiles all at once on this thread, each a band of the statistics pass they read
+	 * together (see tileBands): each norm waits for every tile's moments over the part it owns, so the
+	 * statistics are the full-size picture's and no pass over a copy runs first. A failed tile, or
+	 * `cancel`, ends the others' waits.
+	 */
+	private together(
+		requests: TileRequest[],
+		bands: StatsBand[],
+		shared: Float32Array,
+		onLayer: (layer: number) => void
+	): TogetherPass {
+		const reducer = new BandReducer(requests.length, undefined, onLayer);
+		let stats: TileStats | undefined;
+		const tiles = requests.map(async (request, index) => {
+			try {
+				const painted = await this.paintBand(request, shared, {
+					...bands[index]!,
+					// The runs hand over to each other in microtasks: at each layer, one lets events in
+					// (a cancel) first.
+					reduce: async (layer, moments, count) => {
+						const whole = await reducer.reduce(index, layer, moments, count);
+						if (index === 0) await yieldToEvents();
+						return whole;
+					},
+					publish: () => undefined
+				});
+				stats ??= painted.stats;
+				return painted.rgb;
+			} catch (error) {
+				reducer.fail(error as Error);
+				throw error;
+			}
+		});
+		return {
+			tiles,
+			stats: Promise.allSettled(tiles).then((runs) => {
+				const failed = runs.find((run): run is PromiseRejectedResult => run.status === 'rejected');
+				if (failed) throw failed.reason;
+				return stats!;
+			}),
+			cancel: (error) => reducer.fail(error)
+		};
+	}
+
+	/** paintTile for one tile of a pass the tiles read together (see together), with the statistics. */
+	async paintBand(
+		request: TileRequest,
+		shared: Float32Array,
+		band: BandPass
+	): Promise<{ rgb: Float32Array; stats: TileStats }> {
+		const model = await this.model(request.modelId);
+		if (!model.stylizeBand) throw new EngineError(`${request.modelId} cannot read statistics in tiles`);
+		const tf = this.tf;
+		const { crop, input } = this.tileInput(request);
+		try {
+			const { painting, stats } = await model.stylizeBand(input, shared, band);
+			const result = tf.tidy(() => finishTile(tf, model, request, crop, painting));
+			painting.dispose();
+			const [rgb, read] = await Promise.all([result.data() as Promise<Float32Array>, readTileStats(stats)]);
+			result.dispose();
+			return { rgb, stats: read };
+		} finally {
+			tf.dispose([crop, input]);
+		}
+	}
+
+	/** A tile's crop of the photo, and the crop at the size the network paints it. */
+	private tileInput(request: TileRequest): { crop: tf.Tensor3D; input: tf.Tensor3D } {
+		const tf = this.tf;
+		return tf.tidy(() => {
+			const crop = toTensor(tf, request.crop);
+			const input = tf.image.resizeBilinear(crop, [request.work.height, request.work.width], false, true);
+			return { crop, input };
+		});
 	}
 
 	/** Frees every loaded model; later jobs load them again. */
@@ -365,11 +512,13 @@ export class StyleEngine {
 	}
 
 	/**
-	 * Statistics of the whole image, read from a downscaled copy made without a full-size tensor. Kept
-	 * per picture, styles and settings, so a re-paint (another strength is another key; a new tile size
-	 * or output size is not) starts painting at once. A model that can read them in bands does so on the
-	 * painter's threads when it has several (see statsThreads), and the other threads paint tiles that
-	 * follow the pass layer by layer, so the pass is not serial work in front of the tiles.
+	 * Statistics of the whole image. Kept per picture, styles and settings, so a re-paint (another
+	 * strength is another key; a new tile size or output size is not) starts painting at once. A model
+	 * that can has a small picture's tiles read them together (`together`: what they share, and where
+	 * their statistics go once read). Otherwise they are read from a downscaled copy made without a
+	 * full-size tensor; a model that can read them in bands does so on the painter's threads when it has
+	 * several (see statsThreads), and the other threads paint tiles that follow the pass layer by layer,
+	 * so the pass is not serial work in front of the tiles.
 	 */
 	private async imageStats(
 		model: StyleModel,
@@ -378,8 +527,13 @@ export class StyleEngine {
 		strength: number,
 		options: Readonly<Record<string, number>>,
 		painter: TilePainter | undefined,
-		tilePixels: number
-	): Promise<{ stats: TileStats } | { pass: StatsPass; following: number } | undefined> {
+		workTiles: Tile[]
+	): Promise<
+		| { stats: TileStats }
+		| { pass: StatsPass; following: number }
+		| { together: { shared: Float32Array; remember(stats: TileStats): void } }
+		| undefined
+	> {
 		if (!model.imageStats) return undefined;
 		const { content } = job;
 		const work = workingSize(content.width, content.height, job.settings.workingSide);
@@ -417,6 +571,21 @@ export class StyleEngine {
 				this.statsCache.delete(this.statsCache.keys().next().value!);
 			}
 		};
+		// A picture small enough for all its tiles to wait in memory together reads its statistics in its
+		// tiles: no pixel is read twice, and they are the full-size picture's. On the painter's threads, or
+		// on this one when it paints on the CPU (a GPU's memory is kept for one tile at a time).
+		const allTilePixels = workTiles.reduce((sum, t) => sum + t.width * t.height, 0);
+		const canTogether = painter ? painter.together !== undefined : !isGpuBackend(this.tf.getBackend());
+		if (model.stylizeBand && model.sharedValues && canTogether && allTilePixels <= MAX_TOGETHER_PIXELS) {
+			const { preview: small, styles: images } = this.statsInputs(request);
+			try {
+				const shared = await model.sharedValues(small, { styles: images, strength, options });
+				return { together: { shared, remember } };
+			} finally {
+				this.tf.dispose([small, ...images.map((s) => s.image)]);
+			}
+		}
+		const tilePixels = Math.max(...workTiles.map((t) => t.width * t.height));
 		const threads = painter?.statistics && model.imageStatsBand ? painter.concurrency : 0;
 		const bands = threads > 1 ? planBands(size.height, statsThreads(threads)) : [];
 		const depth =

@@ -27,7 +27,7 @@ export interface StyleParams {
 export type TileStats = Record<string, { shape: number[]; data: Float32Array }>;
 
 /** One band of a statistics pass spread over threads (see stats-bands.ts). */
-export interface BandPass extends Pick<StatsBand, 'rows' | 'owned'> {
+export interface BandPass extends Pick<StatsBand, 'rows' | 'owned' | 'columns' | 'ownedColumns'> {
 	/** This band's moments of a layer (a norm, by index) over its owned positions (C means, then C
 	 * variances) and their count in, the whole image's out (see ReduceBand). Absent when the band is the
 	 * whole preview: its statistics are the image's. */
@@ -88,6 +88,21 @@ export interface StyleModel extends LoadedNetwork {
 	 * paints what stylize with the pass's statistics paints. Not disposed: content; the caller owns the result.
 	 */
 	stylizeFollowing?(content: tf.Tensor3D, params: StyleParams, feed: StatsFeed): Promise<tf.Tensor3D>;
+	/** How many norms a run waits at for the whole image's statistics (as bands or following a pass). */
+	readonly statsLayers?: number;
+	/** What every run of a pass shares, read from the whole picture (`preview`): see FEED_SHARED. */
+	sharedValues?(preview: tf.Tensor3D, params: StyleParams): Promise<Float32Array>;
+	/**
+	 * stylize for a tile that reads the whole image's statistics together with the picture's other
+	 * tiles, each a band of the pass (see tileBands): every norm's moments over the part the tile owns go
+	 * through `band.reduce` and come back as the whole image's, so no pass runs before the tiles. With
+	 * the painting, the whole image's statistics (the same from every tile). Not disposed: content.
+	 */
+	stylizeBand?(
+		content: tf.Tensor3D,
+		shared: Float32Array,
+		band: BandPass
+	): Promise<{ painting: tf.Tensor3D; stats: StatTensors }>;
 }
 
 export function createDetector(card: DetectorCard, tfjs: typeof tf): FaceDetector {

@@ -3,8 +3,10 @@
 // variance are reduced across the bands from every band's moments over the rows it owns, so every band
 // goes on with the whole image's statistics. Meanwhile the other threads paint tiles that follow the
 // pass: each layer's statistics are published as soon as they are reduced, and a tile's run waits at
-// each norm for its layer's. This file is the coordination only (no tfjs); a model that can read its
-// statistics in bands does the tensor side (see imageStatsBand and stylizeFollowing).
+// each norm for its layer's. A small picture's tiles are themselves the bands of the pass (see
+// tileBands): they read the statistics together, with no copy. This file is the coordination only (no
+// tfjs); a model that can read its statistics in bands does the tensor side (see imageStatsBand,
+// stylizeFollowing and stylizeBand).
 import { planStatsBands, type StatsBand } from '../kernels/tiling';
 import { EngineError } from './types';
 
@@ -55,7 +57,9 @@ export class BandReducer {
 
 	constructor(
 		private readonly bands: number,
-		private readonly publishItem: PublishItem = () => undefined
+		private readonly publishItem: PublishItem = () => undefined,
+		/** Hears of each layer all bands have passed. */
+		private readonly onLayer: (layer: number) => void = () => undefined
 	) {}
 
 	readonly reduce: ReduceBand = (band, layer, moments, count) => {
@@ -82,11 +86,13 @@ export class BandReducer {
 		const answer = new Promise<Float32Array>((resolve, reject) => round.waiting.push({ resolve, reject }));
 		if (round.parts.length === this.bands) {
 			this.rounds.delete(layer);
-			const whole = combineMoments(round.parts);
+			// In band order, whatever order they came in: float sums depend on it, and the picture should not.
+			const whole = combineMoments(round.parts.sort((a, b) => a.band - b.band));
 			const channels = whole.length / 2;
 			this.publish(meanItem(layer), whole.slice(0, channels));
 			this.publish(varianceItem(layer), whole.slice(channels));
 			for (const waiting of round.waiting) waiting.resolve(whole);
+			this.onLayer(layer);
 		}
 		return answer;
 	};

@@ -1,11 +1,19 @@
 // Paints tiles on several threads (Web Workers in the studio, worker threads in the CLI), each with
 // its own tfjs engine: the CPU path's parallelism, since threaded wasm gains nothing here. The pool
 // only queues and routes: tiles one per thread; a statistics pass's bands on as many threads at once,
-// their moments reduced here; and tiles that follow a pass, several per thread, each layer's statistics
-// sent to them as soon as the pass has them. Each thread kind supplies a TilePort. Whoever creates a
-// pool disposes it.
-import type { BandCoordinator, StatsPass, StatsRequest, TilePainter, TileRequest } from './engine';
-import type { StatsFeed, TileStats } from './model';
+// their moments reduced here; tiles that follow a pass, several per thread, each layer's statistics
+// sent to them as soon as the pass has them; and a picture's tiles that read the statistics together,
+// all at once, spread over the threads, their moments reduced here like bands'. Each thread kind
+// supplies a TilePort. Whoever creates a pool disposes it.
+import type {
+	BandCoordinator,
+	StatsPass,
+	StatsRequest,
+	TilePainter,
+	TileRequest,
+	TogetherPass
+} from './engine';
+import type { BandPass, StatsFeed, TileStats } from './model';
 import type { StatsBand } from '../kernels/tiling';
 import { BandReducer, FeedBuffer } from './stats-bands';
 import { EngineError } from './types';
@@ -17,6 +25,7 @@ export type FeedItem = [item: number, values: Float32Array];
  * bands of a statistics pass, a layer's moments for a band, or what a followed pass published since. */
 export type PainterMessage =
 	| { id: number; request: TileRequest; published?: FeedItem[] }
+	| { id: number; together: { request: TileRequest; band: StatsBand; shared: Float32Array } }
 	| { id: number; statistics: { request: StatsRequest; band: StatsBand } }
 	| { id: number; reduced: { band: number; moments: Float32Array } | { band: number; error: string } }
 	| { feed: number; published: FeedItem[] }
@@ -26,7 +35,7 @@ export type PainterMessage =
  * band's moments of a layer and what it publishes for following tiles, or word that its band failed
  * (before its final answer, so none waits). */
 export type TileReply =
-	| { id: number; rgb: Float32Array }
+	| { id: number; rgb: Float32Array; stats?: TileStats }
 	| { id: number; stats: TileStats }
 	| { id: number; error: string }
 	| { id: number; partial: { band: number; layer: number; moments: Float32Array; count: number } }
@@ -67,8 +76,10 @@ type Queued =
 	| { request: TileRequest; waiting: Waiting<Float32Array>; follows?: Pass }
 	| { statistics: StatsRequest; bands: StatsBand[]; pass: Pass };
 
+/** A tile in flight (following a pass, or a band of one its tiles read together), or a pass's band. */
 type InFlight =
-	{ port: TilePort; tile: Waiting<Float32Array>; follows?: Pass } | { port: TilePort; pass: Pass };
+	| { port: TilePort; tile: Waiting<Float32Array>; follows?: Pass; band?: Pass }
+	| { port: TilePort; pass: Pass };
 
 export class TilePool implements TilePainter {
 	/** Threads still running: one that failed gets no more work, and passes are planned without it. */
@@ -139,6 +150,53 @@ export class TilePool implements TilePainter {
 			this.dispatch();
 		}
 		return { id: pass.id, stats };
+	}
+
+	/**
+	 * Paints a picture's tiles that read the whole image's statistics together (see tileBands): all at
+	 * once, each thread taking an even share of their pixels, each tile a band of the pass. `cancel`
+	 * ends their waits; they then fail.
+	 */
+	together(
+		requests: TileRequest[],
+		bands: StatsBand[],
+		shared: Float32Array,
+		onLayer?: (layer: number) => void
+	): TogetherPass {
+		let waiting!: Waiting<TileStats>;
+		const stats = new Promise<TileStats>((resolve, reject) => (waiting = { resolve, reject }));
+		const pass: Pass = {
+			id: this.nextPass++,
+			reducer: new BandReducer(requests.length, undefined, onLayer),
+			parts: requests.length,
+			waiting,
+			settled: false,
+			published: [],
+			depth: 0,
+			followers: 0
+		};
+		this.passes.set(pass.id, pass);
+		const load = new Map([...this.live].map((port) => [port, 0]));
+		const tiles = requests.map(
+			(request, i) =>
+				new Promise<Float32Array>((resolve, reject) => {
+					// The tiles wait for each other at every norm, so none may queue behind another.
+					const [port] = [...load].sort((a, b) => a[1] - b[1])[0] ?? [];
+					if (!port) return reject(new EngineError('the painter threads failed (none left)'));
+					load.set(port, load.get(port)! + request.work.width * request.work.height);
+					const id = this.nextId++;
+					this.inFlight.set(id, { port, tile: { resolve, reject }, band: pass });
+					port.post({ id, together: { request, band: bands[i]!, shared } });
+				})
+		);
+		if (load.size === 0) this.refusePass(pass, new EngineError('the painter threads failed (none left)'));
+		return {
+			tiles,
+			stats,
+			cancel: (error) => {
+				if (!pass.settled) this.abort(pass, error);
+			}
+		};
 	}
 
 	async dispose(): Promise<void> {
@@ -271,14 +329,7 @@ export class TilePool implements TilePainter {
 		if (!entry) return;
 		if ('pass' in entry) {
 			const { pass } = entry;
-			if ('partial' in reply) {
-				const { band, layer, moments, count } = reply.partial;
-				pass.reducer.reduce(band, layer, moments, count).then(
-					(whole) => port.post({ id: reply.id, reduced: { band, moments: whole } }),
-					(error: Error) => port.post({ id: reply.id, reduced: { band, error: error.message } })
-				);
-				return;
-			}
+			if ('partial' in reply) return this.reduceFor(port, reply.id, pass, reply.partial);
 			if ('published' in reply) return pass.reducer.publish(...reply.published);
 			if ('failure' in reply) return this.abort(pass, new EngineError(reply.failure));
 			this.inFlight.delete(reply.id);
@@ -291,6 +342,23 @@ export class TilePool implements TilePainter {
 					pass,
 					new EngineError('error' in reply ? reply.error : 'a painter thread answered out of turn')
 				);
+			}
+		} else if (entry.band) {
+			const pass = entry.band;
+			if ('partial' in reply) return this.reduceFor(port, reply.id, pass, reply.partial);
+			if ('failure' in reply) return this.abort(pass, new EngineError(reply.failure));
+			this.inFlight.delete(reply.id);
+			pass.parts--;
+			if ('rgb' in reply) {
+				pass.stats ??= reply.stats;
+				entry.tile.resolve(reply.rgb);
+				this.end(pass);
+			} else {
+				const error = new EngineError(
+					'error' in reply ? reply.error : 'a painter thread answered out of turn'
+				);
+				entry.tile.reject(error);
+				this.abort(pass, error);
 			}
 		} else {
 			this.inFlight.delete(reply.id);
@@ -307,6 +375,19 @@ export class TilePool implements TilePainter {
 		this.dispatch();
 	}
 
+	/** Adds a band's moments of a layer to its pass, and sends it the whole image's once all have come. */
+	private reduceFor(
+		port: TilePort,
+		id: number,
+		pass: Pass,
+		{ band, layer, moments, count }: Extract<TileReply, { partial: unknown }>['partial']
+	): void {
+		pass.reducer.reduce(band, layer, moments, count).then(
+			(whole) => port.post({ id, reduced: { band, moments: whole } }),
+			(error: Error) => port.post({ id, reduced: { band, error: error.message } })
+		);
+	}
+
 	private fail(port: TilePort, error: Error): void {
 		this.live.delete(port);
 		for (const [id, entry] of this.inFlight) {
@@ -317,6 +398,10 @@ export class TilePool implements TilePainter {
 				if (entry.follows) {
 					entry.follows.followers--;
 					this.end(entry.follows);
+				}
+				if (entry.band) {
+					entry.band.parts--;
+					this.abort(entry.band, error);
 				}
 				continue;
 			}
@@ -337,11 +422,22 @@ export function servePainter(
 	engine: {
 		paintTile(request: TileRequest, feed?: StatsFeed): Promise<Float32Array>;
 		statsBand(request: StatsRequest, band: StatsBand, coordinator: BandCoordinator): Promise<TileStats>;
+		paintBand(
+			request: TileRequest,
+			shared: Float32Array,
+			band: BandPass
+		): Promise<{ rgb: Float32Array; stats: TileStats }>;
 	},
 	reply: (message: TileReply, transfer: ArrayBuffer[]) => void
 ): (message: PainterMessage) => void {
 	const reducing = new Map<number, Waiting<Float32Array>>();
 	const feeds = new Map<number, { buffer: FeedBuffer; tiles: number }>();
+	// A band's moments of a layer go to the pool, and the whole image's come back for message `id`.
+	const reduce = (id: number, band: number, layer: number, moments: Float32Array, count: number) =>
+		new Promise<Float32Array>((resolve, reject) => {
+			reducing.set(id, { resolve, reject });
+			reply({ id, partial: { band, layer, moments, count } }, []);
+		});
 	return (message) => {
 		if ('feed' in message) {
 			const buffer = feeds.get(message.feed)?.buffer;
@@ -368,14 +464,22 @@ export function servePainter(
 				.finally(() => {
 					if (feed && --feed.tiles === 0) feeds.delete(follow!);
 				});
+		} else if ('together' in message) {
+			const { request, band, shared } = message.together;
+			engine
+				.paintBand(request, shared, {
+					...band,
+					reduce: (layer, moments, count) => reduce(id, band.index, layer, moments, count),
+					publish: () => undefined
+				})
+				.then(
+					({ rgb, stats }) => reply({ id, rgb, stats }, [rgb.buffer as ArrayBuffer]),
+					(error: Error) => reply({ id, error: error.message }, [])
+				);
 		} else if ('statistics' in message) {
 			const { request, band } = message.statistics;
 			const coordinator: BandCoordinator = {
-				reduce: (index, layer, moments, count) =>
-					new Promise<Float32Array>((resolve, reject) => {
-						reducing.set(id, { resolve, reject });
-						reply({ id, partial: { band: index, layer, moments, count } }, []);
-					}),
+				reduce: (index, layer, moments, count) => reduce(id, index, layer, moments, count),
 				publish: (item, values) => reply({ id, published: [item, values] }, []),
 				fail: (error) => reply({ id, failure: error.message }, [])
 			};

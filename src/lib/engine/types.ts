@@ -39,6 +39,9 @@ export interface Progress {
 	fraction: number;
 	/** While painting: tiles finished and in all. */
 	tiles?: { done: number; total: number };
+	/** While tiles read their statistics together (all running at once): the norms all have passed,
+	 * and in all; the tiles end soon after the last. */
+	layers?: { done: number; total: number };
 }
 
 export const DEFAULT_SETTINGS = {

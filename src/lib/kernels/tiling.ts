@@ -248,7 +248,8 @@ export function downscaleRgba(
 	return out;
 }
 
-/** One horizontal band of a statistics pass: the rows it runs the network on, and the rows it counts. */
+/** One band of a statistics pass: the rows (and, for a tile, columns) it runs the network on, and the
+ * part it counts. A band without columns spans the whole width. */
 export interface StatsBand {
 	index: number;
 	/** Rows given to the network: the owned rows and a margin from each neighbour, so that the owned
@@ -256,6 +257,38 @@ export interface StatsBand {
 	rows: { start: number; end: number };
 	/** Rows whose activations this band adds to every mean; the bands' owned rows partition the image. */
 	owned: { start: number; end: number };
+	columns?: { start: number; end: number };
+	ownedColumns?: { start: number; end: number };
+}
+
+/**
+ * The tiles of a plan (in working pixels, starts on `align` but at the far edges) as the bands of a
+ * statistics pass they read together, each running the network on itself: a tile owns its share of
+ * each overlap up to the middle, cut on `align` from the tile's own start so that the cut falls on whole
+ * positions at every layer (neighbours then agree but next to an unaligned far-edge tile, by a row or two).
+ */
+export function tileBands(plan: Pick<TilePlan, 'columns' | 'tiles'>, align: number): StatsBand[] {
+	const { columns, tiles } = plan;
+	const xs = tiles.slice(0, columns).map((t) => ({ start: t.x, end: t.x + t.width }));
+	const ys = tiles.filter((_, i) => i % columns === 0).map((t) => ({ start: t.y, end: t.y + t.height }));
+	const owned = (spans: { start: number; end: number }[], i: number) => {
+		const span = spans[i]!;
+		const cut = (edge: number) => span.start + Math.round((edge - span.start) / align) * align;
+		return {
+			start: i === 0 ? span.start : cut((spans[i - 1]!.end + span.start) / 2),
+			end: i === spans.length - 1 ? span.end : cut((span.end + spans[i + 1]!.start) / 2)
+		};
+	};
+	return tiles.map((_, index) => {
+		const [column, row] = [index % columns, Math.floor(index / columns)];
+		return {
+			index,
+			rows: ys[row]!,
+			owned: owned(ys, row),
+			columns: xs[column]!,
+			ownedColumns: owned(xs, column)
+		};
+	});
 }
 
 /**

@@ -127,6 +127,8 @@ export class StudioState {
 	progress = $state(0);
 	stage = $state<Stage | null>(null);
 	tiles = $state<{ done: number; total: number } | null>(null);
+	/** While the tiles read their statistics together: the layers they have passed, and in all. */
+	layers = $state<{ done: number; total: number } | null>(null);
 	/** Tile side in working pixels, 'auto' for the device's choice, 0 for a single pass. */
 	tileSize = $state<number | 'auto'>('auto');
 	/** Something the engine wants the user to know that did not stop the job (a GPU reset). */
@@ -229,6 +231,9 @@ export class StudioState {
 	readonly statusText = $derived.by(() => {
 		switch (this.status) {
 			case 'running':
+				if (this.stage === 'painting' && this.tiles && this.layers) {
+					return `Painting ${this.tiles.total} tiles together: layer ${this.layers.done} of ${this.layers.total}…`;
+				}
 				if (this.stage === 'painting' && this.tiles && this.tiles.total > 1) {
 					return `Painting tile ${Math.min(this.tiles.done + 1, this.tiles.total)} of ${this.tiles.total}…`;
 				}
@@ -515,6 +520,7 @@ export class StudioState {
 		this.progress = 0;
 		this.stage = null;
 		this.tiles = null;
+		this.layers = null;
 		this.alert = null;
 		this.notice = null;
 		const started = performance.now();
@@ -560,6 +566,7 @@ export class StudioState {
 						this.progress = p.fraction;
 						this.stage = p.stage;
 						this.tiles = p.tiles ?? this.tiles;
+						this.layers = p.layers ?? null;
 					},
 					onNotice: (message, backend) => {
 						this.notice = message;

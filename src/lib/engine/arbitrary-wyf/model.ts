@@ -190,11 +190,7 @@ export class ArbitraryWyfModel implements StyleModel {
 
 	async stylizeFollowing(content: tf.Tensor3D, _params: StyleParams, feed: StatsFeed): Promise<tf.Tensor3D> {
 		const { transfer } = this.nets();
-		const values = await feed(FEED_SHARED);
-		if (values.length !== STYLE_VECTOR_SIZE) {
-			throw new EngineError(`${this.card.id}: the pass this tile follows shared no style vector`);
-		}
-		const vector = this.tf.tensor2d(values, [1, STYLE_VECTOR_SIZE]);
+		const vector = this.styleVectorFrom(await feed(FEED_SHARED));
 		const input = content.expandDims(0);
 		try {
 			const out = await runWithStats(
@@ -211,6 +207,48 @@ export class ArbitraryWyfModel implements StyleModel {
 		}
 	}
 
+	get statsLayers(): number {
+		return this.normNodes.length / 2;
+	}
+
+	async sharedValues(preview: tf.Tensor3D, params: StyleParams): Promise<Float32Array> {
+		const vector = this.mixedVector(preview, params);
+		try {
+			return Float32Array.from(await vector.data());
+		} finally {
+			vector.dispose();
+		}
+	}
+
+	async stylizeBand(
+		content: tf.Tensor3D,
+		shared: Float32Array,
+		band: BandPass
+	): Promise<{ painting: tf.Tensor3D; stats: StatTensors }> {
+		const { transfer } = this.nets();
+		const vector = this.styleVectorFrom(shared);
+		const input = content.expandDims(0);
+		try {
+			const [out, ...norms] = await runWithStats(
+				vector,
+				{ band },
+				async () =>
+					(await transfer.executeAsync({ Placeholder: input, [STYLE_INPUT]: vector }, [
+						...transfer.outputNodes,
+						...this.normNodes
+					])) as tf.Tensor[]
+			);
+			const painting = this.tf.tidy(() => out!.squeeze([0]).clipByValue(0, 255) as tf.Tensor3D);
+			out!.dispose();
+			const stats = Object.fromEntries(
+				[STYLE_VECTOR, ...this.normNodes].map((name, i) => [name, i ? norms[i - 1]! : vector.clone()])
+			);
+			return { painting, stats };
+		} finally {
+			this.tf.dispose([vector, input]);
+		}
+	}
+
 	/** The band-mean op averages over height and width: the graph's means must do the same. */
 	private async checkNormAxes(norms: GraphNodeDef[]): Promise<void> {
 		const weights = this.transferNet!.weights;
@@ -219,6 +257,14 @@ export class ArbitraryWyfModel implements StyleModel {
 			const values = axes ? Array.from(await axes.data()) : [];
 			if (values.join() !== '1,2') throw new Error(`${node.name} does not average over height and width`);
 		}
+	}
+
+	/** The style vector a pass shared (see sharedValues), as the transfer network's input. */
+	private styleVectorFrom(values: Float32Array): tf.Tensor2D {
+		if (values.length !== STYLE_VECTOR_SIZE) {
+			throw new EngineError(`${this.card.id}: the statistics pass shared no style vector`);
+		}
+		return this.tf.tensor2d(values, [1, STYLE_VECTOR_SIZE]);
 	}
 
 	/** The blend of the styles' vectors, moved toward the photo's own by 1 - strength. */

@@ -9,7 +9,7 @@ import { catalog } from '../../assets/bundled';
 import { findDetector } from '../../assets/catalog';
 import { findFaces } from '../faces';
 import { createDetector, type FaceDetector } from '../model';
-import { type BackendPreference, chooseBackend } from '../backend';
+import { type BackendPreference, chooseBackend, isGpuBackend } from '../backend';
 import { type StylizeJob, type TilePainter, StyleEngine } from '../engine';
 import { type TilePort, type TileReply, TilePool } from '../tile-pool';
 import { type BackendName, CanceledError, EngineError, type Pixels } from '../types';
@@ -95,8 +95,6 @@ async function switchBackend(id: number, preference: BackendPreference): Promise
 	else
 		post({ type: 'ready', id, backend, reason: fallbackMessage(`${wanted} cannot start in this browser`) });
 }
-
-const GPU_BACKENDS: ReadonlySet<BackendName> = new Set(['webgpu', 'webgl']);
 
 /** What the studio shows when a backend could not be used: what failed, and where Rakkan went instead. */
 function fallbackMessage(what: string): string {
@@ -220,8 +218,7 @@ async function stylize(id: number, job: StylizeJob): Promise<void> {
 			result = await paint();
 		} catch (error) {
 			const failed = backendName();
-			if (error instanceof CanceledError || controller.signal.aborted || !GPU_BACKENDS.has(failed))
-				throw error;
+			if (error instanceof CanceledError || controller.signal.aborted || !isGpuBackend(failed)) throw error;
 			await fallBackToCpu(id, `${job.settings.modelId} failed on ${failed} (${(error as Error).message})`);
 			result = await paint();
 		}
