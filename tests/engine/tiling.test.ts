@@ -82,6 +82,7 @@ describe('tiled painting', () => {
 	it('ends the tiles reading statistics together when canceled mid-run, leaking nothing, and paints on', async () => {
 		const picture = job(256, { workingSide: 768, strength: 0.9 });
 		expect(engine.plan(picture).tiles.tiles.length).toBeGreaterThan(4);
+		await engine.model('arbitrary-wyf');
 		const before = tf.memory().numTensors;
 		for (const after of [0, 300]) {
 			const controller = new AbortController();
@@ -90,12 +91,12 @@ describe('tiled painting', () => {
 				signal: controller.signal,
 				onProgress: (p) => {
 					if (p.tiles) done.push(p.tiles.done);
-					if (p.stage === 'painting' && p.tiles?.done === 0) setTimeout(() => controller.abort(), after);
+					if (p.stage === 'painting' && !p.layers) setTimeout(() => controller.abort(), after);
 				}
 			});
 			await expect(run).rejects.toThrow(CanceledError);
 			// They were all running, waiting for each other: none was finished and composited.
-			expect(done).toEqual([0]);
+			expect(Math.max(...done)).toBe(0);
 			expect(tf.memory().numTensors).toBe(before);
 		}
 		const painted = await engine.stylize(picture);
