@@ -311,34 +311,31 @@ export class StyleEngine {
 			control.signal?.addEventListener('abort', cancel);
 			if (control.signal?.aborted) cancel();
 			try {
-				const runs = await Promise.allSettled(
+				// The statistics settle once every tile has ended, failing as the first tile that failed.
+				await Promise.allSettled(
 					pass.tiles.map((tile, i) => tile.then((rgb) => finished(tiles.tiles[i]!, rgb)))
 				);
-				const failed = runs.find((run): run is PromiseRejectedResult => run.status === 'rejected');
 				const read = await pass.stats.catch((error: Error) => error);
 				if (control.signal?.aborted) throw new CanceledError();
-				if (failed) throw failed.reason;
 				if (read instanceof Error) throw read;
 				remember(read);
 			} finally {
 				control.signal?.removeEventListener('abort', cancel);
 			}
-			step('finishing');
-			control.onProgress?.({ stage: 'finishing', fraction: 1 });
-			return { width, height, data: output };
+		} else {
+			const worker = async () => {
+				while (next < total) {
+					if (control.signal?.aborted) return;
+					const tile = tiles.tiles[next++]!;
+					await yieldToEvents();
+					if (control.signal?.aborted) return;
+					finished(tile, await this.paintRecovering(painter, request(tile), control));
+				}
+			};
+			// While a pass runs, the threads that follow it hold several tiles each (see followDepth).
+			const following = statistics && 'pass' in statistics ? statistics.following : 0;
+			await Promise.all(Array.from({ length: Math.min(painter.concurrency + following, total) }, worker));
 		}
-		const worker = async () => {
-			while (next < total) {
-				if (control.signal?.aborted) return;
-				const tile = tiles.tiles[next++]!;
-				await yieldToEvents();
-				if (control.signal?.aborted) return;
-				finished(tile, await this.paintRecovering(painter, request(tile), control));
-			}
-		};
-		// While a pass runs, the threads that follow it hold several tiles each (see followDepth).
-		const following = statistics && 'pass' in statistics ? statistics.following : 0;
-		await Promise.all(Array.from({ length: Math.min(painter.concurrency + following, total) }, worker));
 		step('finishing');
 		control.onProgress?.({ stage: 'finishing', fraction: 1 });
 		return { width, height, data: output };

@@ -125,19 +125,7 @@ export class TilePool implements TilePainter {
 	 * pass (by its id) go to the other threads, up to `depth` on each.
 	 */
 	statistics(request: StatsRequest, bands: StatsBand[], depth = 0): StatsPass {
-		let waiting!: Waiting<TileStats>;
-		const stats = new Promise<TileStats>((resolve, reject) => (waiting = { resolve, reject }));
-		const pass: Pass = {
-			id: this.nextPass++,
-			reducer: new BandReducer(bands.length, (item, values) => this.publish(pass, item, values)),
-			parts: bands.length,
-			waiting,
-			settled: false,
-			published: [],
-			depth,
-			followers: 0
-		};
-		this.passes.set(pass.id, pass);
+		const { pass, stats } = this.startPass(bands.length, depth);
 		if (bands.length === 0 || bands.length > this.live.size) {
 			this.refusePass(
 				pass,
@@ -163,19 +151,7 @@ export class TilePool implements TilePainter {
 		shared: Float32Array,
 		onLayer?: (layer: number) => void
 	): TogetherPass {
-		let waiting!: Waiting<TileStats>;
-		const stats = new Promise<TileStats>((resolve, reject) => (waiting = { resolve, reject }));
-		const pass: Pass = {
-			id: this.nextPass++,
-			reducer: new BandReducer(requests.length, undefined, onLayer),
-			parts: requests.length,
-			waiting,
-			settled: false,
-			published: [],
-			depth: 0,
-			followers: 0
-		};
-		this.passes.set(pass.id, pass);
+		const { pass, stats } = this.startPass(requests.length, 0, onLayer);
 		const load = new Map([...this.live].map((port) => [port, 0]));
 		const tiles = requests.map(
 			(request, i) =>
@@ -211,6 +187,28 @@ export class TilePool implements TilePainter {
 		this.queue.length = 0;
 		for (const pass of this.passes.values()) this.refusePass(pass, error);
 		await Promise.all(this.ports.map((port) => port.terminate()));
+	}
+
+	/** A pass of `parts` bands, known by its id from now on; what its bands publish goes to its followers. */
+	private startPass(
+		parts: number,
+		depth: number,
+		onLayer?: (layer: number) => void
+	): { pass: Pass; stats: Promise<TileStats> } {
+		let waiting!: Waiting<TileStats>;
+		const stats = new Promise<TileStats>((resolve, reject) => (waiting = { resolve, reject }));
+		const pass: Pass = {
+			id: this.nextPass++,
+			reducer: new BandReducer(parts, (item, values) => this.publish(pass, item, values), onLayer),
+			parts,
+			waiting,
+			settled: false,
+			published: [],
+			depth,
+			followers: 0
+		};
+		this.passes.set(pass.id, pass);
+		return { pass, stats };
 	}
 
 	/** Sends queued work to threads in order; a pass waits at the head until it has its threads. */

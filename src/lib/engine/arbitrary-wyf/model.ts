@@ -158,7 +158,7 @@ export class ArbitraryWyfModel implements StyleModel {
 			const feed = { Placeholder: preview.expandDims(0), [STYLE_INPUT]: vector };
 			return [vector, ...(transfer.execute(feed, this.normNodes) as tf.Tensor[])];
 		});
-		return Object.fromEntries([STYLE_VECTOR, ...this.normNodes].map((name, i) => [name, tensors[i]!]));
+		return this.statTensors(tensors);
 	}
 
 	async imageStatsBand(preview: tf.Tensor3D, params: StyleParams, band: BandPass): Promise<StatTensors> {
@@ -177,9 +177,7 @@ export class ArbitraryWyfModel implements StyleModel {
 				band.reduce ? { band } : { publish: band.publish },
 				async () => (await transfer.executeAsync(feed, this.normNodes)) as tf.Tensor[]
 			);
-			return Object.fromEntries(
-				[STYLE_VECTOR, ...this.normNodes].map((name, i) => [name, [vector, ...norms][i]!])
-			);
+			return this.statTensors([vector, ...norms]);
 		} catch (error) {
 			vector.dispose();
 			throw error;
@@ -240,10 +238,7 @@ export class ArbitraryWyfModel implements StyleModel {
 			);
 			const painting = this.tf.tidy(() => out!.squeeze([0]).clipByValue(0, 255) as tf.Tensor3D);
 			out!.dispose();
-			const stats = Object.fromEntries(
-				[STYLE_VECTOR, ...this.normNodes].map((name, i) => [name, i ? norms[i - 1]! : vector.clone()])
-			);
-			return { painting, stats };
+			return { painting, stats: this.statTensors([vector.clone(), ...norms]) };
 		} finally {
 			this.tf.dispose([vector, input]);
 		}
@@ -257,6 +252,11 @@ export class ArbitraryWyfModel implements StyleModel {
 			const values = axes ? Array.from(await axes.data()) : [];
 			if (values.join() !== '1,2') throw new Error(`${node.name} does not average over height and width`);
 		}
+	}
+
+	/** The style vector and then each norm node's statistic, by name. */
+	private statTensors(tensors: tf.Tensor[]): StatTensors {
+		return Object.fromEntries([STYLE_VECTOR, ...this.normNodes].map((name, i) => [name, tensors[i]!]));
 	}
 
 	/** The style vector a pass shared (see sharedValues), as the transfer network's input. */
